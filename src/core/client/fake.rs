@@ -1,0 +1,63 @@
+//! A transport for tests: records every request and answers from a handler.
+#![allow(missing_docs)]
+
+use crate::core::client::{Client, ClientConfig, Credentials};
+use crate::core::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+type Handler = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError>>;
+
+#[allow(missing_docs)]
+pub struct FakeTransport {
+    pub requests: RefCell<Vec<HttpRequest>>,
+    handler: Handler,
+}
+
+impl FakeTransport {
+    pub fn new(handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static) -> Self {
+        FakeTransport { requests: RefCell::new(Vec::new()), handler: Box::new(handler) }
+    }
+
+    /// `METHOD path?query` of every request but the token requests.
+    pub fn api_calls(&self) -> Vec<String> {
+        self.requests
+            .borrow()
+            .iter()
+            .filter(|r| r.path != "/auth/oauth/token")
+            .map(|r| format!("{} {}", r.method.as_str(), r.url.trim_start_matches("http://api.test")))
+            .collect()
+    }
+}
+
+impl Transport for FakeTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let answer = (self.handler)(&request);
+        self.requests.borrow_mut().push(request);
+        answer
+    }
+}
+
+pub fn json(status: u16, body: serde_json::Value) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse { status, headers: vec![("x-request-id".into(), "req-1".into())], body: body.to_string().into_bytes() })
+}
+
+pub fn token_answer() -> Result<HttpResponse, TransportError> {
+    json(200, serde_json::json!({"access_token": "tok-1", "refresh_token": "ref-1", "expires_in": 3600}))
+}
+
+/// A client over a fake, with a clock the test moves.
+pub fn client(
+    handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
+    let now = Rc::new(Cell::new(1_800_000_000_000));
+    let clock = now.clone();
+    let config = ClientConfig {
+        url: "http://api.test/".into(),
+        credentials: Credentials::ClientSecret { client_id: "id".into(), client_secret: "s3cret".into() },
+        additional_headers: vec![("Authorization".into(), "Bearer proxy".into())],
+        clock: Rc::new(move || clock.get()),
+    };
+    let client = Client::new(FakeTransport::new(handler), config).unwrap();
+    (client, now)
+}

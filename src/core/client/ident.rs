@@ -1,0 +1,108 @@
+//! How callers name records, fields and activities, and how those names
+//! resolve to uuids.
+
+use crate::core::error::Error;
+use crate::core::model::EntityField;
+use serde_json::Value;
+
+/// A field as a caller names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldRef {
+    /// A field object: its id, and whether it is a key field.
+    Object {
+        /// The field's uuid.
+        id: String,
+        /// Whether the object is a key field.
+        is_key: bool,
+    },
+    /// A uuid or a field name.
+    Text(String),
+}
+
+/// A record as a caller names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordRef {
+    /// A record uuid (a `Record` object is named by its id).
+    Id(String),
+    /// Key values: `{ field: value }`, each field a name, a uuid or an object.
+    KeyValues(Vec<(FieldRef, Value)>),
+}
+
+/// Resolves a field among `fields` (already the key or the data fields): an
+/// object of the right kind by its id, a text first as a uuid, then as a name.
+pub fn resolve_field(fields: &[EntityField], field: &FieldRef, want_key: bool) -> Option<String> {
+    match field {
+        FieldRef::Object { id, is_key } => (*is_key == want_key).then(|| id.clone()),
+        FieldRef::Text(text) => fields
+            .iter()
+            .find(|f| f.id == *text)
+            .or_else(|| fields.iter().find(|f| f.field_name == *text))
+            .map(|f| f.id.clone()),
+    }
+}
+
+/// The cache key of a set of resolved key values: independent of their order.
+pub fn key_values_key(pairs: &[(String, Value)]) -> String {
+    let mut parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}\u{1f}{v}")).collect();
+    parts.sort();
+    parts.join("\u{1e}")
+}
+
+/// Checks an id before it goes into a URL path: no empty ids, no separators.
+pub fn path_segment(id: &str) -> Result<&str, Error> {
+    if id.is_empty() || id.len() > 200 || id.contains(['/', '?', '#', '%', '\\']) || id.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(format!("{:?} is not a valid id", id.chars().take(60).collect::<String>())));
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(id: &str, name: &str, is_key: bool) -> EntityField {
+        EntityField {
+            id: id.into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            is_key,
+            field_name: name.into(),
+            field_description: String::new(),
+            field_examples: String::new(),
+            field_type: "text".into(),
+            ref_slice_id: None,
+            regex_format: None,
+        }
+    }
+
+    #[test]
+    fn resolves_by_uuid_then_name() {
+        let fields = vec![field("u1", "Compound ID", true), field("u2", "u1", true)];
+        assert_eq!(resolve_field(&fields, &FieldRef::Text("u1".into()), true).as_deref(), Some("u1"));
+        assert_eq!(resolve_field(&fields, &FieldRef::Text("Compound ID".into()), true).as_deref(), Some("u1"));
+        assert_eq!(resolve_field(&fields, &FieldRef::Text("nope".into()), true), None);
+    }
+
+    #[test]
+    fn objects_of_the_wrong_kind_do_not_resolve() {
+        let data_field = FieldRef::Object { id: "d".into(), is_key: false };
+        assert_eq!(resolve_field(&[], &data_field, true), None);
+        assert_eq!(resolve_field(&[], &data_field, false).as_deref(), Some("d"));
+    }
+
+    #[test]
+    fn key_order_does_not_matter() {
+        let a = key_values_key(&[("x".into(), json!("1")), ("y".into(), json!("2"))]);
+        let b = key_values_key(&[("y".into(), json!("2")), ("x".into(), json!("1"))]);
+        assert_eq!(a, b);
+        assert_ne!(a, key_values_key(&[("x".into(), json!("1"))]));
+    }
+
+    #[test]
+    fn ids_with_separators_are_refused() {
+        assert!(path_segment("abc-123").is_ok());
+        for bad in ["", "a/b", "../x", "a?b", "a b", "%2e"] {
+            assert!(path_segment(bad).is_err(), "{bad}");
+        }
+    }
+}

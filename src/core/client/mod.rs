@@ -1,0 +1,194 @@
+//! The records client's logic over any [`Transport`]: authentication, requests,
+//! decoding, caches, identifier resolution and the records operations. The
+//! wasm bindings wrap it; native tests drive it with a recording fake.
+
+mod auth;
+mod cache;
+pub mod ident;
+mod records;
+
+pub use auth::{Credentials, TokenFuture, TokenProvider};
+pub use cache::CacheStats;
+pub use ident::{FieldRef, RecordRef};
+pub use records::DEFAULT_BATCH_SIZE;
+
+use crate::core::error::{Error, ErrorCode};
+use crate::core::http::{encode_query, Body, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The production API.
+pub const DEFAULT_URL: &str = "https://api.kaleidoscope.bio";
+
+/// How a client is set up.
+pub struct ClientConfig {
+    /// The API's base URL, without a trailing slash.
+    pub url: String,
+    /// How the client gets its tokens.
+    pub credentials: Credentials,
+    /// Headers added to every request (for example a proxy's `Authorization`).
+    pub additional_headers: Vec<(String, String)>,
+    /// Milliseconds since the epoch, now.
+    pub clock: Rc<dyn Fn() -> i64>,
+}
+
+/// A Kaleidoscope client over a transport. Cheap to share through `Rc`.
+pub struct Client<T: Transport> {
+    transport: T,
+    url: String,
+    additional_headers: Vec<(String, String)>,
+    clock: Rc<dyn Fn() -> i64>,
+    auth: auth::Auth,
+    cache: RefCell<cache::Caches>,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client with empty caches. Nothing is sent until the first call.
+    pub fn new(transport: T, config: ClientConfig) -> Result<Self, Error> {
+        let url = config.url.trim_end_matches('/').to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::invalid(format!("url must start with http:// or https://, got {url:?}")));
+        }
+        Ok(Client {
+            transport,
+            url,
+            additional_headers: config.additional_headers,
+            clock: config.clock,
+            auth: auth::Auth::new(config.credentials),
+            cache: RefCell::new(cache::Caches::default()),
+        })
+    }
+
+    /// The transport, for tests that inspect it.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Sends one API request with a fresh token and answers the response,
+    /// whatever its status. A 401 renews the token and tries once more.
+    async fn send(&self, method: Method, path: &str, query: &[(String, String)], body: Body) -> Result<HttpResponse, Error> {
+        let mut renewed = false;
+        loop {
+            let token = self.auth.token(self).await?;
+            let mut url = format!("{}{}", self.url, path);
+            if !query.is_empty() {
+                url.push('?');
+                url.push_str(&encode_query(query));
+            }
+            let mut headers = vec![("X-Kal-Authorization".to_string(), format!("Bearer {token}"))];
+            if matches!(body, Body::Json(_)) {
+                headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            headers.extend(self.additional_headers.iter().cloned());
+            let request = HttpRequest { method, url, path: path.to_string(), headers, body: body.clone() };
+            let response = self.transport.send(request).await.map_err(|e| transport_error(e, method, path, method != Method::Get))?;
+            if response.status == 401 && !renewed {
+                renewed = true;
+                self.auth.invalidate(&token);
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Sends a request and decodes a 2xx JSON answer; every other status is an error.
+    async fn call<R: DeserializeOwned>(&self, method: Method, path: &str, query: &[(String, String)], body: Body) -> Result<R, Error> {
+        let response = self.send(method, path, query, body).await?;
+        decode(method, path, response)
+    }
+
+    /// A GET that answers `None` for 404.
+    async fn get_optional<R: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<Option<R>, Error> {
+        let response = self.send(Method::Get, path, query, Body::Empty).await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        decode(Method::Get, path, response).map(Some)
+    }
+
+    async fn get<R: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<R, Error> {
+        self.call(Method::Get, path, query, Body::Empty).await
+    }
+
+    async fn post<R: DeserializeOwned>(&self, path: &str, json: &serde_json::Value) -> Result<R, Error> {
+        self.call(Method::Post, path, &[], Body::Json(json.to_string().into_bytes())).await
+    }
+
+    async fn put<R: DeserializeOwned>(&self, path: &str, json: &serde_json::Value) -> Result<R, Error> {
+        self.call(Method::Put, path, &[], Body::Json(json.to_string().into_bytes())).await
+    }
+
+    /// Downloads a file's bytes (`GET /files/{id}`, or through an activity).
+    pub async fn download_file(&self, file_id: &str, activity_id: Option<&str>) -> Result<Option<Vec<u8>>, Error> {
+        let path = match activity_id {
+            Some(a) => format!("/activities/{}/file/{}", ident::path_segment(a)?, ident::path_segment(file_id)?),
+            None => format!("/files/{}", ident::path_segment(file_id)?),
+        };
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        match response.status {
+            404 => Ok(None),
+            200..=299 => Ok(Some(response.body)),
+            _ => Err(http_error(Method::Get, &path, &response)),
+        }
+    }
+}
+
+/// The error for a request that got no answer. For a write (`is_write`) the
+/// outcome is unknown: the server may have applied it.
+fn transport_error(error: TransportError, method: Method, path: &str, is_write: bool) -> Error {
+    let (code, message) = match error {
+        TransportError::Network(detail) => (ErrorCode::Network, format!("{} {path} got no answer: {detail}", method.as_str())),
+        TransportError::Timeout => (ErrorCode::Timeout, format!("{} {path} timed out", method.as_str())),
+        TransportError::Aborted => (ErrorCode::Aborted, format!("{} {path} was aborted", method.as_str())),
+    };
+    let code = if is_write && code != ErrorCode::Aborted { ErrorCode::WriteOutcomeUnknown } else { code };
+    let message = if code == ErrorCode::WriteOutcomeUnknown {
+        format!("{message}; the write may or may not have been applied")
+    } else {
+        message
+    };
+    Error::new(code, message).on(method, path)
+}
+
+/// The error for an answer with a status >= 400.
+pub fn http_error(method: Method, path: &str, response: &HttpResponse) -> Error {
+    let body = String::from_utf8_lossy(&response.body).into_owned();
+    let detail = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(String::from))
+        .unwrap_or_else(|| body.chars().take(200).collect());
+    let mut error = Error::new(
+        ErrorCode::Http,
+        format!("{} {path} failed with status {}: {detail}", method.as_str(), response.status),
+    )
+    .on(method, path);
+    error.status = Some(response.status);
+    error.body = Some(body);
+    error.request_id = response.header("x-request-id").map(String::from);
+    error
+}
+
+fn decode<R: DeserializeOwned>(method: Method, path: &str, response: HttpResponse) -> Result<R, Error> {
+    if !(200..300).contains(&response.status) {
+        return Err(http_error(method, path, &response));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let mut error =
+            Error::new(ErrorCode::Decode, format!("{} {path} answered JSON of the wrong shape: {e}", method.as_str())).on(method, path);
+        error.status = Some(response.status);
+        error.request_id = response.header("x-request-id").map(String::from);
+        error.body = Some(String::from_utf8_lossy(&response.body).chars().take(1000).collect());
+        error
+    })
+}
+
+#[cfg(test)]
+pub mod fake;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,408 @@
+//! The records module: records, their values, and the field and activity
+//! helpers it leans on.
+
+use super::cache::record_key;
+use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, RecordRef};
+use super::Client;
+use crate::core::error::{Error, ErrorCode};
+use crate::core::http::{Body, Method, Transport};
+use crate::core::model::{Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource};
+use crate::core::query::SearchRecordsQuery;
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+/// The reference client's batch size for `getRecordsByIds`.
+pub const DEFAULT_BATCH_SIZE: usize = 250;
+
+fn not_found(what: &str, name: &str) -> Error {
+    Error::new(ErrorCode::NotFound, format!("no {what} is named {name:?}"))
+}
+
+impl<T: Transport> Client<T> {
+    // ----- fields -----
+
+    /// Every key field, cached until the field caches are cleared.
+    pub async fn key_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
+        if let Some(list) = self.cache.borrow().key_fields.clone() {
+            return Ok(list);
+        }
+        let list: Rc<Vec<EntityField>> = Rc::new(self.get("/key_fields", &[]).await?);
+        self.cache.borrow_mut().key_fields = Some(list.clone());
+        Ok(list)
+    }
+
+    /// Every data field, cached until the field caches are cleared.
+    pub async fn data_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
+        if let Some(list) = self.cache.borrow().data_fields.clone() {
+            return Ok(list);
+        }
+        let list: Rc<Vec<EntityField>> = Rc::new(self.get("/data_fields", &[]).await?);
+        self.cache.borrow_mut().data_fields = Some(list.clone());
+        Ok(list)
+    }
+
+    /// The key field of that name, created when there is none.
+    pub async fn get_or_create_key_field(&self, name: &str) -> Result<EntityField, Error> {
+        let fields = self.key_fields().await?;
+        if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
+            return Ok(found.clone());
+        }
+        self.cache.borrow_mut().key_fields = None;
+        self.post("/key_fields/", &json!({ "field_name": name })).await
+    }
+
+    /// The data field of that name, created with `field_type` when there is none.
+    pub async fn get_or_create_data_field(&self, name: &str, field_type: &str) -> Result<EntityField, Error> {
+        let fields = self.data_fields().await?;
+        if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
+            return Ok(found.clone());
+        }
+        self.cache.borrow_mut().data_fields = None;
+        self.post("/data_fields/", &json!({ "field_name": name, "field_type": field_type, "attrs": {} })).await
+    }
+
+    /// The uuid of a key field named by object, uuid or name.
+    pub async fn resolve_key_field(&self, field: &FieldRef) -> Result<String, Error> {
+        if let FieldRef::Object { .. } = field {
+            return resolve_field(&[], field, true).ok_or_else(|| Error::invalid("a data field was given where a key field belongs"));
+        }
+        let fields = self.key_fields().await?;
+        resolve_field(&fields, field, true).ok_or_else(|| not_found("key field", field_text(field)))
+    }
+
+    /// The uuid of a data field named by object, uuid or name. Key fields are
+    /// accepted too, since records hold their key values under the same ids.
+    pub async fn resolve_data_field(&self, field: &FieldRef) -> Result<String, Error> {
+        if let FieldRef::Object { id, .. } = field {
+            return Ok(id.clone());
+        }
+        let fields = self.data_fields().await?;
+        if let Some(id) = resolve_field(&fields, field, false) {
+            return Ok(id);
+        }
+        let keys = self.key_fields().await?;
+        resolve_field(&keys, field, true).ok_or_else(|| not_found("field", field_text(field)))
+    }
+
+    /// Forgets the field lists.
+    pub fn clear_field_caches(&self) {
+        let mut cache = self.cache.borrow_mut();
+        cache.key_fields = None;
+        cache.data_fields = None;
+    }
+
+    // ----- activities -----
+
+    /// Adds records to an activity (`PUT /operations/{id}/records`).
+    pub async fn add_records_to_activity(&self, activity: &str, record_ids: &[String]) -> Result<(), Error> {
+        let activity_id = self.resolve_activity(activity).await?;
+        let path = format!("/operations/{}/records", path_segment(&activity_id)?);
+        let _: Value = self.put(&path, &json!({ "record_ids": record_ids })).await?;
+        self.cache.borrow_mut().activities = None;
+        for id in record_ids {
+            self.cache.borrow_mut().drop_record_activities(id);
+        }
+        Ok(())
+    }
+
+    /// The records an activity contains (`GET /operations/{id}/records`), cached on the way.
+    pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<Record>>, Error> {
+        let activity_id = self.resolve_activity(activity).await?;
+        let path = format!("/operations/{}/records", path_segment(&activity_id)?);
+        let records: Vec<Record> = self.get_optional(&path, &[]).await?.unwrap_or_default();
+        let mut cache = self.cache.borrow_mut();
+        Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
+    }
+
+    /// Every activity, cached until the activity cache is cleared.
+    pub async fn activities(&self) -> Result<Rc<Vec<Activity>>, Error> {
+        if let Some(list) = self.cache.borrow().activities.clone() {
+            return Ok(list);
+        }
+        let list: Rc<Vec<Activity>> = Rc::new(self.get("/activities", &[]).await?);
+        self.cache.borrow_mut().activities = Some(list.clone());
+        Ok(list)
+    }
+
+    /// The activity with that uuid or title, or `None`.
+    pub async fn activity_by_id(&self, id_or_title: &str) -> Result<Option<Activity>, Error> {
+        let list = self.activities().await?;
+        Ok(list.iter().find(|a| a.id == id_or_title).or_else(|| list.iter().find(|a| a.title == id_or_title)).cloned())
+    }
+
+    /// The uuid of an activity named by uuid or title.
+    pub async fn resolve_activity(&self, id_or_title: &str) -> Result<String, Error> {
+        self.activity_by_id(id_or_title).await?.map(|a| a.id).ok_or_else(|| not_found("activity", id_or_title))
+    }
+
+    /// Creates an activity from `{ title, activity_type, … }` and answers it.
+    pub async fn create_activity(&self, payload: &Value) -> Result<Activity, Error> {
+        let title = payload.get("title").and_then(Value::as_str).unwrap_or_default();
+        let kind = payload.get("activity_type").and_then(Value::as_str).unwrap_or_default();
+        if title.is_empty() || kind.is_empty() {
+            return Err(Error::invalid("createActivity needs a title and an activity_type"));
+        }
+        let mut body = json!({
+            "title": title, "activity_type": kind, "definition_id": null, "program_ids": [],
+            "assigned_user_ids": [], "start_date": null, "duration": null,
+        });
+        if let (Some(target), Some(given)) = (body.as_object_mut(), payload.as_object()) {
+            for (k, v) in given {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        self.cache.borrow_mut().activities = None;
+        let created: Vec<Activity> = self.post("/activities", &body).await?;
+        created.into_iter().next().ok_or_else(|| {
+            Error::new(ErrorCode::Decode, "POST /activities answered an empty list").on(Method::Post, "/activities")
+        })
+    }
+
+    /// The activities that contain a record, reused for 10 seconds.
+    pub async fn activities_with_record(&self, record_id: &str) -> Result<Rc<Vec<Activity>>, Error> {
+        let path = format!("/records/{}/operations", path_segment(record_id)?);
+        let now = self.now();
+        if let Some(list) = self.cache.borrow_mut().record_activities(record_id, now) {
+            return Ok(list);
+        }
+        let list = Rc::new(self.get_optional::<Vec<Activity>>(&path, &[]).await?.unwrap_or_default());
+        self.cache.borrow_mut().put_record_activities(record_id, now, list.clone());
+        Ok(list)
+    }
+
+    // ----- records -----
+
+    async fn resolve_key_values(&self, pairs: &[(FieldRef, Value)]) -> Result<Vec<(String, Value)>, Error> {
+        if pairs.is_empty() {
+            return Err(Error::invalid("key values must name at least one key field"));
+        }
+        let mut resolved = Vec::with_capacity(pairs.len());
+        for (field, value) in pairs {
+            resolved.push((self.resolve_key_field(field).await?, value.clone()));
+        }
+        Ok(resolved)
+    }
+
+    /// A record by uuid or key values; `None` when none exists (remembered until
+    /// the record caches are cleared).
+    pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<Record>>, Error> {
+        match record {
+            RecordRef::Id(id) => self.get_record_by_uuid(id).await,
+            RecordRef::KeyValues(pairs) => {
+                let resolved = self.resolve_key_values(pairs).await?;
+                self.get_record_by_key_values(&resolved).await
+            }
+        }
+    }
+
+    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<Record>>, Error> {
+        let path = format!("/records/{}", path_segment(id)?);
+        if let Some(entry) = self.cache.borrow_mut().record(id) {
+            return Ok(entry);
+        }
+        match self.get_optional::<Record>(&path, &[]).await? {
+            Some(record) => Ok(Some(self.cache.borrow_mut().put_record(record))),
+            None => {
+                self.cache.borrow_mut().put_missing(id);
+                Ok(None)
+            }
+        }
+    }
+
+    async fn get_record_by_key_values(&self, resolved: &[(String, Value)]) -> Result<Option<Rc<Record>>, Error> {
+        let key = key_values_key(resolved);
+        if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
+            return Ok(entry);
+        }
+        let map: serde_json::Map<String, Value> = resolved.iter().cloned().collect();
+        let query = vec![("records_key_field_to_value".to_string(), Value::Array(vec![Value::Object(map)]).to_string())];
+        let found: Vec<IdentifiedRecord> = self.get_optional("/records/identifiers", &query).await?.unwrap_or_default();
+        match found.into_iter().next() {
+            Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit.record))),
+            None => {
+                self.cache.borrow_mut().put_missing_key(key);
+                Ok(None)
+            }
+        }
+    }
+
+    /// A record's uuid: given, or looked up by key values.
+    pub async fn resolve_record_id(&self, record: &RecordRef) -> Result<Option<String>, Error> {
+        match record {
+            RecordRef::Id(id) => Ok(Some(id.clone())),
+            RecordRef::KeyValues(_) => Ok(self.get_record(record).await?.map(|r| r.id.clone())),
+        }
+    }
+
+    /// Records in the order asked, fetching the uncached ones in batches of
+    /// `batch_size`; unknown ids are left out, duplicates kept.
+    pub async fn get_records_by_ids(&self, records: &[RecordRef], batch_size: usize) -> Result<Vec<Rc<Record>>, Error> {
+        if batch_size == 0 || batch_size > 10_000 {
+            return Err(Error::invalid("batchSize must be from 1 to 10000"));
+        }
+        let mut ids = Vec::with_capacity(records.len());
+        for record in records {
+            let id = self.resolve_record_id(record).await?;
+            if let Some(id) = &id {
+                path_segment(id)?;
+                if id.contains(',') {
+                    return Err(Error::invalid(format!("{id:?} is not a valid id")));
+                }
+            }
+            ids.push(id);
+        }
+        for chunk in ids.chunks(batch_size) {
+            let mut wanted: Vec<&str> = Vec::new();
+            {
+                let mut cache = self.cache.borrow_mut();
+                for id in chunk.iter().flatten() {
+                    if !cache.has_record(id) && !wanted.contains(&id.as_str()) {
+                        wanted.push(id);
+                    }
+                }
+                let hits = chunk.iter().flatten().count() - wanted.len();
+                cache.stats.hits += hits as u64;
+                cache.stats.misses += wanted.len() as u64;
+            }
+            if wanted.is_empty() {
+                continue;
+            }
+            let query = vec![("record_ids".to_string(), wanted.join(","))];
+            let fetched: Vec<Record> = self.get("/records", &query).await?;
+            let mut cache = self.cache.borrow_mut();
+            for record in fetched {
+                cache.put_record(record);
+            }
+        }
+        let cache = self.cache.borrow();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids.iter().flatten() {
+            if let Some(Some(record)) = cache.peek_record(id) {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The record with these key values, created when none exists.
+    pub async fn get_or_create_record(&self, pairs: &[(FieldRef, Value)]) -> Result<Rc<Record>, Error> {
+        let resolved = self.resolve_key_values(pairs).await?;
+        let key = key_values_key(&resolved);
+        if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
+            return Ok(record);
+        }
+        let map: serde_json::Map<String, Value> = resolved.into_iter().collect();
+        let record: Record = self.post("/records", &json!({ "key_field_to_value": map })).await?;
+        Ok(self.cache.borrow_mut().put_record(record))
+    }
+
+    /// Record ids matching a search, as the server orders them.
+    pub async fn search_records(&self, query: &SearchRecordsQuery) -> Result<Vec<String>, Error> {
+        Ok(self.get_optional("/records/search", &query.to_params()).await?.unwrap_or_default())
+    }
+
+    /// Drops a record from the caches and fetches it again.
+    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<Record>>, Error> {
+        self.cache.borrow_mut().drop_record(record_id);
+        self.get_record_by_uuid(record_id).await
+    }
+
+    /// Writes a value to a record's field (optionally in an activity), then refetches the record.
+    pub async fn add_value(&self, record_id: &str, field: &FieldRef, content: Value, activity: Option<&str>) -> Result<RecordValue, Error> {
+        let path = format!("/records/{}/values", path_segment(record_id)?);
+        let field_id = self.resolve_data_field(field).await?;
+        let operation_id = match activity {
+            Some(a) => Some(self.resolve_activity(a).await?),
+            None => None,
+        };
+        let body = json!({ "content": content, "field_id": field_id, "operation_id": operation_id });
+        let written: Result<ValueResource, Error> = self.post(&path, &body).await;
+        self.after_write(record_id, written.map(|w| w.resource)).await
+    }
+
+    /// Uploads a file as a record's field value, then refetches the record.
+    pub async fn add_file_value(
+        &self,
+        record_id: &str,
+        field: &FieldRef,
+        file_name: &str,
+        bytes: Vec<u8>,
+        mime_type: &str,
+        activity: Option<&str>,
+    ) -> Result<RecordValue, Error> {
+        let path = format!("/records/{}/values/file", path_segment(record_id)?);
+        if file_name.is_empty() {
+            return Err(Error::invalid("fileName must not be empty"));
+        }
+        let field_id = self.resolve_data_field(field).await?;
+        let mut body = json!({ "field_id": field_id });
+        if let Some(a) = activity {
+            body["operation_id"] = Value::String(self.resolve_activity(a).await?);
+        }
+        let multipart = Body::Multipart {
+            file_name: file_name.to_string(),
+            mime_type: if mime_type.is_empty() { "application/octet-stream".into() } else { mime_type.to_string() },
+            bytes,
+            json: body.to_string(),
+        };
+        let written: Result<ValueResource, Error> = self.call(Method::Post, &path, &[], multipart).await;
+        self.after_write(record_id, written.map(|w| w.resource)).await
+    }
+
+    /// After a write, whatever its outcome: drop the record from the caches
+    /// (so the next read sees the server's state), refetch it on success.
+    async fn after_write(&self, record_id: &str, written: Result<RecordValue, Error>) -> Result<RecordValue, Error> {
+        self.cache.borrow_mut().drop_record(record_id);
+        let value = written?;
+        self.refetch(record_id).await?;
+        Ok(value)
+    }
+
+    /// Every value of a record, newest last, as the server lists them.
+    pub async fn get_values(&self, record_id: &str) -> Result<Vec<RecordValue>, Error> {
+        let path = format!("/records/{}/values", path_segment(record_id)?);
+        Ok(self.get_optional(&path, &[]).await?.unwrap_or_default())
+    }
+
+    /// A cached record, without a request.
+    pub fn cached_record(&self, record_id: &str) -> Option<Rc<Record>> {
+        self.cache.borrow().peek_record(record_id).flatten()
+    }
+
+    /// Runs a search over the cached records only, with the sandbox's engine.
+    /// `operation_records` are the members of the query's `operation_id`, if it has one.
+    pub fn query_cached(
+        &self,
+        query: &SearchRecordsQuery,
+        operation_records: Option<&std::collections::HashSet<String>>,
+    ) -> Result<Vec<String>, Error> {
+        let search = crate::core::search::CompiledSearch::new(query, self.now()).map_err(|e| Error::invalid(e.to_string()))?;
+        let cache = self.cache.borrow();
+        let mut records: Vec<&Record> = cache.records().map(|r| r.as_ref()).collect();
+        // The sandbox lists records by creation; do the same so unsorted answers agree.
+        records.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(search.run(records, operation_records))
+    }
+
+    /// Empties the record caches and the record-activities cache.
+    pub fn clear_record_caches(&self) {
+        self.cache.borrow_mut().clear_records();
+    }
+
+    /// The cache's counters.
+    pub fn cache_stats(&self) -> super::CacheStats {
+        self.cache.borrow().stats()
+    }
+
+    /// The key-values cache key of a record (for tests).
+    pub fn record_cache_key(record: &Record) -> String {
+        record_key(record)
+    }
+}
+
+fn field_text(field: &FieldRef) -> &str {
+    match field {
+        FieldRef::Object { id, .. } => id,
+        FieldRef::Text(t) => t,
+    }
+}

@@ -1,0 +1,138 @@
+//! Requests and responses as plain data, and the one trait a transport implements.
+
+use std::future::Future;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// A JSON document.
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded` text.
+    Form(String),
+    /// `multipart/form-data` with a `file` part and a JSON `body` part.
+    Multipart {
+        /// The file's name.
+        file_name: String,
+        /// The file's MIME type.
+        mime_type: String,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+        /// The JSON text of the `body` part.
+        json: String,
+    },
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, query string included.
+    pub url: String,
+    /// The path relative to the base URL, without the query (for errors and logs).
+    pub path: String,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+}
+
+/// An answer from the server.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Response headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body's bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransportError {
+    /// The network failed (offline, refused, reset, CORS).
+    Network(String),
+    /// The attempt ran past its timeout and was aborted.
+    Timeout,
+    /// The caller aborted.
+    Aborted,
+}
+
+/// Sends one request. The browser implements it with `fetch`; tests with a
+/// fake that records requests and replays answers.
+pub trait Transport {
+    /// Sends the request and answers the response, whatever its status.
+    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>;
+}
+
+const UNRESERVED: &[u8] = b"-_.~";
+
+/// Percent-encodes a query component (spaces as `%20`).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 15));
+        }
+    }
+    out
+}
+
+fn hex_digit(n: u8) -> char {
+    char::from_digit(u32::from(n), 16).unwrap_or('0').to_ascii_uppercase()
+}
+
+/// Builds `a=1&b=2` from pairs.
+pub fn encode_query(pairs: &[(String, String)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect::<Vec<_>>().join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_json_in_query() {
+        let q = encode_query(&[("f".into(), r#"[{"a":"b c"}]"#.into()), ("t".into(), "ü&=".into())]);
+        assert_eq!(q, "f=%5B%7B%22a%22%3A%22b%20c%22%7D%5D&t=%C3%BC%26%3D");
+    }
+}

@@ -1,0 +1,12 @@
+//! The sans-IO core: everything the client and the sandbox share, with no
+//! browser or network imports.
+
+pub mod client;
+pub mod error;
+pub mod filter;
+pub mod http;
+pub mod model;
+pub mod query;
+pub mod search;
+pub mod select;
+pub mod time;

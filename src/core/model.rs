@@ -1,0 +1,206 @@
+//! The API's objects, exactly as they travel on the wire.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
+/// One value written to a record's field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct RecordValue {
+    /// The value's uuid.
+    pub id: String,
+    /// The value itself: any JSON value.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
+    pub content: Value,
+    /// When the value was written (ISO-8601), or null.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Null for key values; otherwise the record (or sub-record) it was written on.
+    #[serde(default)]
+    pub record_id: Option<String>,
+    /// The activity (operation) the value was written in, or null.
+    #[serde(default)]
+    pub operation_id: Option<String>,
+}
+
+/// A record: a compound, a sample, a batch…, named by its key values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The record's uuid.
+    pub id: String,
+    /// When the record was created (ISO-8601).
+    pub created_at: String,
+    /// The entity type (set of key fields) the record belongs to.
+    pub entity_slice_id: String,
+    /// Ids of the record values that hold its key values.
+    #[serde(default)]
+    pub identifier_ids: Vec<String>,
+    /// Human-readable name, e.g. `CMP-0042`.
+    pub record_identifier: String,
+    /// Field id → every value written to that field.
+    #[serde(default)]
+    pub record_values: BTreeMap<String, Vec<RecordValue>>,
+    /// The activity the record was created in, or null.
+    #[serde(default)]
+    pub initial_operation_id: Option<String>,
+    /// Ids of the record's sub-records (batches, aliquots…).
+    #[serde(default)]
+    pub sub_record_ids: Vec<String>,
+}
+
+/// A key field or a data field; `is_key` tells which.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct EntityField {
+    /// The field's uuid.
+    pub id: String,
+    /// When the field was created (ISO-8601).
+    pub created_at: String,
+    /// True for key fields, false for data fields.
+    pub is_key: bool,
+    /// The field's unique name, e.g. `IC50`.
+    pub field_name: String,
+    /// Free text describing the field.
+    #[serde(default)]
+    pub field_description: String,
+    /// Free text with example values.
+    #[serde(default)]
+    pub field_examples: String,
+    /// The field's type, e.g. `number`, `text`, `file`.
+    pub field_type: String,
+    /// For record references: the entity slice referred to.
+    #[serde(default)]
+    pub ref_slice_id: Option<String>,
+    /// A regular expression values must match, if any.
+    #[serde(default)]
+    pub regex_format: Option<String>,
+}
+
+/// An activity (also called an operation): an experiment, a task…
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct Activity {
+    /// The activity's uuid.
+    pub id: String,
+    /// When it was created (ISO-8601).
+    pub created_at: String,
+    /// The parent activity, if any.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// Child activity ids.
+    #[serde(default)]
+    pub child_ids: Vec<String>,
+    /// The activity definition (template) it was made from, if any.
+    #[serde(default)]
+    pub definition_id: Option<String>,
+    /// Programs the activity belongs to.
+    #[serde(default)]
+    pub program_ids: Vec<String>,
+    /// `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
+    pub activity_type: String,
+    /// The activity's title; also usable as its name.
+    pub title: String,
+    /// Free-form description.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
+    pub description: Value,
+    /// Status, e.g. `in progress`.
+    #[serde(default)]
+    pub status: String,
+    /// Users assigned to it.
+    #[serde(default)]
+    pub assigned_user_ids: Vec<String>,
+    /// Groups assigned to it.
+    #[serde(default)]
+    pub assigned_group_ids: Vec<String>,
+    /// Due date (ISO-8601), if any.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// Start date (ISO-8601), if any.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// Planned duration in days, if any.
+    #[serde(default)]
+    pub duration: Option<i64>,
+    /// When it was completed (ISO-8601), if it was.
+    #[serde(default)]
+    pub completed_at_date: Option<String>,
+    /// Ids of activities this one depends on.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// Label ids.
+    #[serde(default)]
+    pub label_ids: Vec<String>,
+    /// Whether the activity is a draft.
+    #[serde(default)]
+    pub is_draft: bool,
+    /// Activity properties.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown[]"))]
+    pub properties: Vec<Value>,
+    /// An id in an external system, if any.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Every record the activity contains.
+    #[serde(default)]
+    pub all_record_ids: Vec<String>,
+    /// View id → record ids shown in that data table.
+    #[serde(default)]
+    pub data_table_record_mapping: BTreeMap<String, Vec<String>>,
+}
+
+/// An entity slice: the set of key fields that names one type of record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct EntitySlice {
+    /// The slice's uuid.
+    pub id: String,
+    /// The key fields that make up the slice.
+    pub key_field_ids: Vec<String>,
+    /// A readable name, e.g. `Compound`.
+    pub slice_name: String,
+}
+
+/// The answer of `POST /records/{id}/values`: `{ "resource": RecordValue }`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ValueResource {
+    /// The value just written.
+    pub resource: RecordValue,
+}
+
+/// One element of the answer of `GET /records/identifiers`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentifiedRecord {
+    /// The record that matched the key values.
+    pub record: Record,
+}
+
+/// The answer of `POST /auth/oauth/token`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// Bearer token for `X-Kal-Authorization`.
+    pub access_token: String,
+    /// Token that buys a new access token.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// Lifetime of the access token, in seconds.
+    pub expires_in: f64,
+}
+
+/// What a file value's `content` holds (this project's definition).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct FileContent {
+    /// Id to download the bytes from `GET /files/{file_id}`.
+    pub file_id: String,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// The MIME type given at upload.
+    pub mime_type: String,
+    /// Size in bytes.
+    pub size: u64,
+}

@@ -1,0 +1,274 @@
+//! `SearchRecordsQuery` and its query-string form.
+//!
+//! On the wire each parameter whose value is a string travels as is, and every
+//! other value JSON-encoded (lists, objects, numbers, booleans), as the
+//! reference client sends it.
+
+use crate::core::filter::FilterRuleType;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+use tsify::Tsify;
+
+/// Filter on a field's latest value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct FieldFilter {
+    /// The field to filter on (uuid).
+    pub field_id: Option<String>,
+    /// The rule to apply.
+    pub filter_type: FilterRuleType,
+    /// What the rule compares against; its shape depends on the rule (see docs/filters.md).
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "unknown"))]
+    pub filter_prop: Value,
+}
+
+/// Sort on a field's latest value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct FieldSort {
+    /// The field to sort by (uuid).
+    pub field_id: Option<String>,
+    /// Largest first when true.
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// Filter through a view field. The sandbox treats `key_field_id` (or else
+/// `view_field_id`) as the field's uuid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct ViewFieldFilter {
+    /// The key (or data) field's uuid.
+    pub key_field_id: Option<String>,
+    /// The view field's uuid.
+    #[serde(default)]
+    pub view_field_id: Option<String>,
+    /// The rule to apply.
+    pub filter_type: FilterRuleType,
+    /// What the rule compares against.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "unknown"))]
+    pub filter_prop: Value,
+}
+
+/// Sort through a view field; the field is named as in [`ViewFieldFilter`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct ViewFieldSort {
+    /// The key (or data) field's uuid.
+    pub key_field_id: Option<String>,
+    /// The view field's uuid.
+    #[serde(default)]
+    pub view_field_id: Option<String>,
+    /// Largest first when true.
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// A record search. Every member is optional; the filters all have to match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct SearchRecordsQuery {
+    /// Only records of this record set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub record_set_id: Option<String>,
+    /// Only records of this program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub program_id: Option<String>,
+    /// Only records of this entity slice (type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub entity_slice_id: Option<String>,
+    /// Only records that the activity contains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub operation_id: Option<String>,
+    /// Only records with one of these ids, or with a key value of one of these ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub identifier_ids: Option<Vec<String>>,
+    /// Record-set filters (not supported by the sandbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub record_set_filters: Option<Vec<String>>,
+    /// Filters through view fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub view_field_filters: Option<Vec<ViewFieldFilter>>,
+    /// Sorts through view fields, applied before the entity-field sorts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub view_field_sorts: Option<Vec<ViewFieldSort>>,
+    /// Filters on fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub entity_field_filters: Option<Vec<FieldFilter>>,
+    /// Sorts on fields, the first one deciding first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub entity_field_sorts: Option<Vec<FieldSort>>,
+    /// Case-insensitive text over the record identifier and text values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub search_text: Option<String>,
+    /// At most this many ids (1 to 1,000,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub limit: Option<u32>,
+}
+
+/// The largest `limit` a search accepts.
+pub const MAX_LIMIT: u64 = 1_000_000;
+
+/// A query string that could not be read as a `SearchRecordsQuery`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryParamError {
+    /// The parameter at fault.
+    pub param: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for QueryParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.param, self.message)
+    }
+}
+
+const STRING_PARAMS: &[&str] = &["record_set_id", "program_id", "entity_slice_id", "operation_id", "search_text"];
+const JSON_PARAMS: &[&str] = &[
+    "identifier_ids",
+    "record_set_filters",
+    "view_field_filters",
+    "view_field_sorts",
+    "entity_field_filters",
+    "entity_field_sorts",
+    "limit",
+];
+
+impl SearchRecordsQuery {
+    /// The query as `(name, value)` pairs, before percent-encoding.
+    pub fn to_params(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(Value::Object(map)) = serde_json::to_value(self) {
+            for (name, value) in map {
+                match value {
+                    Value::Null => {}
+                    Value::String(s) => out.push((name, s)),
+                    other => out.push((name, other.to_string())),
+                }
+            }
+        }
+        out
+    }
+
+    /// Reads a query from decoded `(name, value)` pairs. A JSON `null` (or the
+    /// text `null`) means "not given"; unknown names are errors.
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, QueryParamError> {
+        let mut object = serde_json::Map::new();
+        for (name, raw) in params {
+            let err = |message: String| QueryParamError { param: name.to_string(), message };
+            if object.contains_key(name) {
+                return Err(err("given more than once".into()));
+            }
+            let value = if STRING_PARAMS.contains(&name) {
+                if raw == "null" {
+                    continue;
+                }
+                Value::String(raw.to_string())
+            } else if JSON_PARAMS.contains(&name) {
+                let value: Value = serde_json::from_str(raw).map_err(|e| err(format!("is not valid JSON ({e})")))?;
+                if value.is_null() {
+                    continue;
+                }
+                value
+            } else {
+                return Err(err("is not a search parameter".into()));
+            };
+            if name == "limit" {
+                match value.as_u64() {
+                    Some(n) if (1..=MAX_LIMIT).contains(&n) => {}
+                    _ => return Err(err(format!("must be a whole number from 1 to {MAX_LIMIT}"))),
+                }
+            }
+            let check: Result<SearchRecordsQuery, _> =
+                serde_json::from_value(Value::Object([(name.to_string(), value.clone())].into_iter().collect()));
+            if let Err(e) = check {
+                return Err(err(describe_shape_error(&e.to_string())));
+            }
+            object.insert(name.to_string(), value);
+        }
+        serde_json::from_value(Value::Object(object)).map_err(|e| QueryParamError {
+            param: "query".into(),
+            message: describe_shape_error(&e.to_string()),
+        })
+    }
+}
+
+fn describe_shape_error(serde_message: &str) -> String {
+    if let Some(start) = serde_message.find("unknown variant `") {
+        let rest = serde_message.get(start + 17..).unwrap_or_default();
+        let name = rest.split('`').next().unwrap_or_default();
+        return format!("unknown filter_type \"{name}\"; see FilterRuleType for the 38 rules");
+    }
+    format!("has the wrong shape: {serde_message}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_travel_as_is_and_the_rest_as_json() {
+        let q = SearchRecordsQuery {
+            entity_slice_id: Some("slice".into()),
+            search_text: Some("kinase 5".into()),
+            limit: Some(5),
+            entity_field_filters: Some(vec![FieldFilter {
+                field_id: Some("f".into()),
+                filter_type: FilterRuleType::IsLessThan,
+                filter_prop: json!(10),
+            }]),
+            ..Default::default()
+        };
+        let params = q.to_params();
+        assert!(params.contains(&("entity_slice_id".into(), "slice".into())));
+        assert!(params.contains(&("search_text".into(), "kinase 5".into())));
+        assert!(params.contains(&("limit".into(), "5".into())));
+        let filters = params.iter().find(|(k, _)| k == "entity_field_filters").map(|(_, v)| v).unwrap();
+        let filters: Value = serde_json::from_str(filters).unwrap();
+        assert_eq!(filters, json!([{"field_id": "f", "filter_type": "is_less_than", "filter_prop": 10}]));
+        assert_eq!(params.len(), 4);
+        let back = SearchRecordsQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap();
+        assert_eq!(back, q);
+    }
+
+    #[test]
+    fn null_means_not_given() {
+        let q = SearchRecordsQuery::from_params([("search_text", "null"), ("limit", "null")]).unwrap();
+        assert_eq!(q, SearchRecordsQuery::default());
+    }
+
+    #[test]
+    fn bad_params_say_which_and_why() {
+        let cases = [
+            (("limit", "-1"), "limit"),
+            (("limit", "1e12"), "limit"),
+            (("limit", "abc"), "limit"),
+            (("entity_field_filters", "[{\"field_id\":\"f\",\"filter_type\":\"is_equals\"}]"), "unknown filter_type \"is_equals\""),
+            (("entity_field_filters", "{\"a\":1}"), "wrong shape"),
+            (("colour", "red"), "not a search parameter"),
+        ];
+        for ((name, raw), expected) in cases {
+            let err = SearchRecordsQuery::from_params([(name, raw)]).unwrap_err();
+            assert!(err.to_string().contains(expected), "{name}={raw}: {err}");
+        }
+    }
+}

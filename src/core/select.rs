@@ -1,0 +1,150 @@
+//! Choosing which of a field's values a record shows: the rules of the
+//! reference client's `get_value_content`.
+
+use crate::core::model::{Record, RecordValue};
+use crate::core::time;
+use std::cmp::Ordering;
+
+/// Which values of a field to consider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValueScope<'a> {
+    /// Keep only values written in this activity (plus key values).
+    pub activity_id: Option<&'a str>,
+    /// Also consider values written on sub-records.
+    pub include_sub_record_values: bool,
+    /// Keep only values written on this sub-record.
+    pub sub_record_id: Option<&'a str>,
+}
+
+/// Orders two `created_at` stamps; a missing stamp is the oldest.
+pub fn compare_created(a: Option<&str>, b: Option<&str>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => {
+            // Stamps in one UTC format order as text; parse only when they differ in form.
+            if x.len() == y.len() && x.ends_with('Z') && y.ends_with('Z') {
+                x.cmp(y)
+            } else {
+                let px = time::parse_iso(x).unwrap_or(i64::MIN);
+                let py = time::parse_iso(y).unwrap_or(i64::MIN);
+                px.cmp(&py)
+            }
+        }
+    }
+}
+
+/// The value a record shows for a field in a scope: the newest by `created_at`
+/// (the first one listed wins a tie), or `None`.
+pub fn latest_value<'r>(record: &'r Record, field_id: &str, scope: ValueScope<'_>) -> Option<&'r RecordValue> {
+    let values = record.record_values.get(field_id)?;
+    let mut best: Option<&RecordValue> = None;
+    for value in values {
+        let own = value.record_id.as_deref();
+        if let Some(activity) = scope.activity_id {
+            if value.operation_id.as_deref() != Some(activity) && own.is_some() {
+                continue;
+            }
+        }
+        if !scope.include_sub_record_values && own.is_some() && own != Some(record.id.as_str()) {
+            continue;
+        }
+        if let Some(sub) = scope.sub_record_id {
+            if own != Some(sub) {
+                continue;
+            }
+        }
+        let newer = match best {
+            None => true,
+            Some(b) => compare_created(value.created_at.as_deref(), b.created_at.as_deref()) == Ordering::Greater,
+        };
+        if newer {
+            best = Some(value);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn value(id: &str, content: &str, at: Option<&str>, record: Option<&str>, op: Option<&str>) -> RecordValue {
+        RecordValue {
+            id: id.into(),
+            content: json!(content),
+            created_at: at.map(Into::into),
+            record_id: record.map(Into::into),
+            operation_id: op.map(Into::into),
+        }
+    }
+
+    fn record() -> Record {
+        let values = vec![
+            value("v1", "old", Some("2026-01-01T00:00:00.000Z"), Some("r"), None),
+            value("v2", "in exp", Some("2026-02-01T00:00:00.000Z"), Some("r"), Some("exp")),
+            value("v3", "newest", Some("2026-03-01T00:00:00.000Z"), Some("r"), None),
+            value("v4", "batch", Some("2026-04-01T00:00:00.000Z"), Some("sub"), Some("exp")),
+            value("v5", "undated", None, Some("r"), Some("exp")),
+        ];
+        Record {
+            id: "r".into(),
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            entity_slice_id: "s".into(),
+            identifier_ids: vec![],
+            record_identifier: "CMP-1".into(),
+            record_values: [("f".to_string(), values)].into_iter().collect(),
+            initial_operation_id: None,
+            sub_record_ids: vec!["sub".into()],
+        }
+    }
+
+    fn content(scope: ValueScope<'_>) -> Option<String> {
+        let r = record();
+        latest_value(&r, "f", scope).and_then(|v| v.content.as_str().map(String::from))
+    }
+
+    #[test]
+    fn newest_own_value_by_default() {
+        assert_eq!(content(ValueScope::default()).as_deref(), Some("newest"));
+    }
+
+    #[test]
+    fn activity_keeps_its_values_only() {
+        let scope = ValueScope { activity_id: Some("exp"), ..Default::default() };
+        assert_eq!(content(scope).as_deref(), Some("in exp"));
+    }
+
+    #[test]
+    fn sub_record_values_only_when_included() {
+        let scope = ValueScope { include_sub_record_values: true, ..Default::default() };
+        assert_eq!(content(scope).as_deref(), Some("batch"));
+        let scope = ValueScope { include_sub_record_values: true, sub_record_id: Some("sub"), ..Default::default() };
+        assert_eq!(content(scope).as_deref(), Some("batch"));
+        // Without include, a sub-record filter leaves nothing, as in the reference.
+        let scope = ValueScope { sub_record_id: Some("sub"), ..Default::default() };
+        assert_eq!(content(scope), None);
+    }
+
+    #[test]
+    fn missing_time_sorts_oldest_and_ties_keep_the_first() {
+        assert_eq!(compare_created(None, Some("2020-01-01T00:00:00Z")), Ordering::Less);
+        let mut r = record();
+        r.record_values.insert(
+            "g".into(),
+            vec![value("a", "first", None, Some("r"), None), value("b", "second", None, Some("r"), None)],
+        );
+        assert_eq!(latest_value(&r, "g", ValueScope::default()).unwrap().id, "a");
+        assert!(latest_value(&r, "missing", ValueScope::default()).is_none());
+    }
+
+    #[test]
+    fn key_values_count_in_every_activity() {
+        let mut r = record();
+        r.record_values.insert("k".into(), vec![value("kv", "CMP-1", None, None, None)]);
+        let scope = ValueScope { activity_id: Some("other"), ..Default::default() };
+        assert_eq!(latest_value(&r, "k", scope).unwrap().id, "kv");
+    }
+}
