@@ -1,0 +1,184 @@
+//! The demo data set: deterministic, shaped like a small medicinal-chemistry
+//! lab. `--seed-records N` scales the same generator.
+
+use crate::error::ApiResult;
+use crate::store::{NewValue, Store};
+use kalbio::core::model::EntityField;
+use kalbio::core::time::{format_iso, parse_iso, DAY_MS};
+use serde_json::{json, Value};
+
+/// The demo's first record is created at this time; the rest follow a minute apart.
+pub const BASE_TIME: &str = "2026-01-05T09:00:00Z";
+
+/// The markup in the Notes of CMP-0007, so front ends can prove they escape it.
+pub const INJECTION_NOTES: &str = "<img src=x onerror=alert(1)>";
+
+const ASSAYS: &[&str] = &["Kinase-Glo", "TR-FRET", "SPR", "Cell viability"];
+const TARGETS: &[&str] = &["EGFR", "BRAF", "KRAS", "JAK2", "CDK4", "PI3K"];
+const STATUSES: &[&str] = &["in design", "in synthesis", "in test", "complete", "failed"];
+const SMILES: &[&str] = &[
+    "CC(=O)Oc1ccccc1C(=O)O",
+    "CN1CCN(CC1)c1ccc(cc1)C(=O)Nc1ccc(C)c(Nc2nccc(n2)-c2cccnc2)c1",
+    "COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1OCCCN1CCOCC1",
+    "CC1=C(C(=O)Nc2ccccc2)C(c2ccccc2)C(C(=O)OC)=C(C)N1",
+    "O=C(Nc1ccc(Cl)cc1)c1ccccc1",
+    "CCN(CC)CCNC(=O)c1c(C)[nH]c(C=C2C(=O)Nc3ccc(F)cc32)c1C",
+    "Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1",
+    "NC(=O)c1ccc(cc1)N1CCOCC1",
+];
+const NOTES: &[&str] = &[
+    "Recrystallised from EtOH; clean by LCMS.",
+    "Poor solubility above 10 µM.",
+    "Re-test requested after plate edge effect.",
+    "Scaffold hop from series B.",
+    "Hit from the fragment screen.",
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items.get(self.below(items.len())).copied().unwrap_or_default()
+    }
+}
+
+fn field(store: &mut Store, name: &str, is_key: bool, field_type: &str) -> ApiResult<String> {
+    let field = EntityField {
+        id: store.new_id(),
+        created_at: BASE_TIME.replace('Z', ".000Z"),
+        is_key,
+        field_name: name.to_string(),
+        field_description: String::new(),
+        field_examples: String::new(),
+        field_type: field_type.to_string(),
+        ref_slice_id: None,
+        regex_format: None,
+    };
+    Ok(store.create_field(field)?.id)
+}
+
+/// Fills an empty store with `records` compounds and everything around them.
+pub fn seed(store: &mut Store, records: usize) -> ApiResult<()> {
+    store.id_seed = Some(0x5eed_1ab5_c0ff_ee42);
+    let result = store.bulk(|store| fill(store, records));
+    store.id_seed = None;
+    result
+}
+
+fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
+    let base = parse_iso(BASE_TIME).unwrap_or(0);
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let compound = field(store, "Compound ID", true, "text")?;
+    let batch = field(store, "Batch ID", true, "text")?;
+    let ic50 = field(store, "IC50", false, "number")?;
+    let assay = field(store, "Assay", false, "select")?;
+    let targets = field(store, "Targets", false, "multiselect")?;
+    let status = field(store, "Status", false, "status")?;
+    let tested_on = field(store, "Tested on", false, "date")?;
+    let notes = field(store, "Notes", false, "text")?;
+    let smiles = field(store, "SMILES", false, "smiles-string")?;
+    let plate_map = field(store, "Plate map", false, "file")?;
+    let mut experiments = Vec::new();
+    for title in ["Kinase panel Q1", "Solubility screen", "Binding assay round 2"] {
+        let activity = kalbio::core::model::Activity {
+            id: store.new_id(),
+            created_at: format_iso(base),
+            parent_id: None,
+            child_ids: vec![],
+            definition_id: None,
+            program_ids: vec![],
+            activity_type: "experiment".into(),
+            title: title.into(),
+            description: Value::Null,
+            status: "in progress".into(),
+            assigned_user_ids: vec![],
+            assigned_group_ids: vec![],
+            due_date: None,
+            start_date: Some(format_iso(base)),
+            duration: Some(90),
+            completed_at_date: None,
+            dependencies: vec![],
+            label_ids: vec![],
+            is_draft: false,
+            properties: vec![],
+            external_id: None,
+            all_record_ids: vec![],
+            data_table_record_mapping: Default::default(),
+        };
+        experiments.push(store.create_activity(activity)?.id);
+    }
+    // Record i is created at base + i minutes; its values follow over the next weeks.
+    let span = (records as i64 + 10) * 60_000;
+    for i in 1..=records {
+        let created = base + i as i64 * 60_000;
+        let name = format!("CMP-{i:04}");
+        let record = store.create_record(&[(compound.clone(), json!(name))], None, None, Some(created))?;
+        let id = record.id;
+        let experiment = experiments.get(i % 3).cloned();
+        let at = |day: i64, k: i64| created + span + day * DAY_MS + k;
+        let write = |store: &mut Store, field_id: &str, content: Value, op: Option<String>, t: i64| {
+            store.add_value(&id, NewValue { field_id: field_id.to_string(), content, operation_id: op }, Some(t)).map(|_| ())
+        };
+        write(store, &smiles, json!(rng.pick(SMILES)), None, at(0, 1))?;
+        write(store, &assay, json!(rng.pick(ASSAYS)), experiment.clone(), at(1, 2))?;
+        let count = 1 + rng.below(3);
+        let mut chosen: Vec<&str> = Vec::new();
+        while chosen.len() < count {
+            let t = rng.pick(TARGETS);
+            if !chosen.contains(&t) {
+                chosen.push(t);
+            }
+        }
+        write(store, &targets, json!(chosen), None, at(1, 3))?;
+        write(store, &status, json!("in design"), None, at(0, 4))?;
+        write(store, &status, json!(rng.pick(STATUSES)), None, at(14, 5))?;
+        let tested_day = base + (rng.below(300) as i64) * DAY_MS;
+        let tested = format_iso(tested_day);
+        write(store, &tested_on, json!(tested.get(..10).unwrap_or(&tested)), experiment.clone(), at(2, 6))?;
+        // IC50 in nM, log-uniform from 1 to 10,000, re-measured for some compounds.
+        let measurements = 1 + rng.below(3);
+        for m in 0..measurements {
+            let exponent = (rng.below(4000) as f64) / 1000.0;
+            let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
+            let op = if m + 1 == measurements { experiment.clone() } else { None };
+            write(store, &ic50, json!(value), op, at(3 + 7 * m as i64, 7))?;
+        }
+        if i == 7 {
+            write(store, &notes, json!(INJECTION_NOTES), None, at(4, 8))?;
+        } else if rng.below(4) == 0 {
+            write(store, &notes, json!(rng.pick(NOTES)), None, at(4, 8))?;
+        }
+        if i <= 5 {
+            let csv = format!("well,signal\nA1,{}\nA2,{}\nB1,{}\n", rng.below(1000), rng.below(1000), rng.below(1000));
+            store.add_file_value(&id, &plate_map, experiment.clone(), &format!("plate-{name}.csv"), "text/csv", csv.as_bytes(), Some(at(5, 9)))?;
+        }
+        if i % 25 == 0 {
+            for b in 1..=2 {
+                let batch_name = format!("{name}-B{b}");
+                let sub = store.create_record(
+                    &[(compound.clone(), json!(name)), (batch.clone(), json!(batch_name))],
+                    Some(&id),
+                    experiment.as_deref(),
+                    Some(created + b),
+                )?;
+                let exponent = (rng.below(4000) as f64) / 1000.0;
+                let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
+                store.add_value(
+                    &sub.id,
+                    NewValue { field_id: ic50.clone(), content: json!(value), operation_id: experiment.clone() },
+                    Some(at(6, 10 + b)),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

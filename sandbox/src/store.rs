@@ -1,0 +1,622 @@
+//! The sandbox's state: one SQLite file for durability, and the same data in
+//! memory as the core's models, so reads and searches never touch the disk.
+//! Every write is one SQLite transaction, applied to memory only after it
+//! commits.
+
+use crate::error::{ApiError, ApiResult};
+use kalbio::core::client::ident::key_values_key;
+use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
+use kalbio::core::time::{format_iso, parse_iso};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Field types a data field may have.
+pub const FIELD_TYPES: &[&str] = &[
+    "text", "number", "qualified-number", "smiles-string", "select", "multiselect", "molfile", "record-reference", "mixture",
+    "file", "image", "date", "URL", "boolean", "email", "phone", "formula", "people", "votes", "xy-array", "dna-oligo",
+    "rna-oligo", "peptide", "plasmid", "google-drive-file", "s3-file", "snowflake-query", "status", "rxn", "protein-structure",
+];
+
+/// Activity types an activity may have.
+pub const ACTIVITY_TYPES: &[&str] = &["task", "experiment", "project", "stage", "milestone", "cycle"];
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS fields(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activities(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS slices(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, created_at TEXT NOT NULL,
+  entity_slice_id TEXT NOT NULL, record_identifier TEXT NOT NULL, initial_operation_id TEXT, parent_id TEXT);
+CREATE TABLE IF NOT EXISTS record_values(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, owner_id TEXT NOT NULL,
+  field_id TEXT NOT NULL, content TEXT NOT NULL, created_at TEXT, record_id TEXT, operation_id TEXT, is_key INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS record_values_owner ON record_values(owner_id);
+CREATE TABLE IF NOT EXISTS activity_records(activity_id TEXT NOT NULL, record_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY(activity_id, record_id));
+CREATE TABLE IF NOT EXISTS files(id TEXT PRIMARY KEY, file_name TEXT NOT NULL, mime_type TEXT NOT NULL, bytes BLOB NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+";
+
+/// Everything the API serves.
+pub struct Store {
+    conn: Connection,
+    seq: i64,
+    last_stamp: i64,
+    pub fields: Vec<EntityField>,
+    pub activities: Vec<Activity>,
+    pub slices: Vec<EntitySlice>,
+    pub records: HashMap<String, Record>,
+    /// Record ids in creation order (which is `created_at` order).
+    pub order: Vec<String>,
+    /// Sub-record id → parent record id.
+    pub parents: HashMap<String, String>,
+    /// Key-values key (see `kalbio::core::client::ident::key_values_key`) → record id.
+    pub by_key: HashMap<String, String>,
+    /// While seeding: a deterministic source of ids.
+    pub id_seed: Option<u64>,
+}
+
+/// A value to write (validated by the caller).
+pub struct NewValue {
+    pub field_id: String,
+    pub content: Value,
+    pub operation_id: Option<String>,
+}
+
+/// The key-values key of a record's own key values.
+fn record_key(record: &Record) -> String {
+    let pairs: Vec<(String, Value)> = record
+        .record_values
+        .iter()
+        .flat_map(|(field_id, values)| {
+            values
+                .iter()
+                .filter(|v| record.identifier_ids.contains(&v.id))
+                .map(move |v| (field_id.clone(), v.content.clone()))
+        })
+        .collect();
+    key_values_key(&pairs)
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+/// Random hex from the system's generator, for ids and tokens.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    if getrandom::fill(&mut buf).is_err() {
+        // Never hand out a predictable token: fall back to the uuid generator's randomness.
+        return uuid::Uuid::new_v4().simple().to_string();
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The system clock in UTC milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir` and loads it into memory.
+    pub fn open(dir: &Path) -> ApiResult<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)?;
+        let mut store = Store {
+            conn,
+            seq: 0,
+            last_stamp: 0,
+            fields: Vec::new(),
+            activities: Vec::new(),
+            slices: Vec::new(),
+            records: HashMap::new(),
+            order: Vec::new(),
+            parents: HashMap::new(),
+            by_key: HashMap::new(),
+            id_seed: None,
+        };
+        store.load()?;
+        Ok(store)
+    }
+
+    fn load(&mut self) -> ApiResult<()> {
+        let mut max_seq = 0i64;
+        let read_json = |conn: &Connection, table: &str| -> ApiResult<Vec<(i64, String)>> {
+            let mut stmt = conn.prepare(&format!("SELECT seq, json FROM {table} ORDER BY seq"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        };
+        let broken = |what: &str| ApiError::internal(format!("the store holds a broken {what}"));
+        for (seq, text) in read_json(&self.conn, "fields")? {
+            max_seq = max_seq.max(seq);
+            self.fields.push(serde_json::from_str(&text).map_err(|_| broken("field"))?);
+        }
+        for (seq, text) in read_json(&self.conn, "activities")? {
+            max_seq = max_seq.max(seq);
+            self.activities.push(serde_json::from_str(&text).map_err(|_| broken("activity"))?);
+        }
+        for (seq, text) in read_json(&self.conn, "slices")? {
+            max_seq = max_seq.max(seq);
+            self.slices.push(serde_json::from_str(&text).map_err(|_| broken("slice"))?);
+        }
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, seq, created_at, entity_slice_id, record_identifier, initial_operation_id, parent_id FROM records ORDER BY seq",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: String = row.get(0)?;
+                max_seq = max_seq.max(row.get(1)?);
+                let record = Record {
+                    id: id.clone(),
+                    created_at: row.get(2)?,
+                    entity_slice_id: row.get(3)?,
+                    identifier_ids: Vec::new(),
+                    record_identifier: row.get(4)?,
+                    record_values: BTreeMap::new(),
+                    initial_operation_id: row.get(5)?,
+                    sub_record_ids: Vec::new(),
+                };
+                if let Some(parent) = row.get::<_, Option<String>>(6)? {
+                    self.parents.insert(id.clone(), parent);
+                }
+                self.order.push(id.clone());
+                self.records.insert(id, record);
+            }
+        }
+        let subs: Vec<(String, String)> = self.parents.iter().map(|(c, p)| (c.clone(), p.clone())).collect();
+        let mut subs_by_seq: Vec<(usize, String, String)> = subs
+            .into_iter()
+            .map(|(c, p)| (self.order.iter().position(|o| *o == c).unwrap_or(0), c, p))
+            .collect();
+        subs_by_seq.sort();
+        for (_, child, parent) in subs_by_seq {
+            if let Some(p) = self.records.get_mut(&parent) {
+                p.sub_record_ids.push(child);
+            }
+        }
+        let mut loaded = Vec::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key FROM record_values ORDER BY seq",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                max_seq = max_seq.max(row.get(1)?);
+                let owner: String = row.get(2)?;
+                let field_id: String = row.get(3)?;
+                let content: String = row.get(4)?;
+                let value = RecordValue {
+                    id: row.get(0)?,
+                    content: serde_json::from_str(&content).map_err(|_| broken("value"))?,
+                    created_at: row.get(5)?,
+                    record_id: row.get(6)?,
+                    operation_id: row.get(7)?,
+                };
+                let is_key: bool = row.get(8)?;
+                loaded.push((owner, field_id, value, is_key));
+            }
+        }
+        for (owner, field_id, value, is_key) in loaded {
+            if let Some(at) = value.created_at.as_deref().and_then(parse_iso) {
+                self.last_stamp = self.last_stamp.max(at);
+            }
+            self.attach_value(&owner, &field_id, value, is_key);
+        }
+        {
+            let mut stmt = self.conn.prepare("SELECT activity_id, record_id, seq FROM activity_records ORDER BY seq")?;
+            let pairs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            for pair in pairs {
+                let (activity, record, seq) = pair?;
+                max_seq = max_seq.max(seq);
+                if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
+                    a.all_record_ids.push(record);
+                }
+            }
+        }
+        self.seq = max_seq;
+        self.index_keys();
+        for r in self.records.values() {
+            if let Some(at) = parse_iso(&r.created_at) {
+                self.last_stamp = self.last_stamp.max(at);
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a value into memory: on its owner, and on the owner's parent when the owner is a sub-record.
+    fn attach_value(&mut self, owner: &str, field_id: &str, value: RecordValue, is_key: bool) {
+        let parent = self.parents.get(owner).cloned();
+        if let Some(record) = self.records.get_mut(owner) {
+            if is_key {
+                record.identifier_ids.push(value.id.clone());
+            }
+            record.record_values.entry(field_id.to_string()).or_default().push(value.clone());
+        }
+        if !is_key {
+            if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
+                parent.record_values.entry(field_id.to_string()).or_default().push(value);
+            }
+        }
+    }
+
+    fn next_seq(&mut self) -> i64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// A write time: now, but always after the last one, so "newest" is well defined.
+    pub fn next_stamp(&mut self, at: Option<i64>) -> String {
+        let t = match at {
+            Some(t) => t,
+            None => now_ms().max(self.last_stamp + 1),
+        };
+        self.last_stamp = self.last_stamp.max(t);
+        format_iso(t)
+    }
+
+    /// A new uuid: random, or from the seed's generator while seeding.
+    pub fn new_id(&mut self) -> String {
+        match self.id_seed.as_mut() {
+            Some(state) => {
+                let mut bytes = [0u8; 16];
+                for chunk in bytes.chunks_mut(8) {
+                    *state ^= *state << 13;
+                    *state ^= *state >> 7;
+                    *state ^= *state << 17;
+                    let n = state.to_le_bytes();
+                    chunk.copy_from_slice(n.get(..chunk.len()).unwrap_or(&[0; 8]));
+                }
+                uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.records.is_empty() && self.activities.is_empty()
+    }
+
+    pub fn field(&self, id: &str) -> Option<&EntityField> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    pub fn activity(&self, id: &str) -> Option<&Activity> {
+        self.activities.iter().find(|a| a.id == id)
+    }
+
+    // ----- tokens -----
+
+    pub fn save_token(&mut self, token: &str, kind: &str, expires_ms: i64) -> ApiResult<()> {
+        self.conn.execute("DELETE FROM tokens WHERE expires_ms < ?1", params![now_ms()])?;
+        self.conn.execute("INSERT INTO tokens(token, kind, expires_ms) VALUES (?1, ?2, ?3)", params![token, kind, expires_ms])?;
+        Ok(())
+    }
+
+    /// Whether a token of that kind exists and has not expired.
+    pub fn token_valid(&self, token: &str, kind: &str) -> ApiResult<bool> {
+        let expires: Option<i64> = self
+            .conn
+            .query_row("SELECT expires_ms FROM tokens WHERE token = ?1 AND kind = ?2", params![token, kind], |r| r.get(0))
+            .optional()?;
+        Ok(expires.is_some_and(|e| e > now_ms()))
+    }
+
+    pub fn drop_token(&mut self, token: &str) -> ApiResult<()> {
+        self.conn.execute("DELETE FROM tokens WHERE token = ?1", params![token])?;
+        Ok(())
+    }
+
+    // ----- writes -----
+
+    /// Runs `write` in one transaction; nothing is kept if it fails.
+    pub fn transaction<R>(&mut self, write: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
+        let tx = self.conn.savepoint()?;
+        let out = write(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn create_field(&mut self, field: EntityField) -> ApiResult<EntityField> {
+        let seq = self.next_seq();
+        let text = json_text(&field);
+        self.transaction(|tx| {
+            tx.prepare_cached("INSERT INTO fields(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![field.id, seq, text])?;
+            Ok(())
+        })?;
+        self.fields.push(field.clone());
+        Ok(field)
+    }
+
+    pub fn create_activity(&mut self, activity: Activity) -> ApiResult<Activity> {
+        let seq = self.next_seq();
+        let mut stored = activity.clone();
+        stored.all_record_ids.clear();
+        let text = json_text(&stored);
+        self.transaction(|tx| {
+            tx.prepare_cached("INSERT INTO activities(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![activity.id, seq, text])?;
+            Ok(())
+        })?;
+        self.activities.push(activity.clone());
+        Ok(activity)
+    }
+
+    /// The top-level record with exactly these key values.
+    pub fn find_by_key_values(&self, pairs: &[(String, Value)]) -> Option<&Record> {
+        self.by_key.get(&key_values_key(pairs)).and_then(|id| self.records.get(id))
+    }
+
+    fn index_keys(&mut self) {
+        for id in &self.order {
+            if self.parents.contains_key(id) {
+                continue;
+            }
+            if let Some(record) = self.records.get(id) {
+                let key = record_key(record);
+                self.by_key.entry(key).or_insert_with(|| id.clone());
+            }
+        }
+    }
+
+    /// Creates a record from validated key values (in the order given).
+    /// `at` fixes the creation time (the seed uses it); `parent` makes it a sub-record.
+    pub fn create_record(
+        &mut self,
+        pairs: &[(String, Value)],
+        parent: Option<&str>,
+        initial_operation_id: Option<&str>,
+        at: Option<i64>,
+    ) -> ApiResult<Record> {
+        let id = self.new_id();
+        let created_at = self.next_stamp(at);
+        let key_ids: Vec<String> = pairs.iter().map(|(f, _)| f.clone()).collect();
+        let identifier = pairs
+            .iter()
+            .map(|(_, v)| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let record_seq = self.next_seq();
+        let mut key_values = Vec::new();
+        for (field_id, content) in pairs {
+            let value_id = self.new_id();
+            let seq = self.next_seq();
+            key_values.push((field_id.clone(), seq, RecordValue {
+                id: value_id,
+                content: content.clone(),
+                created_at: Some(created_at.clone()),
+                record_id: None,
+                operation_id: None,
+            }));
+        }
+        let mut new_slice = None;
+        let slice_id_hint = self.new_id();
+        let slice_id = {
+            let tx = self.conn.savepoint()?;
+            // Borrow dance: the slice lookup needs &mut self, the transaction borrows self.conn.
+            // Work on a detached copy of the slice list instead.
+            let mut wanted = key_ids.clone();
+            wanted.sort();
+            let existing = self.slices.iter().find(|s| {
+                let mut have = s.key_field_ids.clone();
+                have.sort();
+                have == wanted
+            });
+            let slice_id = match existing {
+                Some(s) => s.id.clone(),
+                None => {
+                    let names: Vec<String> =
+                        key_ids.iter().filter_map(|id| self.fields.iter().find(|f| f.id == *id).map(|f| f.field_name.clone())).collect();
+                    let slice = EntitySlice {
+                        id: slice_id_hint.clone(),
+                        key_field_ids: key_ids.clone(),
+                        slice_name: names.join(" + "),
+                    };
+                    self.seq += 1;
+                    tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![slice.id, self.seq, json_text(&slice)])?;
+                    let sid = slice.id.clone();
+                    new_slice = Some(slice);
+                    sid
+                }
+            };
+            tx.prepare_cached("INSERT INTO records(id, seq, created_at, entity_slice_id, record_identifier, initial_operation_id, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(
+                params![id, record_seq, created_at, slice_id, identifier, initial_operation_id, parent],
+            )?;
+            for (field_id, seq, value) in &key_values {
+                tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, 1)")?.execute(
+                    params![value.id, seq, id, field_id, value.content.to_string(), value.created_at],
+                )?;
+            }
+            tx.commit()?;
+            slice_id
+        };
+        if let Some(slice) = new_slice {
+            self.slices.push(slice);
+        }
+        let record = Record {
+            id: id.clone(),
+            created_at,
+            entity_slice_id: slice_id,
+            identifier_ids: Vec::new(),
+            record_identifier: identifier,
+            record_values: BTreeMap::new(),
+            initial_operation_id: initial_operation_id.map(String::from),
+            sub_record_ids: Vec::new(),
+        };
+        self.records.insert(id.clone(), record);
+        self.order.push(id.clone());
+        if let Some(p) = parent {
+            self.parents.insert(id.clone(), p.to_string());
+            if let Some(parent_record) = self.records.get_mut(p) {
+                parent_record.sub_record_ids.push(id.clone());
+            }
+        }
+        for (field_id, _, value) in key_values {
+            self.attach_value(&id, &field_id, value, true);
+        }
+        if parent.is_none() {
+            self.by_key.entry(key_values_key(pairs)).or_insert_with(|| id.clone());
+        }
+        self.records.get(&id).cloned().ok_or_else(|| ApiError::internal("record vanished"))
+    }
+
+    /// Writes one data value on a record (or sub-record). `at` fixes the time (the seed uses it).
+    pub fn add_value(&mut self, owner: &str, value: NewValue, at: Option<i64>) -> ApiResult<RecordValue> {
+        let stored = RecordValue {
+            id: self.new_id(),
+            content: value.content,
+            created_at: Some(self.next_stamp(at)),
+            record_id: Some(owner.to_string()),
+            operation_id: value.operation_id.clone(),
+        };
+        let seq = self.next_seq();
+        let membership = match &value.operation_id {
+            Some(op) => self.membership_to_add(op, owner),
+            None => Vec::new(),
+        };
+        let mut member_seqs = Vec::new();
+        for _ in &membership {
+            member_seqs.push(self.next_seq());
+        }
+        let field_id = value.field_id.clone();
+        self.transaction(|tx| {
+            tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)")?.execute(
+                params![stored.id, seq, owner, field_id, stored.content.to_string(), stored.created_at, stored.record_id, stored.operation_id],
+            )?;
+            for ((activity, record), s) in membership.iter().zip(&member_seqs) {
+                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(
+                    params![activity, record, s],
+                )?;
+            }
+            Ok(())
+        })?;
+        self.attach_value(owner, &field_id, stored.clone(), false);
+        self.apply_membership(membership);
+        Ok(stored)
+    }
+
+    /// The (activity, record) pairs a write in `activity` adds: the record, and its parent for a sub-record.
+    fn membership_to_add(&self, activity: &str, record: &str) -> Vec<(String, String)> {
+        let Some(a) = self.activity(activity) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut ids = vec![record.to_string()];
+        if let Some(parent) = self.parents.get(record) {
+            ids.push(parent.clone());
+        }
+        for id in ids {
+            if !a.all_record_ids.contains(&id) {
+                out.push((activity.to_string(), id));
+            }
+        }
+        out
+    }
+
+    fn apply_membership(&mut self, pairs: Vec<(String, String)>) {
+        for (activity, record) in pairs {
+            if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
+                if !a.all_record_ids.contains(&record) {
+                    a.all_record_ids.push(record);
+                }
+            }
+        }
+    }
+
+    /// Adds records to an activity.
+    pub fn add_records_to_activity(&mut self, activity: &str, record_ids: &[String]) -> ApiResult<()> {
+        let mut pairs = Vec::new();
+        for id in record_ids {
+            if self.activity(activity).is_some_and(|a| !a.all_record_ids.contains(id))
+                && !pairs.iter().any(|(_, r): &(String, String)| r == id)
+            {
+                pairs.push((activity.to_string(), id.clone()));
+            }
+        }
+        let seqs: Vec<i64> = pairs.iter().map(|_| self.next_seq()).collect();
+        self.transaction(|tx| {
+            for ((a, r), s) in pairs.iter().zip(&seqs) {
+                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+            }
+            Ok(())
+        })?;
+        self.apply_membership(pairs);
+        Ok(())
+    }
+
+    /// Stores an uploaded file and writes its value in one transaction.
+    pub fn add_file_value(
+        &mut self,
+        owner: &str,
+        field_id: &str,
+        operation_id: Option<String>,
+        file_name: &str,
+        mime_type: &str,
+        bytes: &[u8],
+        at: Option<i64>,
+    ) -> ApiResult<RecordValue> {
+        let file_id = self.new_id();
+        let content = json!(FileContent {
+            file_id: file_id.clone(),
+            file_name: file_name.to_string(),
+            mime_type: mime_type.to_string(),
+            size: bytes.len() as u64,
+        });
+        let stored = RecordValue {
+            id: self.new_id(),
+            content,
+            created_at: Some(self.next_stamp(at)),
+            record_id: Some(owner.to_string()),
+            operation_id: operation_id.clone(),
+        };
+        let seq = self.next_seq();
+        let membership = match &operation_id {
+            Some(op) => self.membership_to_add(op, owner),
+            None => Vec::new(),
+        };
+        let member_seqs: Vec<i64> = membership.iter().map(|_| self.next_seq()).collect();
+        self.transaction(|tx| {
+            tx.prepare_cached("INSERT INTO files(id, file_name, mime_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
+                params![file_id, file_name, mime_type, bytes, stored.created_at],
+            )?;
+            tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)")?.execute(
+                params![stored.id, seq, owner, field_id, stored.content.to_string(), stored.created_at, stored.record_id, stored.operation_id],
+            )?;
+            for ((a, r), s) in membership.iter().zip(&member_seqs) {
+                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+            }
+            Ok(())
+        })?;
+        self.attach_value(owner, field_id, stored.clone(), false);
+        self.apply_membership(membership);
+        Ok(stored)
+    }
+
+    /// A stored file: (name, MIME type, bytes).
+    pub fn file(&self, id: &str) -> ApiResult<Option<(String, String, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row("SELECT file_name, mime_type, bytes FROM files WHERE id = ?1", params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?)
+    }
+
+    /// Bulk loading for the seed: many writes in one transaction.
+    pub fn bulk<R>(&mut self, work: impl FnOnce(&mut Store) -> ApiResult<R>) -> ApiResult<R> {
+        self.conn.execute_batch("BEGIN")?;
+        match work(self) {
+            Ok(r) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(r)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
