@@ -406,3 +406,59 @@ fn field_text(field: &FieldRef) -> &str {
         FieldRef::Text(t) => t,
     }
 }
+
+/// Whether a text has the shape of a uuid (8-4-4-4-12 hex digits).
+pub fn looks_like_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+impl<T: Transport> Client<T> {
+    /// Resolves a field for reading a record's values without a request: ids the
+    /// record holds values for, then the cached field lists. A name needs the
+    /// lists to be loaded; an unknown uuid simply has no values.
+    pub fn resolve_field_cached(&self, record: &Record, field: &FieldRef) -> Result<String, Error> {
+        let text = match field {
+            FieldRef::Object { id, .. } => return Ok(id.clone()),
+            FieldRef::Text(t) => t,
+        };
+        if record.record_values.contains_key(text) {
+            return Ok(text.clone());
+        }
+        let cache = self.cache.borrow();
+        let lists: Vec<&Rc<Vec<EntityField>>> = [cache.data_fields.as_ref(), cache.key_fields.as_ref()].into_iter().flatten().collect();
+        for list in &lists {
+            if let Some(f) = list.iter().find(|f| f.id == *text).or_else(|| list.iter().find(|f| f.field_name == *text)) {
+                return Ok(f.id.clone());
+            }
+        }
+        if looks_like_uuid(text) {
+            return Ok(text.clone());
+        }
+        if lists.len() == 2 {
+            return Err(not_found("field", text));
+        }
+        Err(Error::invalid(format!(
+            "{text:?} is not a field uuid; field names resolve through the field lists: await client.entityFields.getDataFields() and getKeyFields() once first"
+        )))
+    }
+
+    /// Resolves an activity uuid or title without a request, through the cached activity list.
+    pub fn resolve_activity_cached(&self, activity: &str) -> Result<String, Error> {
+        let cache = self.cache.borrow();
+        if let Some(list) = cache.activities.as_ref() {
+            if let Some(a) = list.iter().find(|a| a.id == activity).or_else(|| list.iter().find(|a| a.title == activity)) {
+                return Ok(a.id.clone());
+            }
+            if !looks_like_uuid(activity) {
+                return Err(not_found("activity", activity));
+            }
+        }
+        if looks_like_uuid(activity) {
+            return Ok(activity.to_string());
+        }
+        Err(Error::invalid(format!(
+            "{activity:?} is not an activity uuid; titles resolve through the activity list: await client.activities.getActivities() once first"
+        )))
+    }
+}

@@ -1,0 +1,36 @@
+# kalbio: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what is missing first (scripts/install.sh, idempotent).
+
+SHELL := /bin/bash
+SANDBOX := target/release/kalbio-sandbox
+DEMO_PORT ?= 8787
+DASHBOARD_PORT ?= 5173
+
+.PHONY: demo test install pkg sandbox lint bench fuzz clean
+
+## make demo: build the package, start the sandbox with its demo data, and show the client at work.
+demo: install pkg sandbox
+	@bash scripts/demo.sh
+
+## make test: every tier of tests, ending with one line "N passed, M failed".
+test: install
+	@bash tests/run.sh
+
+install:
+	@bash scripts/install.sh
+
+## make pkg: build the npm package into pkg/ and print its gzipped size.
+pkg:
+	@bash scripts/build-pkg.sh
+
+sandbox:
+	@cargo build --release -p kalbio-sandbox --quiet
+
+## make lint: rustfmt and clippy for the host and wasm32.
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo clippy --lib --tests --target wasm32-unknown-unknown --quiet -- -D warnings
+
+clean:
+	rm -rf pkg target tests/out

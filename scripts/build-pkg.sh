@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: release wasm, wasm-bindgen, wasm-opt -Oz,
+# pkg-template/ copied in, and prints the gzipped size of wasm plus JS glue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROFILE=${KALBIO_WASM_PROFILE:-wasm-release}
+cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" --quiet
+rm -rf pkg && mkdir -p pkg
+wasm-bindgen --target web --out-dir pkg --out-name kalbio "target/wasm32-unknown-unknown/$PROFILE/kalbio.wasm"
+
+WASM_OPT=tests/js/node_modules/.bin/wasm-opt
+"$WASM_OPT" -Oz --strip-debug --strip-producers --detect-features -o pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
+mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
+
+cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/
+cp pkg-template/README.md pkg/README.md
+VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json
+
+gz() { gzip -9 -c "$1" | wc -c; }
+WASM=$(gz pkg/kalbio_bg.wasm)
+GLUE=$(( $(gz pkg/kalbio.js) + $(gz pkg/index.js) ))
+printf 'package size: wasm %d B + JS glue %d B = %d B gzipped (%.1f KB)\n' "$WASM" "$GLUE" $((WASM + GLUE)) "$(echo "($WASM + $GLUE) / 1024" | bc -l)"
+echo "$((WASM + GLUE))" > pkg/.gzip-size

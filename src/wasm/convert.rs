@@ -1,0 +1,155 @@
+//! Every conversion between JavaScript values and the core's types.
+
+use crate::core::client::{FieldRef, RecordRef};
+use crate::core::error::{Error, ErrorCode};
+use js_sys::{Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Turns a core error into a JS `Error` named `KalbioError` with its fields.
+pub fn error_to_js(error: Error) -> JsValue {
+    let js = js_sys::Error::new(&error.message);
+    js.set_name("KalbioError");
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    set("code", JsValue::from_str(error.code.as_str()));
+    set("status", error.status.map(|s| JsValue::from_f64(f64::from(s))).unwrap_or(JsValue::NULL));
+    set("method", error.method.map(|m| JsValue::from_str(m.as_str())).unwrap_or(JsValue::NULL));
+    set("path", error.path.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+    set("body", error.body.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+    set("requestId", error.request_id.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+    js.into()
+}
+
+/// An argument error as a JS `KalbioError`.
+pub fn invalid(message: impl Into<String>) -> JsValue {
+    error_to_js(Error::invalid(message))
+}
+
+/// A Rust value as a plain JS value: maps become objects.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| error_to_js(Error::new(ErrorCode::Decode, format!("could not hand the value to JavaScript: {e}"))))
+}
+
+/// A JS value as a Rust value; a wrong shape is an `invalid_argument` error naming `what`.
+pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(format!("{what}: {e}")))
+}
+
+/// A JS value as JSON. Fails on values JSON cannot hold (functions, cycles, BigInt).
+pub fn json_from_js(value: &JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    if value.is_undefined() {
+        return Err(invalid(format!("{what} is required")));
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|_| invalid(format!("{what} cannot be turned into JSON (a cycle or a BigInt?)")))?;
+    let text = text.as_string().ok_or_else(|| invalid(format!("{what} cannot be turned into JSON")))?;
+    serde_json::from_str(&text).map_err(|e| invalid(format!("{what}: {e}")))
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A string argument, or an `invalid_argument` error.
+pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    match value.as_string() {
+        Some(s) if !s.is_empty() => Ok(s),
+        Some(_) => Err(invalid(format!("{what} must not be empty"))),
+        None => Err(invalid(format!("{what} must be a string, got {}", type_name(value)))),
+    }
+}
+
+/// A field named by an object (`{ id, is_key }`), a uuid or a name.
+pub fn field_arg(value: &JsValue, what: &str) -> Result<FieldRef, JsValue> {
+    if value.is_string() {
+        return Ok(FieldRef::Text(string_arg(value, what)?));
+    }
+    if value.is_object() {
+        let id = get(value, "id");
+        let is_key = get(value, "is_key");
+        if let (Some(id), Some(is_key)) = (id.as_string(), is_key.as_bool()) {
+            return Ok(FieldRef::Object { id, is_key });
+        }
+    }
+    Err(invalid(format!("{what} must be a field object, a field uuid or a field name, got {}", type_name(value))))
+}
+
+/// An activity named by an object (`{ id }`), a uuid or a title; `None` when absent.
+pub fn activity_arg(value: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if value.is_string() {
+        return string_arg(value, what).map(Some);
+    }
+    if value.is_object() {
+        if let Some(id) = get(value, "id").as_string() {
+            return Ok(Some(id));
+        }
+    }
+    Err(invalid(format!("{what} must be an activity object, uuid or title, got {}", type_name(value))))
+}
+
+/// A record named by a `Record`, a uuid, or `{ [field]: value }` key values.
+pub fn record_arg(value: &JsValue, what: &str) -> Result<RecordRef, JsValue> {
+    if value.is_string() {
+        return Ok(RecordRef::Id(string_arg(value, what)?));
+    }
+    if value.is_object() && !js_sys::Array::is_array(value) {
+        // A Record handle (of this client or another): name it by its id.
+        let id = get(value, "id");
+        if id.is_string() && get(value, "record_identifier").is_string() {
+            return Ok(RecordRef::Id(string_arg(&id, what)?));
+        }
+        return Ok(RecordRef::KeyValues(key_values_arg(value, what)?));
+    }
+    Err(invalid(format!("{what} must be a Record, a record uuid or an object of key values, got {}", type_name(value))))
+}
+
+/// `{ [field name or uuid]: value }` as pairs.
+pub fn key_values_arg(value: &JsValue, what: &str) -> Result<Vec<(FieldRef, serde_json::Value)>, JsValue> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(invalid(format!("{what} must be an object of key values, got {}", type_name(value))));
+    }
+    let object: &Object = value.unchecked_ref();
+    let mut pairs = Vec::new();
+    for entry in Object::entries(object).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let key = entry.get(0).as_string().unwrap_or_default();
+        let content = json_from_js(&entry.get(1), &format!("the key value of {key:?}"))?;
+        if !(content.is_string() || content.is_number()) {
+            return Err(invalid(format!("the key value of {key:?} must be a string or a number")));
+        }
+        pairs.push((FieldRef::Text(key), content));
+    }
+    if pairs.is_empty() {
+        return Err(invalid(format!("{what} must name at least one key field")));
+    }
+    Ok(pairs)
+}
+
+/// A short description of a JS value's type, for error messages.
+pub fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if js_sys::Array::is_array(value) {
+        "an array".into()
+    } else {
+        value.js_typeof().as_string().unwrap_or_else(|| "a value".into())
+    }
+}
+
+/// File data (`Blob`, `File` or `Uint8Array`) as bytes.
+pub async fn file_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(array.to_vec());
+    }
+    if let Some(blob) = value.dyn_ref::<web_sys::Blob>() {
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await?;
+        return Ok(js_sys::Uint8Array::new(&buffer).to_vec());
+    }
+    Err(invalid(format!("fileData must be a Blob, a File or a Uint8Array, got {}", type_name(value))))
+}

@@ -1,0 +1,18 @@
+//! The JavaScript bindings. They convert between JS values and the core and
+//! keep no logic of their own.
+
+pub mod client;
+mod convert;
+pub mod record;
+mod transport;
+
+use wasm_bindgen::prelude::*;
+
+/// Turns a Rust panic into a console message instead of a silent trap.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+pub use client::{ActivitiesService, EntityFieldsService, KaleidoscopeClient, RecordsService};
+pub use record::Record;

@@ -1,0 +1,269 @@
+//! The `Record` handle: the record stays in wasm memory; JS reads it through
+//! getters and asks for plain objects only when it needs them.
+
+use super::client::Inner;
+use super::convert::{activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js};
+use crate::core::client::RecordRef;
+use crate::core::model::Record as RecordData;
+use crate::core::select::{latest_value, ValueScope};
+use js_sys::Promise;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// A record: a compound, a sample, a batch… Its data lives in wasm memory.
+#[wasm_bindgen]
+pub struct Record {
+    client: Inner,
+    data: Rc<RefCell<Rc<RecordData>>>,
+}
+
+impl Record {
+    pub(super) fn new(client: Inner, data: Rc<RecordData>) -> Record {
+        Record { client, data: Rc::new(RefCell::new(data)) }
+    }
+
+    fn current(&self) -> Rc<RecordData> {
+        self.data.borrow().clone()
+    }
+}
+
+/// After a write or refetch: point the handle at the record as now cached.
+fn refresh(client: &Inner, data: &Rc<RefCell<Rc<RecordData>>>, id: &str) {
+    if let Some(fresh) = client.cached_record(id) {
+        *data.borrow_mut() = fresh;
+    }
+}
+
+fn optional_bool(value: &JsValue, what: &str) -> Result<bool, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(false);
+    }
+    value.as_bool().ok_or_else(|| invalid(format!("{what} must be a boolean")))
+}
+
+#[wasm_bindgen]
+impl Record {
+    /// The record's uuid.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.current().id.clone()
+    }
+
+    /// When the record was created (ISO-8601).
+    #[wasm_bindgen(getter)]
+    pub fn created_at(&self) -> String {
+        self.current().created_at.clone()
+    }
+
+    /// The entity slice (type) the record belongs to.
+    #[wasm_bindgen(getter)]
+    pub fn entity_slice_id(&self) -> String {
+        self.current().entity_slice_id.clone()
+    }
+
+    /// Ids of the values that hold the record's key values.
+    #[wasm_bindgen(getter)]
+    pub fn identifier_ids(&self) -> Vec<String> {
+        self.current().identifier_ids.clone()
+    }
+
+    /// Human-readable name, e.g. `CMP-0042`.
+    #[wasm_bindgen(getter)]
+    pub fn record_identifier(&self) -> String {
+        self.current().record_identifier.clone()
+    }
+
+    /// Field id → every value written to it. Makes a new plain object on each read.
+    #[wasm_bindgen(getter, unchecked_return_type = "{ [field_id: string]: RecordValue[] }")]
+    pub fn record_values(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.current().record_values)
+    }
+
+    /// The activity the record was created in, or null.
+    #[wasm_bindgen(getter)]
+    pub fn initial_operation_id(&self) -> Option<String> {
+        self.current().initial_operation_id.clone()
+    }
+
+    /// Ids of the record's sub-records.
+    #[wasm_bindgen(getter)]
+    pub fn sub_record_ids(&self) -> Vec<String> {
+        self.current().sub_record_ids.clone()
+    }
+
+    /// The record as a plain object, the API's shape.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js(&*self.current())
+    }
+
+    /// The content of the field's newest value (by `created_at`), or null. With an
+    /// activity: only values written in it (and key values). Sub-record values
+    /// count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+    /// Field names and activity titles resolve through the cached lists.
+    #[wasm_bindgen(js_name = getValueContent, unchecked_return_type = "unknown")]
+    pub fn get_value_content(
+        &self,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = includeSubRecordValues, unchecked_param_type = "boolean")] include_sub: JsValue,
+        #[wasm_bindgen(js_name = subRecordId, unchecked_param_type = "RecordIdentifier")] sub_record_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let record = self.current();
+        let field = field_arg(&field_id, "fieldId")?;
+        let field = self.client.resolve_field_cached(&record, &field).map_err(error_to_js)?;
+        let activity = match activity_arg(&activity_id, "activityId")? {
+            Some(a) => Some(self.client.resolve_activity_cached(&a).map_err(error_to_js)?),
+            None => None,
+        };
+        let sub = if sub_record_id.is_undefined() || sub_record_id.is_null() {
+            None
+        } else {
+            match record_arg(&sub_record_id, "subRecordId")? {
+                RecordRef::Id(id) => Some(id),
+                RecordRef::KeyValues(_) => return Err(invalid("subRecordId must be a Record or a uuid")),
+            }
+        };
+        let scope = ValueScope {
+            activity_id: activity.as_deref(),
+            include_sub_record_values: optional_bool(&include_sub, "includeSubRecordValues")?,
+            sub_record_id: sub.as_deref(),
+        };
+        match latest_value(&record, &field, scope) {
+            Some(value) => to_js(&value.content),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// `{ field_id: content }` of every field with a value in the activity (key values included).
+    #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
+    pub fn get_activity_data(
+        &self,
+        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let record = self.current();
+        let activity = activity_arg(&activity_id, "activityId")?.ok_or_else(|| invalid("activityId is required"))?;
+        let activity = self.client.resolve_activity_cached(&activity).map_err(error_to_js)?;
+        let scope = ValueScope { activity_id: Some(&activity), ..Default::default() };
+        let data: serde_json::Map<String, serde_json::Value> = record
+            .record_values
+            .keys()
+            .filter_map(|field| latest_value(&record, field, scope).map(|v| (field.clone(), v.content.clone())))
+            .collect();
+        to_js(&data)
+    }
+
+    /// The activities that contain this record (reused for 10 seconds).
+    #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
+    pub fn get_activities(&self) -> Promise {
+        let client = self.client.clone();
+        let id = self.id();
+        future_to_promise(async move { to_js(&*client.activities_with_record(&id).await.map_err(error_to_js)?) })
+    }
+
+    /// Writes a value to a field (in an activity, if given), then refetches the record.
+    #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<void>")]
+    pub fn add_value(
+        &self,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] content: JsValue,
+        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+    ) -> Promise {
+        self.write(field_id, content, activity_id, false)
+    }
+
+    /// Writes a new value to a field and answers it; the record is refetched.
+    #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
+    pub fn update_field(
+        &self,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+    ) -> Promise {
+        self.write(field_id, value, activity_id, true)
+    }
+
+    /// Uploads a file as the field's new value and answers it; the record is refetched.
+    #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
+    pub fn update_field_file(
+        &self,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
+        #[wasm_bindgen(js_name = fileData, unchecked_param_type = "FileData")] file_data: JsValue,
+        #[wasm_bindgen(js_name = fileType, unchecked_param_type = "string")] file_type: JsValue,
+        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        let data = self.data.clone();
+        let id = self.id();
+        future_to_promise(async move {
+            let field = field_arg(&field_id, "fieldId")?;
+            let name = string_arg(&file_name, "fileName")?;
+            let mime = file_type.as_string().ok_or_else(|| invalid("fileType must be a MIME type string"))?;
+            let activity = activity_arg(&activity_id, "activityId")?;
+            let bytes = super::convert::file_bytes(&file_data).await?;
+            let value = client.add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref()).await.map_err(error_to_js)?;
+            refresh(&client, &data, &id);
+            to_js(&value)
+        })
+    }
+
+    /// Every value of the record, fetched from the server.
+    #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
+    pub fn get_values(&self) -> Promise {
+        let client = self.client.clone();
+        let id = self.id();
+        future_to_promise(async move { to_js(&client.get_values(&id).await.map_err(error_to_js)?) })
+    }
+
+    /// Drops the record from the caches and fetches it again; this handle then shows the new data.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn refetch(&self) -> Promise {
+        let client = self.client.clone();
+        let data = self.data.clone();
+        let id = self.id();
+        future_to_promise(async move {
+            client.refetch(&id).await.map_err(error_to_js)?;
+            refresh(&client, &data, &id);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+impl Record {
+    /// Writes a value; the promise answers it when `answer_value`, else undefined.
+    fn write(&self, field_id: JsValue, content: JsValue, activity_id: JsValue, answer_value: bool) -> Promise {
+        let client = self.client.clone();
+        let data = self.data.clone();
+        let id = self.id();
+        future_to_promise(async move {
+            let field = field_arg(&field_id, "fieldId")?;
+            let content = json_from_js(&content, "content")?;
+            let activity = activity_arg(&activity_id, "activityId")?;
+            let value = client.add_value(&id, &field, content, activity.as_deref()).await.map_err(error_to_js)?;
+            refresh(&client, &data, &id);
+            if answer_value {
+                to_js(&value)
+            } else {
+                Ok(JsValue::UNDEFINED)
+            }
+        })
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RECORD_JSON: &str = r#"
+/** A record as a plain object: the API's shape. */
+export interface RecordJSON {
+    id: string;
+    created_at: string;
+    entity_slice_id: string;
+    identifier_ids: string[];
+    record_identifier: string;
+    record_values: { [field_id: string]: RecordValue[] };
+    initial_operation_id: string | null;
+    sub_record_ids: string[];
+}
+"#;
