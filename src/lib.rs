@@ -8,7 +8,10 @@
 //! - `wasm` (only on `wasm32`): the JavaScript bindings and the fetch
 //!   transport. They convert between JS and the core and hold no logic of
 //!   their own.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod core;
 

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::multipart;
-use crate::store::{now_ms, random_hex, NewValue, Store, ACTIVITY_TYPES, FIELD_TYPES};
+use crate::store::{now_ms, random_hex, NewValue, Store, Upload, ACTIVITY_TYPES, FIELD_TYPES};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -24,45 +24,70 @@ const MAX_IDS: usize = 10_000;
 const MAX_NAME: usize = 500;
 
 fn store(state: &AppState) -> MutexGuard<'_, Store> {
-    state.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
-    raw.as_deref().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
+    raw.as_deref()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
 }
 
 fn parse_json(body: &Bytes) -> ApiResult<Value> {
     if body.is_empty() {
-        return Err(ApiError::bad_request("invalid_json", "the body is empty; send a JSON object"));
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "the body is empty; send a JSON object",
+        ));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"))
+    })
 }
 
 fn object(value: &Value) -> ApiResult<&Map<String, Value>> {
-    value.as_object().ok_or_else(|| ApiError::bad_request("invalid_body", "the body must be a JSON object"))
+    value
+        .as_object()
+        .ok_or_else(|| ApiError::bad_request("invalid_body", "the body must be a JSON object"))
 }
 
 fn string_member<'a>(body: &'a Map<String, Value>, name: &str) -> ApiResult<&'a str> {
     match body.get(name) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s),
-        Some(Value::String(_)) | None | Some(Value::Null) => {
-            Err(ApiError::bad_request("missing_member", format!("{name} is required")))
-        }
-        Some(_) => Err(ApiError::bad_request("wrong_type", format!("{name} must be a string"))),
+        Some(Value::String(_)) | None | Some(Value::Null) => Err(ApiError::bad_request(
+            "missing_member",
+            format!("{name} is required"),
+        )),
+        Some(_) => Err(ApiError::bad_request(
+            "wrong_type",
+            format!("{name} must be a string"),
+        )),
     }
 }
 
-fn optional_string_member<'a>(body: &'a Map<String, Value>, name: &str) -> ApiResult<Option<&'a str>> {
+fn optional_string_member<'a>(
+    body: &'a Map<String, Value>,
+    name: &str,
+) -> ApiResult<Option<&'a str>> {
     match body.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::bad_request("wrong_type", format!("{name} must be a string or null"))),
+        Some(_) => Err(ApiError::bad_request(
+            "wrong_type",
+            format!("{name} must be a string or null"),
+        )),
     }
 }
 
 fn check_name(name: &str, what: &str) -> ApiResult<()> {
     if name.chars().count() > MAX_NAME {
-        return Err(ApiError::bad_request("too_long", format!("{what} is longer than {MAX_NAME} characters")));
+        return Err(ApiError::bad_request(
+            "too_long",
+            format!("{what} is longer than {MAX_NAME} characters"),
+        ));
     }
     Ok(())
 }
@@ -70,41 +95,77 @@ fn check_name(name: &str, what: &str) -> ApiResult<()> {
 // ----- auth -----
 
 /// Checks `X-Kal-Authorization: Bearer <token>` on every route but the token endpoint.
-pub async fn require_auth(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn require_auth(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     if path == "/auth/oauth/token" || path.starts_with("/_sandbox") {
         return next.run(request).await;
     }
-    let header = request.headers().get("x-kal-authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let Some(token) = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
-        return ApiError::unauthorized("X-Kal-Authorization: Bearer <token> is required").into_response();
+    let header = request
+        .headers()
+        .get("x-kal-authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(token) = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return ApiError::unauthorized("X-Kal-Authorization: Bearer <token> is required")
+            .into_response();
     };
     let valid = store(&state).token_valid(token, "access");
     match valid {
         Ok(true) => next.run(request).await,
-        Ok(false) => ApiError::unauthorized("the access token is unknown or has expired").into_response(),
+        Ok(false) => {
+            ApiError::unauthorized("the access token is unknown or has expired").into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
 
 pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Value>> {
-    let form: std::collections::HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    let grant = form.get("grant_type").map(String::as_str).unwrap_or_default();
+    let form: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(&body).into_owned().collect();
+    let grant = form
+        .get("grant_type")
+        .map(String::as_str)
+        .unwrap_or_default();
     let mut store = store(&state);
     match grant {
         "client_credentials" => {
-            let id = form.get("client_id").map(String::as_str).unwrap_or_default();
-            let secret = form.get("client_secret").map(String::as_str).unwrap_or_default();
+            let id = form
+                .get("client_id")
+                .map(String::as_str)
+                .unwrap_or_default();
+            let secret = form
+                .get("client_secret")
+                .map(String::as_str)
+                .unwrap_or_default();
             if !constant_time_eq(id.as_bytes(), state.config.client_id.as_bytes())
                 || !constant_time_eq(secret.as_bytes(), state.config.client_secret.as_bytes())
             {
-                return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client id or wrong secret"));
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "unknown client id or wrong secret",
+                ));
             }
         }
         "refresh_token" => {
-            let refresh = form.get("refresh_token").map(String::as_str).unwrap_or_default();
+            let refresh = form
+                .get("refresh_token")
+                .map(String::as_str)
+                .unwrap_or_default();
             if refresh.is_empty() || !store.token_valid(refresh, "refresh")? {
-                return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_grant", "the refresh token is unknown or has expired"));
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_grant",
+                    "the refresh token is unknown or has expired",
+                ));
             }
             store.drop_token(refresh)?;
         }
@@ -120,7 +181,9 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
     let refresh = random_hex(32);
     store.save_token(&access, "access", now_ms() + ttl_ms)?;
     store.save_token(&refresh, "refresh", now_ms() + ttl_ms.saturating_mul(24))?;
-    Ok(Json(json!({ "access_token": access, "refresh_token": refresh, "expires_in": state.config.token_ttl_s })))
+    Ok(Json(
+        json!({ "access_token": access, "refresh_token": refresh, "expires_in": state.config.token_ttl_s }),
+    ))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -130,17 +193,40 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 // ----- fields, slices, activities -----
 
 pub async fn key_fields(State(state): State<Arc<AppState>>) -> Json<Vec<EntityField>> {
-    Json(store(&state).fields.iter().filter(|f| f.is_key).cloned().collect())
+    Json(
+        store(&state)
+            .fields
+            .iter()
+            .filter(|f| f.is_key)
+            .cloned()
+            .collect(),
+    )
 }
 
 pub async fn data_fields(State(state): State<Arc<AppState>>) -> Json<Vec<EntityField>> {
-    Json(store(&state).fields.iter().filter(|f| !f.is_key).cloned().collect())
+    Json(
+        store(&state)
+            .fields
+            .iter()
+            .filter(|f| !f.is_key)
+            .cloned()
+            .collect(),
+    )
 }
 
-fn new_field(store: &mut Store, name: &str, is_key: bool, field_type: &str) -> ApiResult<EntityField> {
+fn new_field(
+    store: &mut Store,
+    name: &str,
+    is_key: bool,
+    field_type: &str,
+) -> ApiResult<EntityField> {
     check_name(name, "field_name")?;
     if store.fields.iter().any(|f| f.field_name == name) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "duplicate_name", format!("a field named {name:?} exists already")));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate_name",
+            format!("a field named {name:?} exists already"),
+        ));
     }
     let field = EntityField {
         id: store.new_id(),
@@ -156,21 +242,38 @@ fn new_field(store: &mut Store, name: &str, is_key: bool, field_type: &str) -> A
     store.create_field(field)
 }
 
-pub async fn create_key_field(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<EntityField>> {
+pub async fn create_key_field(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> ApiResult<Json<EntityField>> {
     let body = parse_json(&body)?;
     let name = string_member(object(&body)?, "field_name")?;
     Ok(Json(new_field(&mut store(&state), name, true, "text")?))
 }
 
-pub async fn create_data_field(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<EntityField>> {
+pub async fn create_data_field(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> ApiResult<Json<EntityField>> {
     let body = parse_json(&body)?;
     let body = object(&body)?;
     let name = string_member(body, "field_name")?;
     let field_type = string_member(body, "field_type")?;
     if !FIELD_TYPES.contains(&field_type) {
-        return Err(ApiError::bad_request("unknown_field_type", format!("field_type {field_type:?} is not one of {}", FIELD_TYPES.join(", "))));
+        return Err(ApiError::bad_request(
+            "unknown_field_type",
+            format!(
+                "field_type {field_type:?} is not one of {}",
+                FIELD_TYPES.join(", ")
+            ),
+        ));
     }
-    Ok(Json(new_field(&mut store(&state), name, false, field_type)?))
+    Ok(Json(new_field(
+        &mut store(&state),
+        name,
+        false,
+        field_type,
+    )?))
 }
 
 pub async fn entity_slices(State(state): State<Arc<AppState>>) -> Json<Value> {
@@ -181,33 +284,50 @@ pub async fn activities(State(state): State<Arc<AppState>>) -> Json<Vec<Activity
     Json(store(&state).activities.clone())
 }
 
-pub async fn create_activity(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Vec<Activity>>> {
+pub async fn create_activity(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> ApiResult<Json<Vec<Activity>>> {
     let body = parse_json(&body)?;
     let body = object(&body)?;
     let title = string_member(body, "title")?;
     check_name(title, "title")?;
     let kind = string_member(body, "activity_type")?;
     if !ACTIVITY_TYPES.contains(&kind) {
-        return Err(ApiError::bad_request("unknown_activity_type", format!("activity_type must be one of {}", ACTIVITY_TYPES.join(", "))));
+        return Err(ApiError::bad_request(
+            "unknown_activity_type",
+            format!("activity_type must be one of {}", ACTIVITY_TYPES.join(", ")),
+        ));
     }
     let string_list = |name: &str| -> ApiResult<Vec<String>> {
         match body.get(name) {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|_| ApiError::bad_request("wrong_type", format!("{name} must be a list of strings"))),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+                ApiError::bad_request("wrong_type", format!("{name} must be a list of strings"))
+            }),
         }
     };
     let start_date = optional_string_member(body, "start_date")?;
     if let Some(d) = start_date {
         if parse_iso(d).is_none() {
-            return Err(ApiError::bad_request("wrong_type", "start_date must be an ISO-8601 date"));
+            return Err(ApiError::bad_request(
+                "wrong_type",
+                "start_date must be an ISO-8601 date",
+            ));
         }
     }
     let duration = match body.get("duration") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_i64().filter(|d| (0..=100_000).contains(d)).ok_or_else(|| {
-            ApiError::bad_request("wrong_type", "duration must be a whole number of days from 0 to 100000")
-        })?),
+        Some(v) => Some(
+            v.as_i64()
+                .filter(|d| (0..=100_000).contains(d))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "wrong_type",
+                        "duration must be a whole number of days from 0 to 100000",
+                    )
+                })?,
+        ),
     };
     let mut store = store(&state);
     let activity = Activity {
@@ -241,41 +361,76 @@ pub async fn create_activity(State(state): State<Arc<AppState>>, body: Bytes) ->
 // ----- records -----
 
 fn record_or_404<'a>(store: &'a Store, id: &str) -> ApiResult<&'a Record> {
-    store.records.get(id).ok_or_else(|| ApiError::not_found(format!("no record has id {id:?}")))
+    store
+        .records
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("no record has id {id:?}")))
 }
 
-pub async fn get_record(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Json<Record>> {
+pub async fn get_record(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Record>> {
     Ok(Json(record_or_404(&store(&state), &id)?.clone()))
 }
 
-pub async fn get_records(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> ApiResult<Json<Vec<Record>>> {
+pub async fn get_records(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<Record>>> {
     let pairs = query_pairs(&raw);
     let ids = pairs
         .iter()
         .find(|(k, _)| k == "record_ids")
         .map(|(_, v)| v.clone())
-        .ok_or_else(|| ApiError::bad_request("missing_parameter", "record_ids=<id>,<id>,… is required"))?;
-    let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        .ok_or_else(|| {
+            ApiError::bad_request("missing_parameter", "record_ids=<id>,<id>,… is required")
+        })?;
+    let ids: Vec<&str> = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if ids.len() > MAX_IDS {
-        return Err(ApiError::bad_request("too_many_ids", format!("at most {MAX_IDS} ids per request")));
+        return Err(ApiError::bad_request(
+            "too_many_ids",
+            format!("at most {MAX_IDS} ids per request"),
+        ));
     }
     let store = store(&state);
     let mut seen = HashSet::new();
-    Ok(Json(ids.into_iter().filter(|id| seen.insert(*id)).filter_map(|id| store.records.get(id).cloned()).collect()))
+    Ok(Json(
+        ids.into_iter()
+            .filter(|id| seen.insert(*id))
+            .filter_map(|id| store.records.get(id).cloned())
+            .collect(),
+    ))
 }
 
 /// Checks `{ key_field_id: value }` and answers the pairs in the order given.
 fn key_pairs(store: &Store, value: &Value) -> ApiResult<Vec<(String, Value)>> {
-    let map = value
-        .as_object()
-        .filter(|m| !m.is_empty())
-        .ok_or_else(|| ApiError::bad_request("invalid_key_values", "key values must be a non-empty object { key_field_id: value }"))?;
+    let map = value.as_object().filter(|m| !m.is_empty()).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_key_values",
+            "key values must be a non-empty object { key_field_id: value }",
+        )
+    })?;
     let mut pairs = Vec::new();
     for (field_id, content) in map {
         match store.field(field_id) {
             Some(f) if f.is_key => {}
-            Some(_) => return Err(ApiError::bad_request("not_a_key_field", format!("{field_id:?} is a data field, not a key field"))),
-            None => return Err(ApiError::bad_request("unknown_field", format!("no key field has id {field_id:?}"))),
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "not_a_key_field",
+                    format!("{field_id:?} is a data field, not a key field"),
+                ))
+            }
+            None => {
+                return Err(ApiError::bad_request(
+                    "unknown_field",
+                    format!("no key field has id {field_id:?}"),
+                ))
+            }
         }
         let ok = match content {
             Value::String(s) => !s.trim().is_empty() && s.chars().count() <= MAX_NAME,
@@ -283,26 +438,40 @@ fn key_pairs(store: &Store, value: &Value) -> ApiResult<Vec<(String, Value)>> {
             _ => false,
         };
         if !ok {
-            return Err(ApiError::bad_request("wrong_type", format!("the key value of {field_id:?} must be a non-empty string or a number")));
+            return Err(ApiError::bad_request(
+                "wrong_type",
+                format!("the key value of {field_id:?} must be a non-empty string or a number"),
+            ));
         }
         pairs.push((field_id.clone(), content.clone()));
     }
     Ok(pairs)
 }
 
-pub async fn get_or_create_record(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<Record>> {
+pub async fn get_or_create_record(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> ApiResult<Json<Record>> {
     let body = parse_json(&body)?;
     let body = object(&body)?;
     let mut store = store(&state);
-    let pairs = key_pairs(&store, body.get("key_field_to_value").unwrap_or(&Value::Null))?;
+    let pairs = key_pairs(
+        &store,
+        body.get("key_field_to_value").unwrap_or(&Value::Null),
+    )?;
     let parent = optional_string_member(body, "parent_record_id")?;
     if let Some(p) = parent {
-        record_or_404(&store, p).map_err(|_| ApiError::bad_request("unknown_record", format!("no record has id {p:?}")))?;
+        record_or_404(&store, p).map_err(|_| {
+            ApiError::bad_request("unknown_record", format!("no record has id {p:?}"))
+        })?;
     }
     let operation = optional_string_member(body, "operation_id")?;
     if let Some(op) = operation {
         if store.activity(op).is_none() {
-            return Err(ApiError::bad_request("unknown_activity", format!("no activity has id {op:?}")));
+            return Err(ApiError::bad_request(
+                "unknown_activity",
+                format!("no activity has id {op:?}"),
+            ));
         }
     }
     if parent.is_none() {
@@ -313,18 +482,33 @@ pub async fn get_or_create_record(State(state): State<Arc<AppState>>, body: Byte
     Ok(Json(store.create_record(&pairs, parent, operation, None)?))
 }
 
-pub async fn records_by_identifiers(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> ApiResult<Json<Vec<Value>>> {
+pub async fn records_by_identifiers(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<Value>>> {
     let pairs = query_pairs(&raw);
     let text = pairs
         .iter()
         .find(|(k, _)| k == "records_key_field_to_value")
         .map(|(_, v)| v.as_str())
-        .ok_or_else(|| ApiError::bad_request("missing_parameter", "records_key_field_to_value=<JSON list> is required"))?;
-    let list: Value = serde_json::from_str(text)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("records_key_field_to_value is not valid JSON: {e}")))?;
-    let list = list
-        .as_array()
-        .ok_or_else(|| ApiError::bad_request("wrong_type", "records_key_field_to_value must be a JSON list of objects"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_parameter",
+                "records_key_field_to_value=<JSON list> is required",
+            )
+        })?;
+    let list: Value = serde_json::from_str(text).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("records_key_field_to_value is not valid JSON: {e}"),
+        )
+    })?;
+    let list = list.as_array().ok_or_else(|| {
+        ApiError::bad_request(
+            "wrong_type",
+            "records_key_field_to_value must be a JSON list of objects",
+        )
+    })?;
     let store = store(&state);
     let mut out = Vec::new();
     for item in list {
@@ -336,10 +520,14 @@ pub async fn records_by_identifiers(State(state): State<Arc<AppState>>, RawQuery
     Ok(Json(out))
 }
 
-pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> ApiResult<Json<Vec<String>>> {
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<String>>> {
     let pairs = query_pairs(&raw);
-    let query = SearchRecordsQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+    let query =
+        SearchRecordsQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     let search = CompiledSearch::new(&query, now_ms()).map_err(|e| match e {
         SearchError::Unsupported(_) => ApiError::bad_request("unsupported", e.to_string()),
         _ => ApiError::bad_request("invalid_filter", e.to_string()),
@@ -350,24 +538,50 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         .iter()
         .flatten()
         .filter_map(|f| f.field_id.as_deref())
-        .chain(query.entity_field_sorts.iter().flatten().filter_map(|s| s.field_id.as_deref()))
-        .chain(query.view_field_filters.iter().flatten().filter_map(|f| f.key_field_id.as_deref().or(f.view_field_id.as_deref())))
-        .chain(query.view_field_sorts.iter().flatten().filter_map(|s| s.key_field_id.as_deref().or(s.view_field_id.as_deref())));
+        .chain(
+            query
+                .entity_field_sorts
+                .iter()
+                .flatten()
+                .filter_map(|s| s.field_id.as_deref()),
+        )
+        .chain(
+            query
+                .view_field_filters
+                .iter()
+                .flatten()
+                .filter_map(|f| f.key_field_id.as_deref().or(f.view_field_id.as_deref())),
+        )
+        .chain(
+            query
+                .view_field_sorts
+                .iter()
+                .flatten()
+                .filter_map(|s| s.key_field_id.as_deref().or(s.view_field_id.as_deref())),
+        );
     for id in field_ids {
         if store.field(id).is_none() {
-            return Err(ApiError::bad_request("unknown_field", format!("no field has id {id:?}")));
+            return Err(ApiError::bad_request(
+                "unknown_field",
+                format!("no field has id {id:?}"),
+            ));
         }
     }
     if let Some(slice) = &query.entity_slice_id {
         if !store.slices.iter().any(|s| s.id == *slice) {
-            return Err(ApiError::bad_request("unknown_entity_slice", format!("no entity slice has id {slice:?}")));
+            return Err(ApiError::bad_request(
+                "unknown_entity_slice",
+                format!("no entity slice has id {slice:?}"),
+            ));
         }
     }
     let members: Option<HashSet<String>> = match search.operation_id() {
         Some(op) => Some(
             store
                 .activity(op)
-                .ok_or_else(|| ApiError::bad_request("unknown_activity", format!("no activity has id {op:?}")))?
+                .ok_or_else(|| {
+                    ApiError::bad_request("unknown_activity", format!("no activity has id {op:?}"))
+                })?
                 .all_record_ids
                 .iter()
                 .cloned()
@@ -384,41 +598,69 @@ fn check_content(field_type: &str, content: &Value) -> Result<(), String> {
     let ok = match field_type {
         _ if content.is_null() => return Err("content must not be null".into()),
         "number" => content.as_f64().is_some_and(f64::is_finite),
-        "qualified-number" => content.is_number() || content.get("value").is_some_and(Value::is_number),
+        "qualified-number" => {
+            content.is_number() || content.get("value").is_some_and(Value::is_number)
+        }
         "date" => content.as_str().and_then(parse_iso).is_some(),
         "boolean" => content.is_boolean(),
-        "multiselect" | "people" => content.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+        "multiselect" | "people" => content
+            .as_array()
+            .is_some_and(|a| a.iter().all(Value::is_string)),
         "file" => return Err("file fields take uploads: POST /records/{id}/values/file".into()),
-        "text" | "select" | "status" | "smiles-string" | "URL" | "email" | "phone" | "formula" | "molfile" | "dna-oligo"
-        | "rna-oligo" | "peptide" | "plasmid" | "rxn" | "record-reference" => content.is_string(),
+        "text" | "select" | "status" | "smiles-string" | "URL" | "email" | "phone" | "formula"
+        | "molfile" | "dna-oligo" | "rna-oligo" | "peptide" | "plasmid" | "rxn"
+        | "record-reference" => content.is_string(),
         _ => true,
     };
     if ok {
         Ok(())
     } else {
-        Err(format!("this {field_type} field does not take {content}").chars().take(300).collect())
+        Err(format!("this {field_type} field does not take {content}")
+            .chars()
+            .take(300)
+            .collect())
     }
 }
 
 /// Checks a value write's field and activity; answers the field's id and the activity's.
-fn check_write_target(store: &Store, record_id: &str, field_id: &str, operation_id: Option<&str>) -> ApiResult<()> {
+fn check_write_target(
+    store: &Store,
+    record_id: &str,
+    field_id: &str,
+    operation_id: Option<&str>,
+) -> ApiResult<()> {
     record_or_404(store, record_id)?;
     match store.field(field_id) {
         Some(f) if f.is_key => {
-            return Err(ApiError::bad_request("key_field_value", "key values are set when the record is created; they cannot be written as values"))
+            return Err(ApiError::bad_request(
+                "key_field_value",
+                "key values are set when the record is created; they cannot be written as values",
+            ))
         }
         Some(_) => {}
-        None => return Err(ApiError::bad_request("unknown_field", format!("no data field has id {field_id:?}"))),
+        None => {
+            return Err(ApiError::bad_request(
+                "unknown_field",
+                format!("no data field has id {field_id:?}"),
+            ))
+        }
     }
     if let Some(op) = operation_id {
         if store.activity(op).is_none() {
-            return Err(ApiError::bad_request("unknown_activity", format!("no activity has id {op:?}")));
+            return Err(ApiError::bad_request(
+                "unknown_activity",
+                format!("no activity has id {op:?}"),
+            ));
         }
     }
     Ok(())
 }
 
-pub async fn add_value(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn add_value(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let body = parse_json(&body)?;
     let body = object(&body)?;
     let field_id = string_member(body, "field_id")?;
@@ -426,11 +668,18 @@ pub async fn add_value(State(state): State<Arc<AppState>>, Path(id): Path<String
     let mut store = store(&state);
     check_write_target(&store, &id, field_id, operation_id)?;
     let content = body.get("content").cloned().unwrap_or(Value::Null);
-    let field_type = store.field(field_id).map(|f| f.field_type.clone()).unwrap_or_default();
+    let field_type = store
+        .field(field_id)
+        .map(|f| f.field_type.clone())
+        .unwrap_or_default();
     check_content(&field_type, &content).map_err(|m| ApiError::bad_request("wrong_type", m))?;
     let value = store.add_value(
         &id,
-        NewValue { field_id: field_id.to_string(), content, operation_id: operation_id.map(String::from) },
+        NewValue {
+            field_id: field_id.to_string(),
+            content,
+            operation_id: operation_id.map(String::from),
+        },
         None,
     )?;
     Ok(Json(json!({ "resource": value })))
@@ -444,97 +693,197 @@ pub async fn add_file_value(
 ) -> ApiResult<Json<Value>> {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("uploads are limited to {} MB", state.config.max_upload_mb))
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("uploads are limited to {} MB", state.config.max_upload_mb),
+            )
         } else {
             ApiError::bad_request("invalid_body", format!("could not read the upload: {e}"))
         }
     })?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let boundary = multipart::boundary(content_type, &body)
-        .ok_or_else(|| ApiError::bad_request("invalid_multipart", "send multipart/form-data with a file part and a body part"))?;
-    let parts = multipart::parse(&body, &boundary).ok_or_else(|| ApiError::bad_request("invalid_multipart", "the multipart body is malformed"))?;
-    let file = parts
-        .iter()
-        .find(|p| p.name == "file")
-        .ok_or_else(|| ApiError::bad_request("missing_file", "the multipart body has no file part"))?;
-    let meta = parts
-        .iter()
-        .find(|p| p.name == "body")
-        .ok_or_else(|| ApiError::bad_request("missing_member", "the multipart body has no body part with { field_id }"))?;
-    let meta: Value = serde_json::from_slice(&meta.data)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("the body part is not valid JSON: {e}")))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let boundary = multipart::boundary(content_type, &body).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_multipart",
+            "send multipart/form-data with a file part and a body part",
+        )
+    })?;
+    let parts = multipart::parse(&body, &boundary).ok_or_else(|| {
+        ApiError::bad_request("invalid_multipart", "the multipart body is malformed")
+    })?;
+    let file = parts.iter().find(|p| p.name == "file").ok_or_else(|| {
+        ApiError::bad_request("missing_file", "the multipart body has no file part")
+    })?;
+    let meta = parts.iter().find(|p| p.name == "body").ok_or_else(|| {
+        ApiError::bad_request(
+            "missing_member",
+            "the multipart body has no body part with { field_id }",
+        )
+    })?;
+    let meta: Value = serde_json::from_slice(&meta.data).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the body part is not valid JSON: {e}"),
+        )
+    })?;
     let meta = object(&meta)?;
     let field_id = string_member(meta, "field_id")?;
     let operation_id = optional_string_member(meta, "operation_id")?;
     let file_name = file.file_name.clone().unwrap_or_default();
-    if file_name.trim().is_empty() || file_name.contains(['/', '\\', '\0']) || file_name == ".." || file_name.chars().count() > 255 {
-        return Err(ApiError::bad_request("invalid_file_name", "the file name must be a plain name without path separators"));
+    if file_name.trim().is_empty()
+        || file_name.contains(['/', '\\', '\0'])
+        || file_name == ".."
+        || file_name.chars().count() > 255
+    {
+        return Err(ApiError::bad_request(
+            "invalid_file_name",
+            "the file name must be a plain name without path separators",
+        ));
     }
-    let mime = file.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+    let mime = file
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
     let mut store = store(&state);
     check_write_target(&store, &id, field_id, operation_id)?;
-    let value = store.add_file_value(&id, field_id, operation_id.map(String::from), &file_name, &mime, &file.data, None)?;
+    let upload = Upload {
+        file_name: &file_name,
+        mime_type: &mime,
+        bytes: &file.data,
+    };
+    let value =
+        store.add_file_value(&id, field_id, operation_id.map(String::from), upload, None)?;
     Ok(Json(json!({ "resource": value })))
 }
 
-pub async fn record_values(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn record_values(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let store = store(&state);
     let record = record_or_404(&store, &id)?;
-    let mut values: Vec<&kalbio::core::model::RecordValue> = record.record_values.values().flatten().collect();
-    values.sort_by(|a, b| kalbio::core::select::compare_created(a.created_at.as_deref(), b.created_at.as_deref()));
+    let mut values: Vec<&kalbio::core::model::RecordValue> =
+        record.record_values.values().flatten().collect();
+    values.sort_by(|a, b| {
+        kalbio::core::select::compare_created(a.created_at.as_deref(), b.created_at.as_deref())
+    });
     Ok(Json(json!(values)))
 }
 
-pub async fn record_operations(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Json<Vec<Activity>>> {
+pub async fn record_operations(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Activity>>> {
     let store = store(&state);
     record_or_404(&store, &id)?;
-    Ok(Json(store.activities.iter().filter(|a| a.all_record_ids.contains(&id)).cloned().collect()))
+    Ok(Json(
+        store
+            .activities
+            .iter()
+            .filter(|a| a.all_record_ids.contains(&id))
+            .cloned()
+            .collect(),
+    ))
 }
 
-pub async fn operation_records(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult<Json<Vec<Record>>> {
+pub async fn operation_records(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Record>>> {
     let store = store(&state);
-    let activity = store.activity(&id).ok_or_else(|| ApiError::not_found(format!("no activity has id {id:?}")))?;
-    Ok(Json(activity.all_record_ids.iter().filter_map(|r| store.records.get(r).cloned()).collect()))
+    let activity = store
+        .activity(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no activity has id {id:?}")))?;
+    Ok(Json(
+        activity
+            .all_record_ids
+            .iter()
+            .filter_map(|r| store.records.get(r).cloned())
+            .collect(),
+    ))
 }
 
-pub async fn add_operation_records(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Vec<Record>>> {
+pub async fn add_operation_records(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Vec<Record>>> {
     let body = parse_json(&body)?;
     let ids: Vec<String> = object(&body)?
         .get("record_ids")
         .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .ok_or_else(|| ApiError::bad_request("wrong_type", "record_ids must be a list of record ids"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request("wrong_type", "record_ids must be a list of record ids")
+        })?;
     let mut store = store(&state);
     if store.activity(&id).is_none() {
         return Err(ApiError::not_found(format!("no activity has id {id:?}")));
     }
     if let Some(unknown) = ids.iter().find(|r| !store.records.contains_key(*r)) {
-        return Err(ApiError::bad_request("unknown_record", format!("no record has id {unknown:?}")));
+        return Err(ApiError::bad_request(
+            "unknown_record",
+            format!("no record has id {unknown:?}"),
+        ));
     }
     store.add_records_to_activity(&id, &ids)?;
-    let activity = store.activity(&id).ok_or_else(|| ApiError::internal("activity vanished"))?;
-    Ok(Json(activity.all_record_ids.iter().filter_map(|r| store.records.get(r).cloned()).collect()))
+    let activity = store
+        .activity(&id)
+        .ok_or_else(|| ApiError::internal("activity vanished"))?;
+    Ok(Json(
+        activity
+            .all_record_ids
+            .iter()
+            .filter_map(|r| store.records.get(r).cloned())
+            .collect(),
+    ))
 }
 
 fn file_response(store: &Store, file_id: &str) -> ApiResult<Response> {
-    let (name, mime, bytes) = store.file(file_id)?.ok_or_else(|| ApiError::not_found(format!("no file has id {file_id:?}")))?;
+    let (name, mime, bytes) = store
+        .file(file_id)?
+        .ok_or_else(|| ApiError::not_found(format!("no file has id {file_id:?}")))?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
 }
 
-pub async fn download_file(State(state): State<Arc<AppState>>, Path(file_id): Path<String>) -> ApiResult<Response> {
+pub async fn download_file(
+    State(state): State<Arc<AppState>>,
+    Path(file_id): Path<String>,
+) -> ApiResult<Response> {
     file_response(&store(&state), &file_id)
 }
 
-pub async fn download_activity_file(State(state): State<Arc<AppState>>, Path((activity_id, file_id)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn download_activity_file(
+    State(state): State<Arc<AppState>>,
+    Path((activity_id, file_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let store = store(&state);
     if store.activity(&activity_id).is_none() {
-        return Err(ApiError::not_found(format!("no activity has id {activity_id:?}")));
+        return Err(ApiError::not_found(format!(
+            "no activity has id {activity_id:?}"
+        )));
     }
     file_response(&store, &file_id)
 }
@@ -544,5 +893,9 @@ pub async fn not_found() -> ApiError {
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
 }

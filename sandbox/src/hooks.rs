@@ -56,11 +56,18 @@ pub struct Hooks {
 }
 
 fn lock(state: &AppState) -> std::sync::MutexGuard<'_, Hooks> {
-    state.hooks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .hooks
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Gives every answer an `X-Request-Id` and logs it.
-pub async fn request_log(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn request_log(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = now_ms();
     let request_id = format!("req-{}", random_hex(8));
     let method = request.method().to_string();
@@ -93,7 +100,11 @@ pub async fn request_log(State(state): State<Arc<AppState>>, request: Request, n
 struct ResetMarker;
 
 /// Applies the first queued fault that matches the request.
-pub async fn inject_faults(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn inject_faults(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/_sandbox") {
         return next.run(request).await;
@@ -104,7 +115,9 @@ pub async fn inject_faults(State(state): State<Arc<AppState>>, request: Request,
         let found = hooks.faults.iter().position(|f| {
             f.times > 0
                 && path.starts_with(&f.path_prefix)
-                && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&method))
+                && f.method
+                    .as_ref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(&method))
         });
         found.and_then(|i| {
             let f = hooks.faults.get_mut(i)?;
@@ -116,25 +129,34 @@ pub async fn inject_faults(State(state): State<Arc<AppState>>, request: Request,
             Some(copy)
         })
     };
-    let Some(fault) = fault else { return next.run(request).await };
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
     if let Some(ms) = fault.delay_ms {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
     if fault.reset_connection {
         let stream = futures_util::stream::once(async {
-            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset"))
+            Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ))
         });
         let mut response = Response::new(Body::from_stream(stream));
         response.extensions_mut().insert(ResetMarker);
         return response;
     }
-    let Some(status) = fault.status else { return next.run(request).await };
+    let Some(status) = fault.status else {
+        return next.run(request).await;
+    };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = fault.body.clone().unwrap_or_else(|| {
         serde_json::json!({ "code": "injected_fault", "message": format!("fault injected by the sandbox ({})", status.as_u16()) }).to_string()
     });
     let mut response = (status, body).into_response();
-    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
     if let Some(s) = fault.retry_after_s {
         if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
             response.headers_mut().insert("retry-after", v);
@@ -143,10 +165,17 @@ pub async fn inject_faults(State(state): State<Arc<AppState>>, request: Request,
     response
 }
 
-pub async fn add_fault(State(state): State<Arc<AppState>>, body: bytes::Bytes) -> Result<Response, ApiError> {
-    let fault: Fault = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_fault", format!("not a fault: {e}")))?;
+pub async fn add_fault(
+    State(state): State<Arc<AppState>>,
+    body: bytes::Bytes,
+) -> Result<Response, ApiError> {
+    let fault: Fault = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("invalid_fault", format!("not a fault: {e}")))?;
     if fault.times == 0 || !fault.path_prefix.starts_with('/') {
-        return Err(ApiError::bad_request("invalid_fault", "times must be at least 1 and path_prefix must start with /"));
+        return Err(ApiError::bad_request(
+            "invalid_fault",
+            "times must be at least 1 and path_prefix must start with /",
+        ));
     }
     lock(&state).faults.push(fault);
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -15,7 +15,11 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// The boundary from a `Content-Type` header, or else from the body's first line.
@@ -70,7 +74,9 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         let mut file_name = None;
         let mut content_type = None;
         for line in headers.split("\r\n") {
-            let Some((key, value)) = line.split_once(':') else { continue };
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
             if key.trim().eq_ignore_ascii_case("content-disposition") {
                 name = header_param(value, "name");
                 file_name = header_param(value, "filename");
@@ -78,7 +84,12 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
                 content_type = Some(value.trim().to_string());
             }
         }
-        parts.push(Part { name: name?, file_name, content_type, data: body.get(data_start..data_end)?.to_vec() });
+        parts.push(Part {
+            name: name?,
+            file_name,
+            content_type,
+            data: body.get(data_start..data_end)?.to_vec(),
+        });
         at = data_end + next_delim.len();
     }
 }

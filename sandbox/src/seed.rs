@@ -2,7 +2,7 @@
 //! lab. `--seed-records N` scales the same generator.
 
 use crate::error::ApiResult;
-use crate::store::{NewValue, Store};
+use crate::store::{NewValue, Store, Upload};
 use kalbio::core::model::EntityField;
 use kalbio::core::time::{format_iso, parse_iso, DAY_MS};
 use serde_json::{json, Value};
@@ -47,7 +47,10 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len())).copied().unwrap_or_default()
+        items
+            .get(self.below(items.len()))
+            .copied()
+            .unwrap_or_default()
     }
 }
 
@@ -88,7 +91,11 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
     let smiles = field(store, "SMILES", false, "smiles-string")?;
     let plate_map = field(store, "Plate map", false, "file")?;
     let mut experiments = Vec::new();
-    for title in ["Kinase panel Q1", "Solubility screen", "Binding assay round 2"] {
+    for title in [
+        "Kinase panel Q1",
+        "Solubility screen",
+        "Binding assay round 2",
+    ] {
         let activity = kalbio::core::model::Activity {
             id: store.new_id(),
             created_at: format_iso(base),
@@ -121,15 +128,37 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
     for i in 1..=records {
         let created = base + i as i64 * 60_000;
         let name = format!("CMP-{i:04}");
-        let record = store.create_record(&[(compound.clone(), json!(name))], None, None, Some(created))?;
+        let record = store.create_record(
+            &[(compound.clone(), json!(name))],
+            None,
+            None,
+            Some(created),
+        )?;
         let id = record.id;
         let experiment = experiments.get(i % 3).cloned();
         let at = |day: i64, k: i64| created + span + day * DAY_MS + k;
-        let write = |store: &mut Store, field_id: &str, content: Value, op: Option<String>, t: i64| {
-            store.add_value(&id, NewValue { field_id: field_id.to_string(), content, operation_id: op }, Some(t)).map(|_| ())
-        };
+        let write =
+            |store: &mut Store, field_id: &str, content: Value, op: Option<String>, t: i64| {
+                store
+                    .add_value(
+                        &id,
+                        NewValue {
+                            field_id: field_id.to_string(),
+                            content,
+                            operation_id: op,
+                        },
+                        Some(t),
+                    )
+                    .map(|_| ())
+            };
         write(store, &smiles, json!(rng.pick(SMILES)), None, at(0, 1))?;
-        write(store, &assay, json!(rng.pick(ASSAYS)), experiment.clone(), at(1, 2))?;
+        write(
+            store,
+            &assay,
+            json!(rng.pick(ASSAYS)),
+            experiment.clone(),
+            at(1, 2),
+        )?;
         let count = 1 + rng.below(3);
         let mut chosen: Vec<&str> = Vec::new();
         while chosen.len() < count {
@@ -143,13 +172,23 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
         write(store, &status, json!(rng.pick(STATUSES)), None, at(14, 5))?;
         let tested_day = base + (rng.below(300) as i64) * DAY_MS;
         let tested = format_iso(tested_day);
-        write(store, &tested_on, json!(tested.get(..10).unwrap_or(&tested)), experiment.clone(), at(2, 6))?;
+        write(
+            store,
+            &tested_on,
+            json!(tested.get(..10).unwrap_or(&tested)),
+            experiment.clone(),
+            at(2, 6),
+        )?;
         // IC50 in nM, log-uniform from 1 to 10,000, re-measured for some compounds.
         let measurements = 1 + rng.below(3);
         for m in 0..measurements {
             let exponent = (rng.below(4000) as f64) / 1000.0;
             let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
-            let op = if m + 1 == measurements { experiment.clone() } else { None };
+            let op = if m + 1 == measurements {
+                experiment.clone()
+            } else {
+                None
+            };
             write(store, &ic50, json!(value), op, at(3 + 7 * m as i64, 7))?;
         }
         if i == 7 {
@@ -158,14 +197,28 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
             write(store, &notes, json!(rng.pick(NOTES)), None, at(4, 8))?;
         }
         if i <= 5 {
-            let csv = format!("well,signal\nA1,{}\nA2,{}\nB1,{}\n", rng.below(1000), rng.below(1000), rng.below(1000));
-            store.add_file_value(&id, &plate_map, experiment.clone(), &format!("plate-{name}.csv"), "text/csv", csv.as_bytes(), Some(at(5, 9)))?;
+            let csv = format!(
+                "well,signal\nA1,{}\nA2,{}\nB1,{}\n",
+                rng.below(1000),
+                rng.below(1000),
+                rng.below(1000)
+            );
+            let file_name = format!("plate-{name}.csv");
+            let upload = Upload {
+                file_name: &file_name,
+                mime_type: "text/csv",
+                bytes: csv.as_bytes(),
+            };
+            store.add_file_value(&id, &plate_map, experiment.clone(), upload, Some(at(5, 9)))?;
         }
         if i % 25 == 0 {
             for b in 1..=2 {
                 let batch_name = format!("{name}-B{b}");
                 let sub = store.create_record(
-                    &[(compound.clone(), json!(name)), (batch.clone(), json!(batch_name))],
+                    &[
+                        (compound.clone(), json!(name)),
+                        (batch.clone(), json!(batch_name)),
+                    ],
                     Some(&id),
                     experiment.as_deref(),
                     Some(created + b),
@@ -174,7 +227,11 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                 let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
                 store.add_value(
                     &sub.id,
-                    NewValue { field_id: ic50.clone(), content: json!(value), operation_id: experiment.clone() },
+                    NewValue {
+                        field_id: ic50.clone(),
+                        content: json!(value),
+                        operation_id: experiment.clone(),
+                    },
                     Some(at(6, 10 + b)),
                 )?;
             }

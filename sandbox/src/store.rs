@@ -14,13 +14,47 @@ use std::path::Path;
 
 /// Field types a data field may have.
 pub const FIELD_TYPES: &[&str] = &[
-    "text", "number", "qualified-number", "smiles-string", "select", "multiselect", "molfile", "record-reference", "mixture",
-    "file", "image", "date", "URL", "boolean", "email", "phone", "formula", "people", "votes", "xy-array", "dna-oligo",
-    "rna-oligo", "peptide", "plasmid", "google-drive-file", "s3-file", "snowflake-query", "status", "rxn", "protein-structure",
+    "text",
+    "number",
+    "qualified-number",
+    "smiles-string",
+    "select",
+    "multiselect",
+    "molfile",
+    "record-reference",
+    "mixture",
+    "file",
+    "image",
+    "date",
+    "URL",
+    "boolean",
+    "email",
+    "phone",
+    "formula",
+    "people",
+    "votes",
+    "xy-array",
+    "dna-oligo",
+    "rna-oligo",
+    "peptide",
+    "plasmid",
+    "google-drive-file",
+    "s3-file",
+    "snowflake-query",
+    "status",
+    "rxn",
+    "protein-structure",
 ];
 
 /// Activity types an activity may have.
-pub const ACTIVITY_TYPES: &[&str] = &["task", "experiment", "project", "stage", "milestone", "cycle"];
+pub const ACTIVITY_TYPES: &[&str] = &[
+    "task",
+    "experiment",
+    "project",
+    "stage",
+    "milestone",
+    "cycle",
+];
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS fields(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
@@ -54,6 +88,13 @@ pub struct Store {
     pub by_key: HashMap<String, String>,
     /// While seeding: a deterministic source of ids.
     pub id_seed: Option<u64>,
+}
+
+/// An uploaded file.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub mime_type: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// A value to write (validated by the caller).
@@ -103,7 +144,8 @@ pub fn now_ms() -> i64 {
 impl Store {
     /// Opens (or creates) the store in `dir` and loads it into memory.
     pub fn open(dir: &Path) -> ApiResult<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| ApiError::internal(format!("cannot create {}: {e}", dir.display())))?;
         let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -129,21 +171,26 @@ impl Store {
         let mut max_seq = 0i64;
         let read_json = |conn: &Connection, table: &str| -> ApiResult<Vec<(i64, String)>> {
             let mut stmt = conn.prepare(&format!("SELECT seq, json FROM {table} ORDER BY seq"))?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         };
         let broken = |what: &str| ApiError::internal(format!("the store holds a broken {what}"));
         for (seq, text) in read_json(&self.conn, "fields")? {
             max_seq = max_seq.max(seq);
-            self.fields.push(serde_json::from_str(&text).map_err(|_| broken("field"))?);
+            self.fields
+                .push(serde_json::from_str(&text).map_err(|_| broken("field"))?);
         }
         for (seq, text) in read_json(&self.conn, "activities")? {
             max_seq = max_seq.max(seq);
-            self.activities.push(serde_json::from_str(&text).map_err(|_| broken("activity"))?);
+            self.activities
+                .push(serde_json::from_str(&text).map_err(|_| broken("activity"))?);
         }
         for (seq, text) in read_json(&self.conn, "slices")? {
             max_seq = max_seq.max(seq);
-            self.slices.push(serde_json::from_str(&text).map_err(|_| broken("slice"))?);
+            self.slices
+                .push(serde_json::from_str(&text).map_err(|_| broken("slice"))?);
         }
         {
             let mut stmt = self.conn.prepare(
@@ -170,7 +217,11 @@ impl Store {
                 self.records.insert(id, record);
             }
         }
-        let subs: Vec<(String, String)> = self.parents.iter().map(|(c, p)| (c.clone(), p.clone())).collect();
+        let subs: Vec<(String, String)> = self
+            .parents
+            .iter()
+            .map(|(c, p)| (c.clone(), p.clone()))
+            .collect();
         let mut subs_by_seq: Vec<(usize, String, String)> = subs
             .into_iter()
             .map(|(c, p)| (self.order.iter().position(|o| *o == c).unwrap_or(0), c, p))
@@ -210,8 +261,16 @@ impl Store {
             self.attach_value(&owner, &field_id, value, is_key);
         }
         {
-            let mut stmt = self.conn.prepare("SELECT activity_id, record_id, seq FROM activity_records ORDER BY seq")?;
-            let pairs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT activity_id, record_id, seq FROM activity_records ORDER BY seq")?;
+            let pairs = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?;
             for pair in pairs {
                 let (activity, record, seq) = pair?;
                 max_seq = max_seq.max(seq);
@@ -237,11 +296,19 @@ impl Store {
             if is_key {
                 record.identifier_ids.push(value.id.clone());
             }
-            record.record_values.entry(field_id.to_string()).or_default().push(value.clone());
+            record
+                .record_values
+                .entry(field_id.to_string())
+                .or_default()
+                .push(value.clone());
         }
         if !is_key {
             if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
-                parent.record_values.entry(field_id.to_string()).or_default().push(value);
+                parent
+                    .record_values
+                    .entry(field_id.to_string())
+                    .or_default()
+                    .push(value);
             }
         }
     }
@@ -273,7 +340,9 @@ impl Store {
                     let n = state.to_le_bytes();
                     chunk.copy_from_slice(n.get(..chunk.len()).unwrap_or(&[0; 8]));
                 }
-                uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string()
             }
             None => uuid::Uuid::new_v4().to_string(),
         }
@@ -294,8 +363,14 @@ impl Store {
     // ----- tokens -----
 
     pub fn save_token(&mut self, token: &str, kind: &str, expires_ms: i64) -> ApiResult<()> {
-        self.conn.execute("DELETE FROM tokens WHERE expires_ms < ?1", params![now_ms()])?;
-        self.conn.execute("INSERT INTO tokens(token, kind, expires_ms) VALUES (?1, ?2, ?3)", params![token, kind, expires_ms])?;
+        self.conn.execute(
+            "DELETE FROM tokens WHERE expires_ms < ?1",
+            params![now_ms()],
+        )?;
+        self.conn.execute(
+            "INSERT INTO tokens(token, kind, expires_ms) VALUES (?1, ?2, ?3)",
+            params![token, kind, expires_ms],
+        )?;
         Ok(())
     }
 
@@ -303,20 +378,28 @@ impl Store {
     pub fn token_valid(&self, token: &str, kind: &str) -> ApiResult<bool> {
         let expires: Option<i64> = self
             .conn
-            .query_row("SELECT expires_ms FROM tokens WHERE token = ?1 AND kind = ?2", params![token, kind], |r| r.get(0))
+            .query_row(
+                "SELECT expires_ms FROM tokens WHERE token = ?1 AND kind = ?2",
+                params![token, kind],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(expires.is_some_and(|e| e > now_ms()))
     }
 
     pub fn drop_token(&mut self, token: &str) -> ApiResult<()> {
-        self.conn.execute("DELETE FROM tokens WHERE token = ?1", params![token])?;
+        self.conn
+            .execute("DELETE FROM tokens WHERE token = ?1", params![token])?;
         Ok(())
     }
 
     // ----- writes -----
 
     /// Runs `write` in one transaction; nothing is kept if it fails.
-    pub fn transaction<R>(&mut self, write: impl FnOnce(&Connection) -> ApiResult<R>) -> ApiResult<R> {
+    pub fn transaction<R>(
+        &mut self,
+        write: impl FnOnce(&Connection) -> ApiResult<R>,
+    ) -> ApiResult<R> {
         let tx = self.conn.savepoint()?;
         let out = write(&tx)?;
         tx.commit()?;
@@ -327,7 +410,8 @@ impl Store {
         let seq = self.next_seq();
         let text = json_text(&field);
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO fields(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![field.id, seq, text])?;
+            tx.prepare_cached("INSERT INTO fields(id, seq, json) VALUES (?1, ?2, ?3)")?
+                .execute(params![field.id, seq, text])?;
             Ok(())
         })?;
         self.fields.push(field.clone());
@@ -340,7 +424,8 @@ impl Store {
         stored.all_record_ids.clear();
         let text = json_text(&stored);
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO activities(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![activity.id, seq, text])?;
+            tx.prepare_cached("INSERT INTO activities(id, seq, json) VALUES (?1, ?2, ?3)")?
+                .execute(params![activity.id, seq, text])?;
             Ok(())
         })?;
         self.activities.push(activity.clone());
@@ -349,7 +434,9 @@ impl Store {
 
     /// The top-level record with exactly these key values.
     pub fn find_by_key_values(&self, pairs: &[(String, Value)]) -> Option<&Record> {
-        self.by_key.get(&key_values_key(pairs)).and_then(|id| self.records.get(id))
+        self.by_key
+            .get(&key_values_key(pairs))
+            .and_then(|id| self.records.get(id))
     }
 
     fn index_keys(&mut self) {
@@ -378,7 +465,11 @@ impl Store {
         let key_ids: Vec<String> = pairs.iter().map(|(f, _)| f.clone()).collect();
         let identifier = pairs
             .iter()
-            .map(|(_, v)| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+            .map(|(_, v)| {
+                v.as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| v.to_string())
+            })
             .collect::<Vec<_>>()
             .join(" / ");
         let record_seq = self.next_seq();
@@ -386,13 +477,17 @@ impl Store {
         for (field_id, content) in pairs {
             let value_id = self.new_id();
             let seq = self.next_seq();
-            key_values.push((field_id.clone(), seq, RecordValue {
-                id: value_id,
-                content: content.clone(),
-                created_at: Some(created_at.clone()),
-                record_id: None,
-                operation_id: None,
-            }));
+            key_values.push((
+                field_id.clone(),
+                seq,
+                RecordValue {
+                    id: value_id,
+                    content: content.clone(),
+                    created_at: Some(created_at.clone()),
+                    record_id: None,
+                    operation_id: None,
+                },
+            ));
         }
         let mut new_slice = None;
         let slice_id_hint = self.new_id();
@@ -410,15 +505,23 @@ impl Store {
             let slice_id = match existing {
                 Some(s) => s.id.clone(),
                 None => {
-                    let names: Vec<String> =
-                        key_ids.iter().filter_map(|id| self.fields.iter().find(|f| f.id == *id).map(|f| f.field_name.clone())).collect();
+                    let names: Vec<String> = key_ids
+                        .iter()
+                        .filter_map(|id| {
+                            self.fields
+                                .iter()
+                                .find(|f| f.id == *id)
+                                .map(|f| f.field_name.clone())
+                        })
+                        .collect();
                     let slice = EntitySlice {
                         id: slice_id_hint.clone(),
                         key_field_ids: key_ids.clone(),
                         slice_name: names.join(" + "),
                     };
                     self.seq += 1;
-                    tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![slice.id, self.seq, json_text(&slice)])?;
+                    tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?
+                        .execute(params![slice.id, self.seq, json_text(&slice)])?;
                     let sid = slice.id.clone();
                     new_slice = Some(slice);
                     sid
@@ -460,13 +563,23 @@ impl Store {
             self.attach_value(&id, &field_id, value, true);
         }
         if parent.is_none() {
-            self.by_key.entry(key_values_key(pairs)).or_insert_with(|| id.clone());
+            self.by_key
+                .entry(key_values_key(pairs))
+                .or_insert_with(|| id.clone());
         }
-        self.records.get(&id).cloned().ok_or_else(|| ApiError::internal("record vanished"))
+        self.records
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("record vanished"))
     }
 
     /// Writes one data value on a record (or sub-record). `at` fixes the time (the seed uses it).
-    pub fn add_value(&mut self, owner: &str, value: NewValue, at: Option<i64>) -> ApiResult<RecordValue> {
+    pub fn add_value(
+        &mut self,
+        owner: &str,
+        value: NewValue,
+        at: Option<i64>,
+    ) -> ApiResult<RecordValue> {
         let stored = RecordValue {
             id: self.new_id(),
             content: value.content,
@@ -502,7 +615,9 @@ impl Store {
 
     /// The (activity, record) pairs a write in `activity` adds: the record, and its parent for a sub-record.
     fn membership_to_add(&self, activity: &str, record: &str) -> Vec<(String, String)> {
-        let Some(a) = self.activity(activity) else { return Vec::new() };
+        let Some(a) = self.activity(activity) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         let mut ids = vec![record.to_string()];
         if let Some(parent) = self.parents.get(record) {
@@ -527,10 +642,16 @@ impl Store {
     }
 
     /// Adds records to an activity.
-    pub fn add_records_to_activity(&mut self, activity: &str, record_ids: &[String]) -> ApiResult<()> {
+    pub fn add_records_to_activity(
+        &mut self,
+        activity: &str,
+        record_ids: &[String],
+    ) -> ApiResult<()> {
         let mut pairs = Vec::new();
         for id in record_ids {
-            if self.activity(activity).is_some_and(|a| !a.all_record_ids.contains(id))
+            if self
+                .activity(activity)
+                .is_some_and(|a| !a.all_record_ids.contains(id))
                 && !pairs.iter().any(|(_, r): &(String, String)| r == id)
             {
                 pairs.push((activity.to_string(), id.clone()));
@@ -553,11 +674,14 @@ impl Store {
         owner: &str,
         field_id: &str,
         operation_id: Option<String>,
-        file_name: &str,
-        mime_type: &str,
-        bytes: &[u8],
+        file: Upload<'_>,
         at: Option<i64>,
     ) -> ApiResult<RecordValue> {
+        let Upload {
+            file_name,
+            mime_type,
+            bytes,
+        } = file;
         let file_id = self.new_id();
         let content = json!(FileContent {
             file_id: file_id.clone(),
@@ -599,9 +723,11 @@ impl Store {
     pub fn file(&self, id: &str) -> ApiResult<Option<(String, String, Vec<u8>)>> {
         Ok(self
             .conn
-            .query_row("SELECT file_name, mime_type, bytes FROM files WHERE id = ?1", params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT file_name, mime_type, bytes FROM files WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?)
     }
 

@@ -66,7 +66,15 @@ pub struct Error {
 impl Error {
     /// An error with only a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), status: None, method: None, path: None, body: None, request_id: None }
+        Error {
+            code,
+            message: message.into(),
+            status: None,
+            method: None,
+            path: None,
+            body: None,
+            request_id: None,
+        }
     }
 
     /// An argument error: nothing was sent.

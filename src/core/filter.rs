@@ -93,7 +93,12 @@ pub struct FilterPropError {
 
 impl std::fmt::Display for FilterPropError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "filter_prop of {} must be {}", self.rule.as_str(), self.expected)
+        write!(
+            f,
+            "filter_prop of {} must be {}",
+            self.rule.as_str(),
+            self.expected
+        )
     }
 }
 
@@ -161,7 +166,12 @@ fn date_of(value: &Value) -> Option<i64> {
 }
 
 fn offset_of(value: &Value) -> Option<i64> {
-    let n = value.as_i64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))?;
+    let n = value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0)
+            .map(|f| f as i64)
+    })?;
     (n.abs() <= MAX_OFFSET).then_some(n)
 }
 
@@ -208,7 +218,11 @@ fn contains(set: &[Value], item: &Value) -> bool {
 }
 
 fn lower_texts(value: Option<&Value>) -> Vec<String> {
-    elements(value).into_iter().filter_map(text_of).map(|t| t.to_lowercase()).collect()
+    elements(value)
+        .into_iter()
+        .filter_map(text_of)
+        .map(|t| t.to_lowercase())
+        .collect()
 }
 
 impl CompiledFilter {
@@ -216,7 +230,11 @@ impl CompiledFilter {
     pub fn new(rule: FilterRuleType, prop: &Value, now_ms: i64) -> Result<Self, FilterPropError> {
         use FilterRuleType as R;
         let fail = |expected| FilterPropError { rule, expected };
-        let text = || text_of(prop).map(|t| t.to_lowercase()).ok_or(fail("a string"));
+        let text = || {
+            text_of(prop)
+                .map(|t| t.to_lowercase())
+                .ok_or(fail("a string"))
+        };
         let list = || prop.as_array().cloned().ok_or(fail("a list"));
         let number = || number_of(prop).ok_or(fail("a number"));
         let date = || date_of(prop).ok_or(fail("an ISO-8601 date"));
@@ -280,7 +298,11 @@ impl CompiledFilter {
                     let to_text = b.as_str().unwrap_or_default();
                     let to = date_of(b).ok_or(fail(expected))?;
                     // A date without a time covers its whole day.
-                    let to_exclusive = if to_text.len() == 10 { to + DAY_MS } else { to + 1 };
+                    let to_exclusive = if to_text.len() == 10 {
+                        to + DAY_MS
+                    } else {
+                        to + 1
+                    };
                     if from >= to_exclusive {
                         return Err(fail(expected));
                     }
@@ -297,7 +319,10 @@ impl CompiledFilter {
             R::IsAfterRelativeWeek => Test::Dates(Some(week + (offset()? + 1) * 7 * DAY_MS), None),
             R::IsBetweenRelativeWeek => {
                 let (a, b) = offsets()?;
-                Test::Dates(Some(week + a * 7 * DAY_MS), Some(week + (b + 1) * 7 * DAY_MS))
+                Test::Dates(
+                    Some(week + a * 7 * DAY_MS),
+                    Some(week + (b + 1) * 7 * DAY_MS),
+                )
             }
             R::IsBeforeRelativeMonth => Test::Dates(None, Some(month(offset()?))),
             R::IsAfterRelativeMonth => Test::Dates(Some(month(offset()? + 1)), None),
@@ -345,19 +370,25 @@ impl CompiledFilter {
             Test::NoOverlap(set) => !elements(value).iter().any(|v| contains(set, v)),
             Test::SameElements(set) => {
                 let own: Vec<Value> = elements(value).into_iter().cloned().collect();
-                !blank && own.iter().all(|v| contains(set, v)) && set.iter().all(|p| contains(&own, p))
+                !blank
+                    && own.iter().all(|v| contains(set, v))
+                    && set.iter().all(|p| contains(&own, p))
             }
             Test::Number(direction, or_equal, limit) => {
-                value.and_then(number_of).is_some_and(|n| match n.partial_cmp(limit) {
-                    Some(Ordering::Equal) => *or_equal,
-                    Some(o) => o == *direction,
-                    None => false,
-                })
+                value
+                    .and_then(number_of)
+                    .is_some_and(|n| match n.partial_cmp(limit) {
+                        Some(Ordering::Equal) => *or_equal,
+                        Some(o) => o == *direction,
+                        None => false,
+                    })
             }
-            Test::NumberRange(from, to) => value.and_then(number_of).is_some_and(|n| *from <= n && n <= *to),
-            Test::Dates(from, to) => value.and_then(date_of).is_some_and(|d| {
-                from.is_none_or(|f| d >= f) && to.is_none_or(|t| d < t)
-            }),
+            Test::NumberRange(from, to) => value
+                .and_then(number_of)
+                .is_some_and(|n| *from <= n && n <= *to),
+            Test::Dates(from, to) => value
+                .and_then(date_of)
+                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d < t)),
             Test::UpdatedAfter(after) => updated_ms.is_some_and(|u| u > *after),
         }
     }
@@ -408,7 +439,11 @@ mod tests {
     fn text_rules_ignore_case() {
         use FilterRuleType as R;
         assert!(check(R::Includes, json!("KIN"), json!("Kinase assay")));
-        assert!(!check(R::DoesNotInclude, json!("kin"), json!("Kinase assay")));
+        assert!(!check(
+            R::DoesNotInclude,
+            json!("kin"),
+            json!("Kinase assay")
+        ));
         assert!(check(R::DoesNotInclude, json!("kin"), Value::Null));
         assert!(check(R::StartsWith, json!("cmp-"), json!("CMP-0001")));
         assert!(check(R::EndsWith, json!("01"), json!("CMP-0001")));
@@ -421,7 +456,11 @@ mod tests {
         assert!(check(R::IsLessThan, json!(10), json!("9.5")));
         assert!(!check(R::IsLessThan, json!(10), json!(10)));
         assert!(check(R::IsLessThanEqual, json!(10), json!(10)));
-        assert!(check(R::IsGreaterThan, json!("5"), json!({"value": 7, "qualifier": ">"})));
+        assert!(check(
+            R::IsGreaterThan,
+            json!("5"),
+            json!({"value": 7, "qualifier": ">"})
+        ));
         assert!(check(R::IsEqual, json!(5), json!(5.0)));
         assert!(!check(R::IsGreaterThan, json!(5), json!("n/a")));
         assert!(check(R::IsBetween, json!([1, 3]), json!(3)));
@@ -430,12 +469,36 @@ mod tests {
     #[test]
     fn set_rules_treat_scalars_as_one_element_lists() {
         use FilterRuleType as R;
-        assert!(check(R::ValueIsSubsetOfProps, json!(["a", "b"]), json!(["a"])));
-        assert!(!check(R::ValueIsSubsetOfProps, json!(["a"]), json!(["a", "c"])));
-        assert!(check(R::ValueIsSupersetOfProps, json!(["a"]), json!(["a", "c"])));
-        assert!(check(R::ValueHasOverlapWithProps, json!(["x", "c"]), json!(["a", "c"])));
-        assert!(check(R::ValueHasNoOverlapWithProps, json!(["x"]), json!(["a", "c"])));
-        assert!(check(R::ValueHasSameElementsAsProps, json!(["c", "a"]), json!(["a", "c"])));
+        assert!(check(
+            R::ValueIsSubsetOfProps,
+            json!(["a", "b"]),
+            json!(["a"])
+        ));
+        assert!(!check(
+            R::ValueIsSubsetOfProps,
+            json!(["a"]),
+            json!(["a", "c"])
+        ));
+        assert!(check(
+            R::ValueIsSupersetOfProps,
+            json!(["a"]),
+            json!(["a", "c"])
+        ));
+        assert!(check(
+            R::ValueHasOverlapWithProps,
+            json!(["x", "c"]),
+            json!(["a", "c"])
+        ));
+        assert!(check(
+            R::ValueHasNoOverlapWithProps,
+            json!(["x"]),
+            json!(["a", "c"])
+        ));
+        assert!(check(
+            R::ValueHasSameElementsAsProps,
+            json!(["c", "a"]),
+            json!(["a", "c"])
+        ));
         assert!(check(R::IsIn, json!(["a", "b"]), json!("a")));
         assert!(check(R::IsNotIn, json!(["a", "b"]), json!("z")));
     }
@@ -444,14 +507,34 @@ mod tests {
     fn relative_dates_are_fixed_against_now() {
         use FilterRuleType as R;
         assert!(check(R::IsThisWeek, Value::Null, json!("2026-11-23")));
-        assert!(!check(R::IsThisWeek, Value::Null, json!("2026-11-22T23:59:59Z")));
+        assert!(!check(
+            R::IsThisWeek,
+            Value::Null,
+            json!("2026-11-22T23:59:59Z")
+        ));
         assert!(check(R::IsLastWeek, Value::Null, json!("2026-11-22")));
         assert!(check(R::IsNextMonth, Value::Null, json!("2026-12-31")));
-        assert!(check(R::IsBeforeRelativeDay, json!(-1), json!("2026-11-26T23:00:00Z")));
-        assert!(!check(R::IsBeforeRelativeDay, json!(-1), json!("2026-11-27T00:00:00Z")));
+        assert!(check(
+            R::IsBeforeRelativeDay,
+            json!(-1),
+            json!("2026-11-26T23:00:00Z")
+        ));
+        assert!(!check(
+            R::IsBeforeRelativeDay,
+            json!(-1),
+            json!("2026-11-27T00:00:00Z")
+        ));
         assert!(check(R::IsAfterRelativeDay, json!(0), json!("2026-11-29")));
-        assert!(check(R::IsBetweenRelativeMonth, json!([-1, 0]), json!("2026-10-01")));
-        assert!(check(R::IsBetween, json!(["2026-11-01", "2026-11-28"]), json!("2026-11-28T20:00:00Z")));
+        assert!(check(
+            R::IsBetweenRelativeMonth,
+            json!([-1, 0]),
+            json!("2026-10-01")
+        ));
+        assert!(check(
+            R::IsBetween,
+            json!(["2026-11-01", "2026-11-28"]),
+            json!("2026-11-28T20:00:00Z")
+        ));
     }
 
     #[test]
@@ -471,7 +554,9 @@ mod tests {
             (R::IsAnyOfText, json!([{}])),
         ] {
             let err = CompiledFilter::new(rule, &prop, now).unwrap_err();
-            assert!(err.to_string().starts_with(&format!("filter_prop of {}", rule.as_str())));
+            assert!(err
+                .to_string()
+                .starts_with(&format!("filter_prop of {}", rule.as_str())));
         }
     }
 }

@@ -78,7 +78,10 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The first header of that (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -97,7 +100,10 @@ pub enum TransportError {
 /// fake that records requests and replays answers.
 pub trait Transport {
     /// Sends the request and answers the response, whatever its status.
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
 }
 
 const UNRESERVED: &[u8] = b"-_.~";
@@ -118,12 +124,18 @@ pub fn encode_component(text: &str) -> String {
 }
 
 fn hex_digit(n: u8) -> char {
-    char::from_digit(u32::from(n), 16).unwrap_or('0').to_ascii_uppercase()
+    char::from_digit(u32::from(n), 16)
+        .unwrap_or('0')
+        .to_ascii_uppercase()
 }
 
 /// Builds `a=1&b=2` from pairs.
 pub fn encode_query(pairs: &[(String, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[cfg(test)]
@@ -132,7 +144,10 @@ mod tests {
 
     #[test]
     fn encodes_json_in_query() {
-        let q = encode_query(&[("f".into(), r#"[{"a":"b c"}]"#.into()), ("t".into(), "ü&=".into())]);
+        let q = encode_query(&[
+            ("f".into(), r#"[{"a":"b c"}]"#.into()),
+            ("t".into(), "ü&=".into()),
+        ]);
         assert_eq!(q, "f=%5B%7B%22a%22%3A%22b%20c%22%7D%5D&t=%C3%BC%26%3D");
     }
 }

@@ -141,7 +141,13 @@ impl std::fmt::Display for QueryParamError {
     }
 }
 
-const STRING_PARAMS: &[&str] = &["record_set_id", "program_id", "entity_slice_id", "operation_id", "search_text"];
+const STRING_PARAMS: &[&str] = &[
+    "record_set_id",
+    "program_id",
+    "entity_slice_id",
+    "operation_id",
+    "search_text",
+];
 const JSON_PARAMS: &[&str] = &[
     "identifier_ids",
     "record_set_filters",
@@ -170,10 +176,15 @@ impl SearchRecordsQuery {
 
     /// Reads a query from decoded `(name, value)` pairs. A JSON `null` (or the
     /// text `null`) means "not given"; unknown names are errors.
-    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, QueryParamError> {
+    pub fn from_params<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, QueryParamError> {
         let mut object = serde_json::Map::new();
         for (name, raw) in params {
-            let err = |message: String| QueryParamError { param: name.to_string(), message };
+            let err = |message: String| QueryParamError {
+                param: name.to_string(),
+                message,
+            };
             if object.contains_key(name) {
                 return Err(err("given more than once".into()));
             }
@@ -183,7 +194,8 @@ impl SearchRecordsQuery {
                 }
                 Value::String(raw.to_string())
             } else if JSON_PARAMS.contains(&name) {
-                let value: Value = serde_json::from_str(raw).map_err(|e| err(format!("is not valid JSON ({e})")))?;
+                let value: Value = serde_json::from_str(raw)
+                    .map_err(|e| err(format!("is not valid JSON ({e})")))?;
                 if value.is_null() {
                     continue;
                 }
@@ -197,8 +209,9 @@ impl SearchRecordsQuery {
                     _ => return Err(err(format!("must be a whole number from 1 to {MAX_LIMIT}"))),
                 }
             }
-            let check: Result<SearchRecordsQuery, _> =
-                serde_json::from_value(Value::Object([(name.to_string(), value.clone())].into_iter().collect()));
+            let check: Result<SearchRecordsQuery, _> = serde_json::from_value(Value::Object(
+                [(name.to_string(), value.clone())].into_iter().collect(),
+            ));
             if let Err(e) = check {
                 return Err(err(describe_shape_error(&e.to_string())));
             }
@@ -242,17 +255,27 @@ mod tests {
         assert!(params.contains(&("entity_slice_id".into(), "slice".into())));
         assert!(params.contains(&("search_text".into(), "kinase 5".into())));
         assert!(params.contains(&("limit".into(), "5".into())));
-        let filters = params.iter().find(|(k, _)| k == "entity_field_filters").map(|(_, v)| v).unwrap();
+        let filters = params
+            .iter()
+            .find(|(k, _)| k == "entity_field_filters")
+            .map(|(_, v)| v)
+            .unwrap();
         let filters: Value = serde_json::from_str(filters).unwrap();
-        assert_eq!(filters, json!([{"field_id": "f", "filter_type": "is_less_than", "filter_prop": 10}]));
+        assert_eq!(
+            filters,
+            json!([{"field_id": "f", "filter_type": "is_less_than", "filter_prop": 10}])
+        );
         assert_eq!(params.len(), 4);
-        let back = SearchRecordsQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap();
+        let back =
+            SearchRecordsQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+                .unwrap();
         assert_eq!(back, q);
     }
 
     #[test]
     fn null_means_not_given() {
-        let q = SearchRecordsQuery::from_params([("search_text", "null"), ("limit", "null")]).unwrap();
+        let q =
+            SearchRecordsQuery::from_params([("search_text", "null"), ("limit", "null")]).unwrap();
         assert_eq!(q, SearchRecordsQuery::default());
     }
 
@@ -262,7 +285,13 @@ mod tests {
             (("limit", "-1"), "limit"),
             (("limit", "1e12"), "limit"),
             (("limit", "abc"), "limit"),
-            (("entity_field_filters", "[{\"field_id\":\"f\",\"filter_type\":\"is_equals\"}]"), "unknown filter_type \"is_equals\""),
+            (
+                (
+                    "entity_field_filters",
+                    "[{\"field_id\":\"f\",\"filter_type\":\"is_equals\"}]",
+                ),
+                "unknown filter_type \"is_equals\"",
+            ),
             (("entity_field_filters", "{\"a\":1}"), "wrong shape"),
             (("colour", "red"), "not a search parameter"),
         ];

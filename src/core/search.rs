@@ -61,7 +61,11 @@ impl CompiledSearch {
         if query.program_id.is_some() {
             return Err(SearchError::Unsupported("program_id"));
         }
-        if query.record_set_filters.as_ref().is_some_and(|f| !f.is_empty()) {
+        if query
+            .record_set_filters
+            .as_ref()
+            .is_some_and(|f| !f.is_empty())
+        {
             return Err(SearchError::Unsupported("record_set_filters"));
         }
         let mut filters = Vec::new();
@@ -71,12 +75,17 @@ impl CompiledSearch {
                 .clone()
                 .or_else(|| f.view_field_id.clone())
                 .ok_or(SearchError::MissingField("view_field_filters"))?;
-            let compiled = CompiledFilter::new(f.filter_type, &f.filter_prop, now_ms).map_err(SearchError::FilterProp)?;
+            let compiled = CompiledFilter::new(f.filter_type, &f.filter_prop, now_ms)
+                .map_err(SearchError::FilterProp)?;
             filters.push(Filter { field_id, compiled });
         }
         for f in query.entity_field_filters.iter().flatten() {
-            let field_id = f.field_id.clone().ok_or(SearchError::MissingField("entity_field_filters"))?;
-            let compiled = CompiledFilter::new(f.filter_type, &f.filter_prop, now_ms).map_err(SearchError::FilterProp)?;
+            let field_id = f
+                .field_id
+                .clone()
+                .ok_or(SearchError::MissingField("entity_field_filters"))?;
+            let compiled = CompiledFilter::new(f.filter_type, &f.filter_prop, now_ms)
+                .map_err(SearchError::FilterProp)?;
             filters.push(Filter { field_id, compiled });
         }
         let mut sorts = Vec::new();
@@ -86,18 +95,34 @@ impl CompiledSearch {
                 .clone()
                 .or_else(|| s.view_field_id.clone())
                 .ok_or(SearchError::MissingField("view_field_sorts"))?;
-            sorts.push(Sort { field_id, descending: s.descending });
+            sorts.push(Sort {
+                field_id,
+                descending: s.descending,
+            });
         }
         for s in query.entity_field_sorts.iter().flatten() {
-            let field_id = s.field_id.clone().ok_or(SearchError::MissingField("entity_field_sorts"))?;
-            sorts.push(Sort { field_id, descending: s.descending });
+            let field_id = s
+                .field_id
+                .clone()
+                .ok_or(SearchError::MissingField("entity_field_sorts"))?;
+            sorts.push(Sort {
+                field_id,
+                descending: s.descending,
+            });
         }
         Ok(CompiledSearch {
             filters,
             sorts,
             entity_slice_id: query.entity_slice_id.clone(),
-            identifier_ids: query.identifier_ids.as_ref().map(|ids| ids.iter().cloned().collect()),
-            search_text: query.search_text.as_ref().map(|t| t.to_lowercase()).filter(|t| !t.is_empty()),
+            identifier_ids: query
+                .identifier_ids
+                .as_ref()
+                .map(|ids| ids.iter().cloned().collect()),
+            search_text: query
+                .search_text
+                .as_ref()
+                .map(|t| t.to_lowercase())
+                .filter(|t| !t.is_empty()),
             limit: query.limit.map(|n| n as usize),
             operation_id: query.operation_id.clone(),
         })
@@ -111,10 +136,16 @@ impl CompiledSearch {
 
     /// Whether one record passes every filter of the query.
     pub fn matches(&self, record: &Record, operation_records: Option<&HashSet<String>>) -> bool {
-        if self.entity_slice_id.as_ref().is_some_and(|s| *s != record.entity_slice_id) {
+        if self
+            .entity_slice_id
+            .as_ref()
+            .is_some_and(|s| *s != record.entity_slice_id)
+        {
             return false;
         }
-        if self.operation_id.is_some() && !operation_records.is_some_and(|ids| ids.contains(&record.id)) {
+        if self.operation_id.is_some()
+            && !operation_records.is_some_and(|ids| ids.contains(&record.id))
+        {
             return false;
         }
         if let Some(ids) = &self.identifier_ids {
@@ -125,13 +156,20 @@ impl CompiledSearch {
         for filter in &self.filters {
             let latest = latest_value(record, &filter.field_id, ValueScope::default());
             let content = latest.map(|v| &v.content);
-            let updated = latest.and_then(|v| v.created_at.as_deref()).and_then(time::parse_iso);
+            let updated = latest
+                .and_then(|v| v.created_at.as_deref())
+                .and_then(time::parse_iso);
             if !filter.compiled.matches(content, updated) {
                 return false;
             }
         }
         if let Some(needle) = &self.search_text {
-            if !record.record_identifier.to_lowercase().contains(needle.as_str()) && !text_values_contain(record, needle) {
+            if !record
+                .record_identifier
+                .to_lowercase()
+                .contains(needle.as_str())
+                && !text_values_contain(record, needle)
+            {
                 return false;
             }
         }
@@ -145,16 +183,25 @@ impl CompiledSearch {
         records: impl IntoIterator<Item = &'r Record>,
         operation_records: Option<&HashSet<String>>,
     ) -> Vec<String> {
-        let matching = records.into_iter().filter(|r| self.matches(r, operation_records));
+        let matching = records
+            .into_iter()
+            .filter(|r| self.matches(r, operation_records));
         if self.sorts.is_empty() {
-            return matching.take(self.limit.unwrap_or(usize::MAX)).map(|r| r.id.clone()).collect();
+            return matching
+                .take(self.limit.unwrap_or(usize::MAX))
+                .map(|r| r.id.clone())
+                .collect();
         }
         let mut keyed: Vec<(&Record, Vec<Option<&Value>>)> = matching
             .map(|r| {
                 let keys = self
                     .sorts
                     .iter()
-                    .map(|s| latest_value(r, &s.field_id, ValueScope::default()).map(|v| &v.content).filter(|v| !v.is_null()))
+                    .map(|s| {
+                        latest_value(r, &s.field_id, ValueScope::default())
+                            .map(|v| &v.content)
+                            .filter(|v| !v.is_null())
+                    })
                     .collect();
                 (r, keys)
             })
@@ -179,9 +226,15 @@ impl CompiledSearch {
                     return order;
                 }
             }
-            ra.record_identifier.cmp(&rb.record_identifier).then_with(|| ra.id.cmp(&rb.id))
+            ra.record_identifier
+                .cmp(&rb.record_identifier)
+                .then_with(|| ra.id.cmp(&rb.id))
         });
-        keyed.into_iter().take(self.limit.unwrap_or(usize::MAX)).map(|(r, _)| r.id.clone()).collect()
+        keyed
+            .into_iter()
+            .take(self.limit.unwrap_or(usize::MAX))
+            .map(|(r, _)| r.id.clone())
+            .collect()
     }
 }
 
@@ -189,9 +242,10 @@ fn text_values_contain(record: &Record, needle: &str) -> bool {
     record.record_values.keys().any(|field_id| {
         match latest_value(record, field_id, ValueScope::default()).map(|v| &v.content) {
             Some(Value::String(s)) => s.to_lowercase().contains(needle),
-            Some(Value::Array(items)) => {
-                items.iter().any(|i| i.as_str().is_some_and(|s| s.to_lowercase().contains(needle)))
-            }
+            Some(Value::Array(items)) => items.iter().any(|i| {
+                i.as_str()
+                    .is_some_and(|s| s.to_lowercase().contains(needle))
+            }),
             _ => false,
         }
     })
@@ -243,35 +297,69 @@ mod tests {
 
     #[test]
     fn filters_sort_and_limit() {
-        let records = vec![rec(1, Some(30.0), "Kinase"), rec(2, Some(5.0), "Kinase"), rec(3, None, "Kinase"), rec(4, Some(1.0), "Binding")];
+        let records = vec![
+            rec(1, Some(30.0), "Kinase"),
+            rec(2, Some(5.0), "Kinase"),
+            rec(3, None, "Kinase"),
+            rec(4, Some(1.0), "Binding"),
+        ];
         let query = SearchRecordsQuery {
             entity_field_filters: Some(vec![FieldFilter {
                 field_id: Some("assay".into()),
                 filter_type: FilterRuleType::IsEqual,
                 filter_prop: json!("Kinase"),
             }]),
-            entity_field_sorts: Some(vec![FieldSort { field_id: Some("ic50".into()), descending: true }]),
+            entity_field_sorts: Some(vec![FieldSort {
+                field_id: Some("ic50".into()),
+                descending: true,
+            }]),
             ..Default::default()
         };
         let search = CompiledSearch::new(&query, 0).unwrap();
         assert_eq!(search.run(&records, None), vec!["r1", "r2", "r3"]);
-        let limited = CompiledSearch::new(&SearchRecordsQuery { limit: Some(1), ..query }, 0).unwrap();
+        let limited = CompiledSearch::new(
+            &SearchRecordsQuery {
+                limit: Some(1),
+                ..query
+            },
+            0,
+        )
+        .unwrap();
         assert_eq!(limited.run(&records, None), vec!["r1"]);
     }
 
     #[test]
     fn search_text_reads_identifiers_and_text_values() {
         let records = vec![rec(1, None, "Kinase"), rec(2, None, "Binding")];
-        let by_text = SearchRecordsQuery { search_text: Some("BIND".into()), ..Default::default() };
-        assert_eq!(CompiledSearch::new(&by_text, 0).unwrap().run(&records, None), vec!["r2"]);
-        let by_name = SearchRecordsQuery { search_text: Some("cmp-0001".into()), ..Default::default() };
-        assert_eq!(CompiledSearch::new(&by_name, 0).unwrap().run(&records, None), vec!["r1"]);
+        let by_text = SearchRecordsQuery {
+            search_text: Some("BIND".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            CompiledSearch::new(&by_text, 0)
+                .unwrap()
+                .run(&records, None),
+            vec!["r2"]
+        );
+        let by_name = SearchRecordsQuery {
+            search_text: Some("cmp-0001".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            CompiledSearch::new(&by_name, 0)
+                .unwrap()
+                .run(&records, None),
+            vec!["r1"]
+        );
     }
 
     #[test]
     fn operation_scope_needs_the_activity_members() {
         let records = vec![rec(1, None, "x"), rec(2, None, "x")];
-        let query = SearchRecordsQuery { operation_id: Some("op".into()), ..Default::default() };
+        let query = SearchRecordsQuery {
+            operation_id: Some("op".into()),
+            ..Default::default()
+        };
         let search = CompiledSearch::new(&query, 0).unwrap();
         let members: HashSet<String> = ["r2".to_string()].into_iter().collect();
         assert_eq!(search.run(&records, Some(&members)), vec!["r2"]);
@@ -280,12 +368,24 @@ mod tests {
 
     #[test]
     fn unsupported_and_fieldless_queries_are_errors() {
-        let q = SearchRecordsQuery { program_id: Some("p".into()), ..Default::default() };
-        assert!(matches!(CompiledSearch::new(&q, 0), Err(SearchError::Unsupported("program_id"))));
         let q = SearchRecordsQuery {
-            entity_field_sorts: Some(vec![FieldSort { field_id: None, descending: false }]),
+            program_id: Some("p".into()),
             ..Default::default()
         };
-        assert!(matches!(CompiledSearch::new(&q, 0), Err(SearchError::MissingField(_))));
+        assert!(matches!(
+            CompiledSearch::new(&q, 0),
+            Err(SearchError::Unsupported("program_id"))
+        ));
+        let q = SearchRecordsQuery {
+            entity_field_sorts: Some(vec![FieldSort {
+                field_id: None,
+                descending: false,
+            }]),
+            ..Default::default()
+        };
+        assert!(matches!(
+            CompiledSearch::new(&q, 0),
+            Err(SearchError::MissingField(_))
+        ));
     }
 }

@@ -37,7 +37,11 @@ pub fn compare_created(a: Option<&str>, b: Option<&str>) -> Ordering {
 
 /// The value a record shows for a field in a scope: the newest by `created_at`
 /// (the first one listed wins a tie), or `None`.
-pub fn latest_value<'r>(record: &'r Record, field_id: &str, scope: ValueScope<'_>) -> Option<&'r RecordValue> {
+pub fn latest_value<'r>(
+    record: &'r Record,
+    field_id: &str,
+    scope: ValueScope<'_>,
+) -> Option<&'r RecordValue> {
     let values = record.record_values.get(field_id)?;
     let mut best: Option<&RecordValue> = None;
     for value in values {
@@ -57,7 +61,10 @@ pub fn latest_value<'r>(record: &'r Record, field_id: &str, scope: ValueScope<'_
         }
         let newer = match best {
             None => true,
-            Some(b) => compare_created(value.created_at.as_deref(), b.created_at.as_deref()) == Ordering::Greater,
+            Some(b) => {
+                compare_created(value.created_at.as_deref(), b.created_at.as_deref())
+                    == Ordering::Greater
+            }
         };
         if newer {
             best = Some(value);
@@ -71,7 +78,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn value(id: &str, content: &str, at: Option<&str>, record: Option<&str>, op: Option<&str>) -> RecordValue {
+    fn value(
+        id: &str,
+        content: &str,
+        at: Option<&str>,
+        record: Option<&str>,
+        op: Option<&str>,
+    ) -> RecordValue {
         RecordValue {
             id: id.into(),
             content: json!(content),
@@ -83,10 +96,34 @@ mod tests {
 
     fn record() -> Record {
         let values = vec![
-            value("v1", "old", Some("2026-01-01T00:00:00.000Z"), Some("r"), None),
-            value("v2", "in exp", Some("2026-02-01T00:00:00.000Z"), Some("r"), Some("exp")),
-            value("v3", "newest", Some("2026-03-01T00:00:00.000Z"), Some("r"), None),
-            value("v4", "batch", Some("2026-04-01T00:00:00.000Z"), Some("sub"), Some("exp")),
+            value(
+                "v1",
+                "old",
+                Some("2026-01-01T00:00:00.000Z"),
+                Some("r"),
+                None,
+            ),
+            value(
+                "v2",
+                "in exp",
+                Some("2026-02-01T00:00:00.000Z"),
+                Some("r"),
+                Some("exp"),
+            ),
+            value(
+                "v3",
+                "newest",
+                Some("2026-03-01T00:00:00.000Z"),
+                Some("r"),
+                None,
+            ),
+            value(
+                "v4",
+                "batch",
+                Some("2026-04-01T00:00:00.000Z"),
+                Some("sub"),
+                Some("exp"),
+            ),
             value("v5", "undated", None, Some("r"), Some("exp")),
         ];
         Record {
@@ -113,38 +150,64 @@ mod tests {
 
     #[test]
     fn activity_keeps_its_values_only() {
-        let scope = ValueScope { activity_id: Some("exp"), ..Default::default() };
+        let scope = ValueScope {
+            activity_id: Some("exp"),
+            ..Default::default()
+        };
         assert_eq!(content(scope).as_deref(), Some("in exp"));
     }
 
     #[test]
     fn sub_record_values_only_when_included() {
-        let scope = ValueScope { include_sub_record_values: true, ..Default::default() };
+        let scope = ValueScope {
+            include_sub_record_values: true,
+            ..Default::default()
+        };
         assert_eq!(content(scope).as_deref(), Some("batch"));
-        let scope = ValueScope { include_sub_record_values: true, sub_record_id: Some("sub"), ..Default::default() };
+        let scope = ValueScope {
+            include_sub_record_values: true,
+            sub_record_id: Some("sub"),
+            ..Default::default()
+        };
         assert_eq!(content(scope).as_deref(), Some("batch"));
         // Without include, a sub-record filter leaves nothing, as in the reference.
-        let scope = ValueScope { sub_record_id: Some("sub"), ..Default::default() };
+        let scope = ValueScope {
+            sub_record_id: Some("sub"),
+            ..Default::default()
+        };
         assert_eq!(content(scope), None);
     }
 
     #[test]
     fn missing_time_sorts_oldest_and_ties_keep_the_first() {
-        assert_eq!(compare_created(None, Some("2020-01-01T00:00:00Z")), Ordering::Less);
+        assert_eq!(
+            compare_created(None, Some("2020-01-01T00:00:00Z")),
+            Ordering::Less
+        );
         let mut r = record();
         r.record_values.insert(
             "g".into(),
-            vec![value("a", "first", None, Some("r"), None), value("b", "second", None, Some("r"), None)],
+            vec![
+                value("a", "first", None, Some("r"), None),
+                value("b", "second", None, Some("r"), None),
+            ],
         );
-        assert_eq!(latest_value(&r, "g", ValueScope::default()).unwrap().id, "a");
+        assert_eq!(
+            latest_value(&r, "g", ValueScope::default()).unwrap().id,
+            "a"
+        );
         assert!(latest_value(&r, "missing", ValueScope::default()).is_none());
     }
 
     #[test]
     fn key_values_count_in_every_activity() {
         let mut r = record();
-        r.record_values.insert("k".into(), vec![value("kv", "CMP-1", None, None, None)]);
-        let scope = ValueScope { activity_id: Some("other"), ..Default::default() };
+        r.record_values
+            .insert("k".into(), vec![value("kv", "CMP-1", None, None, None)]);
+        let scope = ValueScope {
+            activity_id: Some("other"),
+            ..Default::default()
+        };
         assert_eq!(latest_value(&r, "k", scope).unwrap().id, "kv");
     }
 }

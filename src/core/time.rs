@@ -78,7 +78,10 @@ impl Cursor<'_> {
 /// A date alone means midnight UTC; a date-time without an offset is read as UTC.
 /// Answers `None` for anything else, including impossible dates.
 pub fn parse_iso(text: &str) -> Option<i64> {
-    let mut c = Cursor { bytes: text.trim().as_bytes(), at: 0 };
+    let mut c = Cursor {
+        bytes: text.trim().as_bytes(),
+        at: 0,
+    };
     let year = c.digits(4)?;
     if !c.eat(b'-') {
         return None;
@@ -139,7 +142,11 @@ pub fn parse_iso(text: &str) -> Option<i64> {
                 return None;
             }
             let offset = (oh * 60 + om) * 60_000;
-            Some(if sign == b'+' { ms - offset } else { ms + offset })
+            Some(if sign == b'+' {
+                ms - offset
+            } else {
+                ms + offset
+            })
         }
         Some(_) => None,
     }
@@ -188,7 +195,12 @@ mod tests {
 
     #[test]
     fn round_trips_dates() {
-        for text in ["1970-01-01T00:00:00.000Z", "2026-11-28T09:30:05.123Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59.000Z"] {
+        for text in [
+            "1970-01-01T00:00:00.000Z",
+            "2026-11-28T09:30:05.123Z",
+            "2000-02-29T23:59:59.999Z",
+            "1969-12-31T23:59:59.000Z",
+        ] {
             let ms = parse_iso(text).unwrap();
             assert_eq!(format_iso(ms), text);
         }
@@ -197,13 +209,27 @@ mod tests {
     #[test]
     fn reads_offsets_and_plain_dates() {
         assert_eq!(parse_iso("2026-11-28"), parse_iso("2026-11-28T00:00:00Z"));
-        assert_eq!(parse_iso("2026-11-28T02:00:00+02:00"), parse_iso("2026-11-28T00:00:00Z"));
-        assert_eq!(parse_iso("2026-11-28T00:00:00.5"), Some(parse_iso("2026-11-28").unwrap() + 500));
+        assert_eq!(
+            parse_iso("2026-11-28T02:00:00+02:00"),
+            parse_iso("2026-11-28T00:00:00Z")
+        );
+        assert_eq!(
+            parse_iso("2026-11-28T00:00:00.5"),
+            Some(parse_iso("2026-11-28").unwrap() + 500)
+        );
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for text in ["2026-02-29", "2026-13-01", "2026-11-28T24:00", "28/11/2026", "", "2026-11-28Tx", "2026-11-28T10:00Zjunk"] {
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-11-28T24:00",
+            "28/11/2026",
+            "",
+            "2026-11-28Tx",
+            "2026-11-28T10:00Zjunk",
+        ] {
             assert_eq!(parse_iso(text), None, "{text}");
         }
     }
@@ -212,9 +238,18 @@ mod tests {
     fn weeks_start_on_monday_and_months_roll_over() {
         let sat = parse_iso("2026-11-28T15:00:00Z").unwrap();
         assert_eq!(format_iso(start_of_week(sat)), "2026-11-23T00:00:00.000Z");
-        assert_eq!(format_iso(start_of_month(sat, 0)), "2026-11-01T00:00:00.000Z");
-        assert_eq!(format_iso(start_of_month(sat, 2)), "2027-01-01T00:00:00.000Z");
-        assert_eq!(format_iso(start_of_month(sat, -11)), "2025-12-01T00:00:00.000Z");
+        assert_eq!(
+            format_iso(start_of_month(sat, 0)),
+            "2026-11-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(start_of_month(sat, 2)),
+            "2027-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(start_of_month(sat, -11)),
+            "2025-12-01T00:00:00.000Z"
+        );
         assert_eq!(format_iso(start_of_day(sat)), "2026-11-28T00:00:00.000Z");
     }
 }

@@ -1,9 +1,14 @@
 //! `KaleidoscopeClient` and its services.
 
-use super::convert::{self, activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js};
+use super::convert::{
+    self, activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg,
+    to_js,
+};
 use super::record::Record;
 use super::transport::FetchTransport;
-use crate::core::client::{Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE, DEFAULT_URL};
+use crate::core::client::{
+    Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE, DEFAULT_URL,
+};
 use crate::core::error::{Error, ErrorCode};
 use crate::core::model::TokenResponse;
 use crate::core::query::SearchRecordsQuery;
@@ -81,7 +86,10 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsVal
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value.as_string().map(Some).ok_or_else(|| invalid(format!("options.{key} must be a string")))
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| invalid(format!("options.{key} must be a string")))
 }
 
 fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
@@ -89,13 +97,20 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
         let function = function.clone();
         Box::pin(async move {
             let fail = |m: String| Error::new(ErrorCode::Auth, m);
-            let answer = function.call0(&JsValue::NULL).map_err(|_| fail("tokenProvider threw".into()))?;
+            let answer = function
+                .call0(&JsValue::NULL)
+                .map_err(|_| fail("tokenProvider threw".into()))?;
             let answer = match answer.dyn_into::<Promise>() {
-                Ok(promise) => JsFuture::from(promise).await.map_err(|_| fail("tokenProvider's promise rejected".into()))?,
+                Ok(promise) => JsFuture::from(promise)
+                    .await
+                    .map_err(|_| fail("tokenProvider's promise rejected".into()))?,
                 Err(value) => value,
             };
-            let token: TokenResponse = serde_wasm_bindgen::from_value(answer)
-                .map_err(|e| fail(format!("tokenProvider must answer {{ access_token, expires_in }}: {e}")))?;
+            let token: TokenResponse = serde_wasm_bindgen::from_value(answer).map_err(|e| {
+                fail(format!(
+                    "tokenProvider must answer {{ access_token, expires_in }}: {e}"
+                ))
+            })?;
             Ok(token)
         }) as TokenFuture
     })
@@ -114,7 +129,9 @@ impl KaleidoscopeClient {
     pub fn new(options: KaleidoscopeClientOptions) -> Result<KaleidoscopeClient, JsValue> {
         let options: JsValue = options.into();
         if !options.is_object() {
-            return Err(invalid("new KaleidoscopeClient(options) needs an options object"));
+            return Err(invalid(
+                "new KaleidoscopeClient(options) needs an options object",
+            ));
         }
         let url = optional_string(&options, "url")?.unwrap_or_else(|| DEFAULT_URL.to_string());
         let provider = option(&options, "tokenProvider");
@@ -123,16 +140,28 @@ impl KaleidoscopeClient {
         } else if !provider.is_undefined() && !provider.is_null() {
             return Err(invalid("options.tokenProvider must be a function"));
         } else {
-            match (optional_string(&options, "clientId")?, optional_string(&options, "clientSecret")?) {
-                (Some(client_id), Some(client_secret)) => Credentials::ClientSecret { client_id, client_secret },
-                _ => return Err(invalid("give either tokenProvider, or clientId and clientSecret")),
+            match (
+                optional_string(&options, "clientId")?,
+                optional_string(&options, "clientSecret")?,
+            ) {
+                (Some(client_id), Some(client_secret)) => Credentials::ClientSecret {
+                    client_id,
+                    client_secret,
+                },
+                _ => {
+                    return Err(invalid(
+                        "give either tokenProvider, or clientId and clientSecret",
+                    ))
+                }
             }
         };
         let mut additional_headers = Vec::new();
         let headers = option(&options, "additionalHeaders");
         if !headers.is_undefined() && !headers.is_null() {
-            let map: std::collections::BTreeMap<String, String> =
-                convert::from_js(headers, "options.additionalHeaders must map header names to strings")?;
+            let map: std::collections::BTreeMap<String, String> = convert::from_js(
+                headers,
+                "options.additionalHeaders must map header names to strings",
+            )?;
             additional_headers.extend(map);
         }
         let timeout = option(&options, "timeoutMs");
@@ -144,27 +173,40 @@ impl KaleidoscopeClient {
                 _ => return Err(invalid("options.timeoutMs must be a positive number")),
             }
         };
-        let config = ClientConfig { url, credentials, additional_headers, clock: Rc::new(|| js_sys::Date::now() as i64) };
+        let config = ClientConfig {
+            url,
+            credentials,
+            additional_headers,
+            clock: Rc::new(|| js_sys::Date::now() as i64),
+        };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
-        Ok(KaleidoscopeClient { inner: Rc::new(client) })
+        Ok(KaleidoscopeClient {
+            inner: Rc::new(client),
+        })
     }
 
     /// Records: get, search, create, upload.
     #[wasm_bindgen(getter)]
     pub fn records(&self) -> RecordsService {
-        RecordsService { inner: self.inner.clone() }
+        RecordsService {
+            inner: self.inner.clone(),
+        }
     }
 
     /// Key fields and data fields.
     #[wasm_bindgen(getter, js_name = entityFields)]
     pub fn entity_fields(&self) -> EntityFieldsService {
-        EntityFieldsService { inner: self.inner.clone() }
+        EntityFieldsService {
+            inner: self.inner.clone(),
+        }
     }
 
     /// Activities (experiments, tasks…).
     #[wasm_bindgen(getter)]
     pub fn activities(&self) -> ActivitiesService {
-        ActivitiesService { inner: self.inner.clone() }
+        ActivitiesService {
+            inner: self.inner.clone(),
+        }
     }
 
     /// The cache's counters: hits, misses, evictions and records held.
@@ -172,7 +214,12 @@ impl KaleidoscopeClient {
     pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
         let s = self.inner.cache_stats();
         let out = js_sys::Object::new();
-        for (k, v) in [("hits", s.hits), ("misses", s.misses), ("evictions", s.evictions), ("records", s.records)] {
+        for (k, v) in [
+            ("hits", s.hits),
+            ("misses", s.misses),
+            ("evictions", s.evictions),
+            ("records", s.records),
+        ] {
             Reflect::set(&out, &k.into(), &JsValue::from_f64(v as f64))?;
         }
         Ok(out.into())
@@ -183,8 +230,11 @@ impl KaleidoscopeClient {
     pub fn download_file(
         &self,
         file_id: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Promise {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
         future_to_promise(async move {
             let file_id = string_arg(&file_id, "fileId")?;
@@ -192,7 +242,11 @@ impl KaleidoscopeClient {
                 Some(a) => Some(inner.resolve_activity(&a).await.map_err(error_to_js)?),
                 None => None,
             };
-            match inner.download_file(&file_id, activity.as_deref()).await.map_err(error_to_js)? {
+            match inner
+                .download_file(&file_id, activity.as_deref())
+                .await
+                .map_err(error_to_js)?
+            {
                 Some(bytes) => Ok(js_sys::Uint8Array::from(bytes.as_slice()).into()),
                 None => Ok(JsValue::NULL),
             }
@@ -214,7 +268,10 @@ fn wrap(inner: &Inner, record: Rc<crate::core::model::Record>) -> JsValue {
 impl RecordsService {
     /// A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
-    pub fn get_record_by_id(&self, #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue) -> Promise {
+    pub fn get_record_by_id(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let id = record_arg(&id, "id")?;
@@ -230,11 +287,17 @@ impl RecordsService {
     pub fn get_records_by_ids(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier[]")] ids: JsValue,
-        #[wasm_bindgen(js_name = batchSize, unchecked_param_type = "number")] batch_size: JsValue,
+        #[wasm_bindgen(js_name = batchSize)] batch_size: Option<super::convert::NumberArg>,
     ) -> Promise {
+        let batch_size: JsValue = batch_size.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let array = ids.dyn_into::<js_sys::Array>().map_err(|v| invalid(format!("ids must be an array, got {}", convert::type_name(&v))))?;
+            let array = ids.dyn_into::<js_sys::Array>().map_err(|v| {
+                invalid(format!(
+                    "ids must be an array, got {}",
+                    convert::type_name(&v)
+                ))
+            })?;
             let mut refs: Vec<RecordRef> = Vec::with_capacity(array.length() as usize);
             for (i, item) in array.iter().enumerate() {
                 refs.push(record_arg(&item, &format!("ids[{i}]"))?);
@@ -247,8 +310,15 @@ impl RecordsService {
                     _ => return Err(invalid("batchSize must be a whole number from 1 to 10000")),
                 }
             };
-            let records = inner.get_records_by_ids(&refs, batch).await.map_err(error_to_js)?;
-            Ok(records.into_iter().map(|r| wrap(&inner, r)).collect::<js_sys::Array>().into())
+            let records = inner
+                .get_records_by_ids(&refs, batch)
+                .await
+                .map_err(error_to_js)?;
+            Ok(records
+                .into_iter()
+                .map(|r| wrap(&inner, r))
+                .collect::<js_sys::Array>()
+                .into())
         })
     }
 
@@ -256,19 +326,26 @@ impl RecordsService {
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
-        #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "{ [field: string]: string | number }")] key_values: JsValue,
+        #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "{ [field: string]: string | number }")]
+        key_values: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let pairs = convert::key_values_arg(&key_values, "keyValues")?;
-            let record = inner.get_or_create_record(&pairs).await.map_err(error_to_js)?;
+            let record = inner
+                .get_or_create_record(&pairs)
+                .await
+                .map_err(error_to_js)?;
             Ok(wrap(&inner, record))
         })
     }
 
     /// Record ids matching a search, as the server orders them.
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
-    pub fn search_records(&self, #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue) -> Promise {
+    pub fn search_records(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let query = search_query(query)?;
@@ -279,10 +356,15 @@ impl RecordsService {
 
     /// The same search evaluated here, over the records already cached, with the sandbox's engine.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
-    pub fn query_cached(&self, #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue) -> Result<JsValue, JsValue> {
+    pub fn query_cached(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let query = search_query(query)?;
         if query.operation_id.is_some() {
-            return Err(invalid("queryCached cannot evaluate operation_id: search the server for activity scopes"));
+            return Err(invalid(
+                "queryCached cannot evaluate operation_id: search the server for activity scopes",
+            ));
         }
         let ids = self.inner.query_cached(&query, None).map_err(error_to_js)?;
         to_js(&ids)
@@ -292,27 +374,42 @@ impl RecordsService {
     #[wasm_bindgen(js_name = createRecordValueFile, unchecked_return_type = "Promise<RecordValue>")]
     pub fn create_record_value_file(
         &self,
-        #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")] record_id: JsValue,
-        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
+        record_id: JsValue,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
+        field_id: JsValue,
         #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
         #[wasm_bindgen(js_name = fileData, unchecked_param_type = "FileData")] file_data: JsValue,
         #[wasm_bindgen(js_name = fileType, unchecked_param_type = "string")] file_type: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Promise {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
         future_to_promise(async move {
             let record = record_arg(&record_id, "recordId")?;
             let field = field_arg(&field_id, "fieldId")?;
             let name = string_arg(&file_name, "fileName")?;
-            let mime = file_type.as_string().ok_or_else(|| invalid("fileType must be a MIME type string"))?;
+            let mime = file_type
+                .as_string()
+                .ok_or_else(|| invalid("fileType must be a MIME type string"))?;
             let activity = activity_arg(&activity_id, "activityId")?;
             let bytes = convert::file_bytes(&file_data).await?;
             let id = inner
                 .resolve_record_id(&record)
                 .await
                 .map_err(error_to_js)?
-                .ok_or_else(|| error_to_js(Error::new(ErrorCode::NotFound, "no record has those key values")))?;
-            let value = inner.add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref()).await.map_err(error_to_js)?;
+                .ok_or_else(|| {
+                    error_to_js(Error::new(
+                        ErrorCode::NotFound,
+                        "no record has those key values",
+                    ))
+                })?;
+            let value = inner
+                .add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref())
+                .await
+                .map_err(error_to_js)?;
             to_js(&value)
         })
     }
@@ -325,11 +422,16 @@ impl RecordsService {
 }
 
 fn search_query(query: JsValue) -> Result<SearchRecordsQuery, JsValue> {
-    let json = if query.is_undefined() || query.is_null() { serde_json::json!({}) } else { json_from_js(&query, "query")? };
+    let json = if query.is_undefined() || query.is_null() {
+        serde_json::json!({})
+    } else {
+        json_from_js(&query, "query")?
+    };
     if !json.is_object() {
         return Err(invalid("query must be a SearchRecordsQuery object"));
     }
-    let query: SearchRecordsQuery = serde_json::from_value(json).map_err(|e| invalid(format!("query: {e}")))?;
+    let query: SearchRecordsQuery =
+        serde_json::from_value(json).map_err(|e| invalid(format!("query: {e}")))?;
     if query.limit == Some(0) {
         return Err(invalid("query.limit must be at least 1"));
     }
@@ -360,11 +462,19 @@ impl EntityFieldsService {
 
     /// The key field of that name, created when there is none.
     #[wasm_bindgen(js_name = getOrCreateKeyField, unchecked_return_type = "Promise<EntityField>")]
-    pub fn get_or_create_key_field(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> Promise {
+    pub fn get_or_create_key_field(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let name = string_arg(&name, "name")?;
-            to_js(&inner.get_or_create_key_field(&name).await.map_err(error_to_js)?)
+            to_js(
+                &inner
+                    .get_or_create_key_field(&name)
+                    .await
+                    .map_err(error_to_js)?,
+            )
         })
     }
 
@@ -379,7 +489,12 @@ impl EntityFieldsService {
         future_to_promise(async move {
             let name = string_arg(&name, "name")?;
             let field_type = string_arg(&field_type, "fieldType")?;
-            to_js(&inner.get_or_create_data_field(&name, &field_type).await.map_err(error_to_js)?)
+            to_js(
+                &inner
+                    .get_or_create_data_field(&name, &field_type)
+                    .await
+                    .map_err(error_to_js)?,
+            )
         })
     }
 }
@@ -401,10 +516,15 @@ impl ActivitiesService {
 
     /// The activity with that uuid or title, or `null`.
     #[wasm_bindgen(js_name = getActivityById, unchecked_return_type = "Promise<Activity | null>")]
-    pub fn get_activity_by_id(&self, #[wasm_bindgen(js_name = idOrTitle, unchecked_param_type = "ActivityIdentifier")] id: JsValue) -> Promise {
+    pub fn get_activity_by_id(
+        &self,
+        #[wasm_bindgen(js_name = idOrTitle, unchecked_param_type = "ActivityIdentifier")]
+        id: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let id = activity_arg(&id, "idOrTitle")?.ok_or_else(|| invalid("idOrTitle is required"))?;
+            let id =
+                activity_arg(&id, "idOrTitle")?.ok_or_else(|| invalid("idOrTitle is required"))?;
             match inner.activity_by_id(&id).await.map_err(error_to_js)? {
                 Some(a) => to_js(&a),
                 None => Ok(JsValue::NULL),
@@ -414,12 +534,25 @@ impl ActivitiesService {
 
     /// The activities that contain a record (reused for 10 seconds).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities_with_record(&self, #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")] record_id: JsValue) -> Promise {
+    pub fn get_activities_with_record(
+        &self,
+        #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
+        record_id: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let record = record_arg(&record_id, "recordId")?;
-            match inner.resolve_record_id(&record).await.map_err(error_to_js)? {
-                Some(id) => to_js(&*inner.activities_with_record(&id).await.map_err(error_to_js)?),
+            match inner
+                .resolve_record_id(&record)
+                .await
+                .map_err(error_to_js)?
+            {
+                Some(id) => to_js(
+                    &*inner
+                        .activities_with_record(&id)
+                        .await
+                        .map_err(error_to_js)?,
+                ),
                 None => Ok(js_sys::Array::new().into()),
             }
         })
@@ -427,12 +560,17 @@ impl ActivitiesService {
 
     /// Creates an activity and answers it.
     #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Promise<Activity>")]
-    pub fn create_activity(&self, #[wasm_bindgen(unchecked_param_type = "NewActivity")] activity: JsValue) -> Promise {
+    pub fn create_activity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NewActivity")] activity: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
             let payload = json_from_js(&activity, "activity")?;
             if !payload.is_object() {
-                return Err(invalid("createActivity needs an object { title, activity_type, … }"));
+                return Err(invalid(
+                    "createActivity needs an object { title, activity_type, … }",
+                ));
             }
             to_js(&inner.create_activity(&payload).await.map_err(error_to_js)?)
         })

@@ -15,11 +15,44 @@ pub fn error_to_js(error: Error) -> JsValue {
         let _ = Reflect::set(&js, &JsValue::from_str(key), &value);
     };
     set("code", JsValue::from_str(error.code.as_str()));
-    set("status", error.status.map(|s| JsValue::from_f64(f64::from(s))).unwrap_or(JsValue::NULL));
-    set("method", error.method.map(|m| JsValue::from_str(m.as_str())).unwrap_or(JsValue::NULL));
-    set("path", error.path.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
-    set("body", error.body.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
-    set("requestId", error.request_id.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL));
+    set(
+        "status",
+        error
+            .status
+            .map(|s| JsValue::from_f64(f64::from(s)))
+            .unwrap_or(JsValue::NULL),
+    );
+    set(
+        "method",
+        error
+            .method
+            .map(|m| JsValue::from_str(m.as_str()))
+            .unwrap_or(JsValue::NULL),
+    );
+    set(
+        "path",
+        error
+            .path
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+    set(
+        "body",
+        error
+            .body
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+    set(
+        "requestId",
+        error
+            .request_id
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
     js.into()
 }
 
@@ -31,7 +64,12 @@ pub fn invalid(message: impl Into<String>) -> JsValue {
 /// A Rust value as a plain JS value: maps become objects.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| error_to_js(Error::new(ErrorCode::Decode, format!("could not hand the value to JavaScript: {e}"))))
+    value.serialize(&serializer).map_err(|e| {
+        error_to_js(Error::new(
+            ErrorCode::Decode,
+            format!("could not hand the value to JavaScript: {e}"),
+        ))
+    })
 }
 
 /// A JS value as a Rust value; a wrong shape is an `invalid_argument` error naming `what`.
@@ -44,8 +82,14 @@ pub fn json_from_js(value: &JsValue, what: &str) -> Result<serde_json::Value, Js
     if value.is_undefined() {
         return Err(invalid(format!("{what} is required")));
     }
-    let text = js_sys::JSON::stringify(value).map_err(|_| invalid(format!("{what} cannot be turned into JSON (a cycle or a BigInt?)")))?;
-    let text = text.as_string().ok_or_else(|| invalid(format!("{what} cannot be turned into JSON")))?;
+    let text = js_sys::JSON::stringify(value).map_err(|_| {
+        invalid(format!(
+            "{what} cannot be turned into JSON (a cycle or a BigInt?)"
+        ))
+    })?;
+    let text = text
+        .as_string()
+        .ok_or_else(|| invalid(format!("{what} cannot be turned into JSON")))?;
     serde_json::from_str(&text).map_err(|e| invalid(format!("{what}: {e}")))
 }
 
@@ -58,7 +102,10 @@ pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     match value.as_string() {
         Some(s) if !s.is_empty() => Ok(s),
         Some(_) => Err(invalid(format!("{what} must not be empty"))),
-        None => Err(invalid(format!("{what} must be a string, got {}", type_name(value)))),
+        None => Err(invalid(format!(
+            "{what} must be a string, got {}",
+            type_name(value)
+        ))),
     }
 }
 
@@ -74,7 +121,10 @@ pub fn field_arg(value: &JsValue, what: &str) -> Result<FieldRef, JsValue> {
             return Ok(FieldRef::Object { id, is_key });
         }
     }
-    Err(invalid(format!("{what} must be a field object, a field uuid or a field name, got {}", type_name(value))))
+    Err(invalid(format!(
+        "{what} must be a field object, a field uuid or a field name, got {}",
+        type_name(value)
+    )))
 }
 
 /// An activity named by an object (`{ id }`), a uuid or a title; `None` when absent.
@@ -90,7 +140,10 @@ pub fn activity_arg(value: &JsValue, what: &str) -> Result<Option<String>, JsVal
             return Ok(Some(id));
         }
     }
-    Err(invalid(format!("{what} must be an activity object, uuid or title, got {}", type_name(value))))
+    Err(invalid(format!(
+        "{what} must be an activity object, uuid or title, got {}",
+        type_name(value)
+    )))
 }
 
 /// A record named by a `Record`, a uuid, or `{ [field]: value }` key values.
@@ -106,13 +159,22 @@ pub fn record_arg(value: &JsValue, what: &str) -> Result<RecordRef, JsValue> {
         }
         return Ok(RecordRef::KeyValues(key_values_arg(value, what)?));
     }
-    Err(invalid(format!("{what} must be a Record, a record uuid or an object of key values, got {}", type_name(value))))
+    Err(invalid(format!(
+        "{what} must be a Record, a record uuid or an object of key values, got {}",
+        type_name(value)
+    )))
 }
 
 /// `{ [field name or uuid]: value }` as pairs.
-pub fn key_values_arg(value: &JsValue, what: &str) -> Result<Vec<(FieldRef, serde_json::Value)>, JsValue> {
+pub fn key_values_arg(
+    value: &JsValue,
+    what: &str,
+) -> Result<Vec<(FieldRef, serde_json::Value)>, JsValue> {
     if !value.is_object() || js_sys::Array::is_array(value) {
-        return Err(invalid(format!("{what} must be an object of key values, got {}", type_name(value))));
+        return Err(invalid(format!(
+            "{what} must be an object of key values, got {}",
+            type_name(value)
+        )));
     }
     let object: &Object = value.unchecked_ref();
     let mut pairs = Vec::new();
@@ -121,7 +183,9 @@ pub fn key_values_arg(value: &JsValue, what: &str) -> Result<Vec<(FieldRef, serd
         let key = entry.get(0).as_string().unwrap_or_default();
         let content = json_from_js(&entry.get(1), &format!("the key value of {key:?}"))?;
         if !(content.is_string() || content.is_number()) {
-            return Err(invalid(format!("the key value of {key:?} must be a string or a number")));
+            return Err(invalid(format!(
+                "the key value of {key:?} must be a string or a number"
+            )));
         }
         pairs.push((FieldRef::Text(key), content));
     }
@@ -138,7 +202,10 @@ pub fn type_name(value: &JsValue) -> String {
     } else if js_sys::Array::is_array(value) {
         "an array".into()
     } else {
-        value.js_typeof().as_string().unwrap_or_else(|| "a value".into())
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "a value".into())
     }
 }
 
@@ -151,5 +218,24 @@ pub async fn file_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue> {
         let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await?;
         return Ok(js_sys::Uint8Array::new(&buffer).to_vec());
     }
-    Err(invalid(format!("fileData must be a Blob, a File or a Uint8Array, got {}", type_name(value))))
+    Err(invalid(format!(
+        "fileData must be a Blob, a File or a Uint8Array, got {}",
+        type_name(value)
+    )))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// An optional activity argument.
+    #[wasm_bindgen(typescript_type = "ActivityIdentifier")]
+    pub type ActivityIdentifierArg;
+    /// An optional record argument.
+    #[wasm_bindgen(typescript_type = "RecordIdentifier")]
+    pub type RecordIdentifierArg;
+    /// An optional number argument, checked in Rust.
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type NumberArg;
+    /// An optional boolean argument, checked in Rust.
+    #[wasm_bindgen(typescript_type = "boolean")]
+    pub type BooleanArg;
 }

@@ -2,7 +2,9 @@
 //! getters and asks for plain objects only when it needs them.
 
 use super::client::Inner;
-use super::convert::{activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js};
+use super::convert::{
+    activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js,
+};
 use crate::core::client::RecordRef;
 use crate::core::model::Record as RecordData;
 use crate::core::select::{latest_value, ValueScope};
@@ -21,7 +23,10 @@ pub struct Record {
 
 impl Record {
     pub(super) fn new(client: Inner, data: Rc<RecordData>) -> Record {
-        Record { client, data: Rc::new(RefCell::new(data)) }
+        Record {
+            client,
+            data: Rc::new(RefCell::new(data)),
+        }
     }
 
     fn current(&self) -> Rc<RecordData> {
@@ -40,7 +45,9 @@ fn optional_bool(value: &JsValue, what: &str) -> Result<bool, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(false);
     }
-    value.as_bool().ok_or_else(|| invalid(format!("{what} must be a boolean")))
+    value
+        .as_bool()
+        .ok_or_else(|| invalid(format!("{what} must be a boolean")))
 }
 
 #[wasm_bindgen]
@@ -76,7 +83,10 @@ impl Record {
     }
 
     /// Field id → every value written to it. Makes a new plain object on each read.
-    #[wasm_bindgen(getter, unchecked_return_type = "{ [field_id: string]: RecordValue[] }")]
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "{ [field_id: string]: RecordValue[] }"
+    )]
     pub fn record_values(&self) -> Result<JsValue, JsValue> {
         to_js(&self.current().record_values)
     }
@@ -106,16 +116,33 @@ impl Record {
     #[wasm_bindgen(js_name = getValueContent, unchecked_return_type = "unknown")]
     pub fn get_value_content(
         &self,
-        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
-        #[wasm_bindgen(js_name = includeSubRecordValues, unchecked_param_type = "boolean")] include_sub: JsValue,
-        #[wasm_bindgen(js_name = subRecordId, unchecked_param_type = "RecordIdentifier")] sub_record_id: JsValue,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
+        field_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
+        #[wasm_bindgen(js_name = includeSubRecordValues)] include_sub: Option<
+            super::convert::BooleanArg,
+        >,
+        #[wasm_bindgen(js_name = subRecordId)] sub_record_id: Option<
+            super::convert::RecordIdentifierArg,
+        >,
     ) -> Result<JsValue, JsValue> {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let include_sub: JsValue = include_sub.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let sub_record_id: JsValue = sub_record_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
         let field = field_arg(&field_id, "fieldId")?;
-        let field = self.client.resolve_field_cached(&record, &field).map_err(error_to_js)?;
+        let field = self
+            .client
+            .resolve_field_cached(&record, &field)
+            .map_err(error_to_js)?;
         let activity = match activity_arg(&activity_id, "activityId")? {
-            Some(a) => Some(self.client.resolve_activity_cached(&a).map_err(error_to_js)?),
+            Some(a) => Some(
+                self.client
+                    .resolve_activity_cached(&a)
+                    .map_err(error_to_js)?,
+            ),
             None => None,
         };
         let sub = if sub_record_id.is_undefined() || sub_record_id.is_null() {
@@ -123,7 +150,9 @@ impl Record {
         } else {
             match record_arg(&sub_record_id, "subRecordId")? {
                 RecordRef::Id(id) => Some(id),
-                RecordRef::KeyValues(_) => return Err(invalid("subRecordId must be a Record or a uuid")),
+                RecordRef::KeyValues(_) => {
+                    return Err(invalid("subRecordId must be a Record or a uuid"))
+                }
             }
         };
         let scope = ValueScope {
@@ -141,16 +170,28 @@ impl Record {
     #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
     pub fn get_activity_data(
         &self,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Result<JsValue, JsValue> {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
-        let activity = activity_arg(&activity_id, "activityId")?.ok_or_else(|| invalid("activityId is required"))?;
-        let activity = self.client.resolve_activity_cached(&activity).map_err(error_to_js)?;
-        let scope = ValueScope { activity_id: Some(&activity), ..Default::default() };
+        let activity = activity_arg(&activity_id, "activityId")?
+            .ok_or_else(|| invalid("activityId is required"))?;
+        let activity = self
+            .client
+            .resolve_activity_cached(&activity)
+            .map_err(error_to_js)?;
+        let scope = ValueScope {
+            activity_id: Some(&activity),
+            ..Default::default()
+        };
         let data: serde_json::Map<String, serde_json::Value> = record
             .record_values
             .keys()
-            .filter_map(|field| latest_value(&record, field, scope).map(|v| (field.clone(), v.content.clone())))
+            .filter_map(|field| {
+                latest_value(&record, field, scope).map(|v| (field.clone(), v.content.clone()))
+            })
             .collect();
         to_js(&data)
     }
@@ -160,17 +201,28 @@ impl Record {
     pub fn get_activities(&self) -> Promise {
         let client = self.client.clone();
         let id = self.id();
-        future_to_promise(async move { to_js(&*client.activities_with_record(&id).await.map_err(error_to_js)?) })
+        future_to_promise(async move {
+            to_js(
+                &*client
+                    .activities_with_record(&id)
+                    .await
+                    .map_err(error_to_js)?,
+            )
+        })
     }
 
     /// Writes a value to a field (in an activity, if given), then refetches the record.
     #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<void>")]
     pub fn add_value(
         &self,
-        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
+        field_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "unknown")] content: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Promise {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         self.write(field_id, content, activity_id, false)
     }
 
@@ -178,10 +230,14 @@ impl Record {
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field(
         &self,
-        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
+        field_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Promise {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         self.write(field_id, value, activity_id, true)
     }
 
@@ -189,22 +245,31 @@ impl Record {
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field_file(
         &self,
-        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")] field_id: JsValue,
+        #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
+        field_id: JsValue,
         #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
         #[wasm_bindgen(js_name = fileData, unchecked_param_type = "FileData")] file_data: JsValue,
         #[wasm_bindgen(js_name = fileType, unchecked_param_type = "string")] file_type: JsValue,
-        #[wasm_bindgen(js_name = activityId, unchecked_param_type = "ActivityIdentifier")] activity_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
+            super::convert::ActivityIdentifierArg,
+        >,
     ) -> Promise {
+        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let client = self.client.clone();
         let data = self.data.clone();
         let id = self.id();
         future_to_promise(async move {
             let field = field_arg(&field_id, "fieldId")?;
             let name = string_arg(&file_name, "fileName")?;
-            let mime = file_type.as_string().ok_or_else(|| invalid("fileType must be a MIME type string"))?;
+            let mime = file_type
+                .as_string()
+                .ok_or_else(|| invalid("fileType must be a MIME type string"))?;
             let activity = activity_arg(&activity_id, "activityId")?;
             let bytes = super::convert::file_bytes(&file_data).await?;
-            let value = client.add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref()).await.map_err(error_to_js)?;
+            let value = client
+                .add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref())
+                .await
+                .map_err(error_to_js)?;
             refresh(&client, &data, &id);
             to_js(&value)
         })
@@ -234,7 +299,13 @@ impl Record {
 
 impl Record {
     /// Writes a value; the promise answers it when `answer_value`, else undefined.
-    fn write(&self, field_id: JsValue, content: JsValue, activity_id: JsValue, answer_value: bool) -> Promise {
+    fn write(
+        &self,
+        field_id: JsValue,
+        content: JsValue,
+        activity_id: JsValue,
+        answer_value: bool,
+    ) -> Promise {
         let client = self.client.clone();
         let data = self.data.clone();
         let id = self.id();
@@ -242,7 +313,10 @@ impl Record {
             let field = field_arg(&field_id, "fieldId")?;
             let content = json_from_js(&content, "content")?;
             let activity = activity_arg(&activity_id, "activityId")?;
-            let value = client.add_value(&id, &field, content, activity.as_deref()).await.map_err(error_to_js)?;
+            let value = client
+                .add_value(&id, &field, content, activity.as_deref())
+                .await
+                .map_err(error_to_js)?;
             refresh(&client, &data, &id);
             if answer_value {
                 to_js(&value)

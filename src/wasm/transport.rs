@@ -26,11 +26,16 @@ struct TimeoutGuard {
 
 impl TimeoutGuard {
     fn new(ms: f64) -> Result<Self, TransportError> {
-        let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network("AbortController is missing".into()))?;
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| TransportError::Network("AbortController is missing".into()))?;
         let to_abort = controller.clone();
         let callback = Closure::<dyn FnMut()>::new(move || to_abort.abort());
         let timer = set_timeout(callback.as_ref().unchecked_ref(), ms);
-        Ok(TimeoutGuard { controller, timer, _callback: callback })
+        Ok(TimeoutGuard {
+            controller,
+            timer,
+            _callback: callback,
+        })
     }
 }
 
@@ -47,7 +52,10 @@ pub struct FetchTransport {
 }
 
 fn network(e: JsValue) -> TransportError {
-    let text = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "fetch failed".into());
+    let text = js_sys::Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "fetch failed".into());
     TransportError::Network(text)
 }
 
@@ -69,22 +77,40 @@ impl Transport for FetchTransport {
             }
             Body::Json(bytes) => init.set_body(&Uint8Array::from(bytes.as_slice())),
             Body::Form(text) => init.set_body(&JsValue::from_str(text)),
-            Body::Multipart { file_name, mime_type, bytes, json } => {
+            Body::Multipart {
+                file_name,
+                mime_type,
+                bytes,
+                json,
+            } => {
                 let form = web_sys::FormData::new().map_err(network)?;
                 let parts = js_sys::Array::of1(&Uint8Array::from(bytes.as_slice()));
                 let options = web_sys::BlobPropertyBag::new();
                 options.set_type(mime_type);
-                let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(network)?;
-                form.append_with_blob_and_filename("file", &blob, file_name).map_err(network)?;
+                let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+                    .map_err(network)?;
+                form.append_with_blob_and_filename("file", &blob, file_name)
+                    .map_err(network)?;
                 form.append_with_str("body", json).map_err(network)?;
                 init.set_body(&form);
             }
         }
         init.set_headers(&headers);
         let req = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(network)?;
-        let aborted = |e: JsValue| if guard.controller.signal().aborted() { TransportError::Timeout } else { network(e) };
-        let response: web_sys::Response = JsFuture::from(global_fetch(&req)).await.map_err(aborted)?.unchecked_into();
-        let body = JsFuture::from(response.array_buffer().map_err(network)?).await.map_err(aborted)?;
+        let aborted = |e: JsValue| {
+            if guard.controller.signal().aborted() {
+                TransportError::Timeout
+            } else {
+                network(e)
+            }
+        };
+        let response: web_sys::Response = JsFuture::from(global_fetch(&req))
+            .await
+            .map_err(aborted)?
+            .unchecked_into();
+        let body = JsFuture::from(response.array_buffer().map_err(network)?)
+            .await
+            .map_err(aborted)?;
         let body = Uint8Array::new(&body).to_vec();
         let mut out_headers = Vec::new();
         for name in ["x-request-id", "retry-after", "content-type"] {
@@ -92,6 +118,10 @@ impl Transport for FetchTransport {
                 out_headers.push((name.to_string(), value));
             }
         }
-        Ok(HttpResponse { status: response.status(), headers: out_headers, body })
+        Ok(HttpResponse {
+            status: response.status(),
+            headers: out_headers,
+            body,
+        })
     }
 }

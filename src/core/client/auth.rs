@@ -43,7 +43,10 @@ pub(super) struct Auth {
 
 impl Auth {
     pub(super) fn new(credentials: Credentials) -> Self {
-        Auth { credentials, token: RefCell::new(None) }
+        Auth {
+            credentials,
+            token: RefCell::new(None),
+        }
     }
 
     /// Forgets `token` after the server refused it.
@@ -70,9 +73,21 @@ impl Auth {
                 e.message = format!("the token provider failed: {}", e.message);
                 e
             })?,
-            Credentials::ClientSecret { client_id, client_secret } => {
+            Credentials::ClientSecret {
+                client_id,
+                client_secret,
+            } => {
                 let from_refresh = match refresh {
-                    Some(r) => self.request(client, format!("grant_type=refresh_token&refresh_token={}", encode_component(&r))).await.ok(),
+                    Some(r) => self
+                        .request(
+                            client,
+                            format!(
+                                "grant_type=refresh_token&refresh_token={}",
+                                encode_component(&r)
+                            ),
+                        )
+                        .await
+                        .ok(),
                     None => None,
                 };
                 match from_refresh {
@@ -89,20 +104,40 @@ impl Auth {
             }
         };
         if response.access_token.is_empty() || !response.expires_in.is_finite() {
-            return Err(Error::new(ErrorCode::Auth, "the token answer holds no usable access_token and expires_in"));
+            return Err(Error::new(
+                ErrorCode::Auth,
+                "the token answer holds no usable access_token and expires_in",
+            ));
         }
         let lifetime_ms = (response.expires_in * 1000.0) as i64;
         let renew_after_ms = now + (lifetime_ms - RENEW_MARGIN_MS).max(lifetime_ms / 2);
         let access = response.access_token.clone();
-        *self.token.borrow_mut() = Some(Token { access: response.access_token, refresh: response.refresh_token, renew_after_ms });
+        *self.token.borrow_mut() = Some(Token {
+            access: response.access_token,
+            refresh: response.refresh_token,
+            renew_after_ms,
+        });
         Ok(access)
     }
 
-    async fn request<T: Transport>(&self, client: &Client<T>, form: String) -> Result<TokenResponse, Error> {
+    async fn request<T: Transport>(
+        &self,
+        client: &Client<T>,
+        form: String,
+    ) -> Result<TokenResponse, Error> {
         let path = "/auth/oauth/token";
-        let mut headers = vec![("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string())];
+        let mut headers = vec![(
+            "Content-Type".to_string(),
+            "application/x-www-form-urlencoded".to_string(),
+        )];
         headers.extend(client.additional_headers.iter().cloned());
-        let request = HttpRequest { method: Method::Post, url: format!("{}{path}", client.url), path: path.into(), headers, body: Body::Form(form) };
+        let request = HttpRequest {
+            method: Method::Post,
+            url: format!("{}{path}", client.url),
+            path: path.into(),
+            headers,
+            body: Body::Form(form),
+        };
         let response = client.transport.send(request).await.map_err(|e| {
             let mut error = super::transport_error(e, Method::Post, path, false);
             error.message = format!("could not get a token: {}", error.message);
@@ -112,10 +147,18 @@ impl Auth {
             // The body may echo what was sent; keep only the status and the server's message.
             let mut error = super::http_error(Method::Post, path, &response);
             error.code = ErrorCode::Auth;
-            error.message = format!("could not get a token: the server answered {}", response.status);
+            error.message = format!(
+                "could not get a token: the server answered {}",
+                response.status
+            );
             return Err(error);
         }
-        serde_json::from_slice(&response.body)
-            .map_err(|e| Error::new(ErrorCode::Auth, format!("the token answer is not valid: {e}")).on(Method::Post, path))
+        serde_json::from_slice(&response.body).map_err(|e| {
+            Error::new(
+                ErrorCode::Auth,
+                format!("the token answer is not valid: {e}"),
+            )
+            .on(Method::Post, path)
+        })
     }
 }

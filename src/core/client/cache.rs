@@ -45,7 +45,10 @@ pub fn record_key(record: &Record) -> String {
         .iter()
         .filter_map(|(field_id, values)| {
             let first = values.first()?;
-            record.identifier_ids.contains(&first.id).then(|| (field_id.clone(), first.content.clone()))
+            record
+                .identifier_ids
+                .contains(&first.id)
+                .then(|| (field_id.clone(), first.content.clone()))
         })
         .collect();
     key_values_key(&pairs)
@@ -91,7 +94,8 @@ impl Caches {
     /// Stores a record under its uuid and its key values.
     pub fn put_record(&mut self, record: Record) -> Rc<Record> {
         let record = Rc::new(record);
-        self.by_key.insert(record_key(&record), Some(record.id.clone()));
+        self.by_key
+            .insert(record_key(&record), Some(record.id.clone()));
         self.records.insert(record.id.clone(), Some(record.clone()));
         record
     }
@@ -131,15 +135,21 @@ impl Caches {
 
     /// Stores a record's activities, dropping expired or oldest entries beyond the bound.
     pub fn put_record_activities(&mut self, id: &str, now_ms: i64, list: Rc<Vec<Activity>>) {
-        self.record_activities.retain(|_, (at, _)| now_ms - *at < RECORD_ACTIVITIES_TTL_MS);
+        self.record_activities
+            .retain(|_, (at, _)| now_ms - *at < RECORD_ACTIVITIES_TTL_MS);
         while self.record_activities.len() >= RECORD_ACTIVITIES_MAX {
-            let oldest = self.record_activities.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone());
+            let oldest = self
+                .record_activities
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone());
             match oldest {
                 Some(k) => self.record_activities.remove(&k),
                 None => break,
             };
         }
-        self.record_activities.insert(id.to_string(), (now_ms, list));
+        self.record_activities
+            .insert(id.to_string(), (now_ms, list));
     }
 
     /// Forgets one record's activity list.
@@ -156,6 +166,9 @@ impl Caches {
 
     /// The counters, with the number of records held now.
     pub fn stats(&self) -> CacheStats {
-        CacheStats { records: self.records.values().flatten().count() as u64, ..self.stats }
+        CacheStats {
+            records: self.records.values().flatten().count() as u64,
+            ..self.stats
+        }
     }
 }

@@ -15,8 +15,13 @@ pub struct FakeTransport {
 }
 
 impl FakeTransport {
-    pub fn new(handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static) -> Self {
-        FakeTransport { requests: RefCell::new(Vec::new()), handler: Box::new(handler) }
+    pub fn new(
+        handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+    ) -> Self {
+        FakeTransport {
+            requests: RefCell::new(Vec::new()),
+            handler: Box::new(handler),
+        }
     }
 
     /// `METHOD path?query` of every request but the token requests.
@@ -25,7 +30,13 @@ impl FakeTransport {
             .borrow()
             .iter()
             .filter(|r| r.path != "/auth/oauth/token")
-            .map(|r| format!("{} {}", r.method.as_str(), r.url.trim_start_matches("http://api.test")))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.method.as_str(),
+                    r.url.trim_start_matches("http://api.test")
+                )
+            })
             .collect()
     }
 }
@@ -39,11 +50,18 @@ impl Transport for FakeTransport {
 }
 
 pub fn json(status: u16, body: serde_json::Value) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse { status, headers: vec![("x-request-id".into(), "req-1".into())], body: body.to_string().into_bytes() })
+    Ok(HttpResponse {
+        status,
+        headers: vec![("x-request-id".into(), "req-1".into())],
+        body: body.to_string().into_bytes(),
+    })
 }
 
 pub fn token_answer() -> Result<HttpResponse, TransportError> {
-    json(200, serde_json::json!({"access_token": "tok-1", "refresh_token": "ref-1", "expires_in": 3600}))
+    json(
+        200,
+        serde_json::json!({"access_token": "tok-1", "refresh_token": "ref-1", "expires_in": 3600}),
+    )
 }
 
 /// A client over a fake, with a clock the test moves.
@@ -54,7 +72,10 @@ pub fn client(
     let clock = now.clone();
     let config = ClientConfig {
         url: "http://api.test/".into(),
-        credentials: Credentials::ClientSecret { client_id: "id".into(), client_secret: "s3cret".into() },
+        credentials: Credentials::ClientSecret {
+            client_id: "id".into(),
+            client_secret: "s3cret".into(),
+        },
         additional_headers: vec![("Authorization".into(), "Bearer proxy".into())],
         clock: Rc::new(move || clock.get()),
     };

@@ -50,8 +50,15 @@ pub fn key_values_key(pairs: &[(String, Value)]) -> String {
 
 /// Checks an id before it goes into a URL path: no empty ids, no separators.
 pub fn path_segment(id: &str) -> Result<&str, Error> {
-    if id.is_empty() || id.len() > 200 || id.contains(['/', '?', '#', '%', '\\']) || id.chars().any(char::is_whitespace) {
-        return Err(Error::invalid(format!("{:?} is not a valid id", id.chars().take(60).collect::<String>())));
+    if id.is_empty()
+        || id.len() > 200
+        || id.contains(['/', '?', '#', '%', '\\'])
+        || id.chars().any(char::is_whitespace)
+    {
+        return Err(Error::invalid(format!(
+            "{:?} is not a valid id",
+            id.chars().take(60).collect::<String>()
+        )));
     }
     Ok(id)
 }
@@ -78,14 +85,26 @@ mod tests {
     #[test]
     fn resolves_by_uuid_then_name() {
         let fields = vec![field("u1", "Compound ID", true), field("u2", "u1", true)];
-        assert_eq!(resolve_field(&fields, &FieldRef::Text("u1".into()), true).as_deref(), Some("u1"));
-        assert_eq!(resolve_field(&fields, &FieldRef::Text("Compound ID".into()), true).as_deref(), Some("u1"));
-        assert_eq!(resolve_field(&fields, &FieldRef::Text("nope".into()), true), None);
+        assert_eq!(
+            resolve_field(&fields, &FieldRef::Text("u1".into()), true).as_deref(),
+            Some("u1")
+        );
+        assert_eq!(
+            resolve_field(&fields, &FieldRef::Text("Compound ID".into()), true).as_deref(),
+            Some("u1")
+        );
+        assert_eq!(
+            resolve_field(&fields, &FieldRef::Text("nope".into()), true),
+            None
+        );
     }
 
     #[test]
     fn objects_of_the_wrong_kind_do_not_resolve() {
-        let data_field = FieldRef::Object { id: "d".into(), is_key: false };
+        let data_field = FieldRef::Object {
+            id: "d".into(),
+            is_key: false,
+        };
         assert_eq!(resolve_field(&[], &data_field, true), None);
         assert_eq!(resolve_field(&[], &data_field, false).as_deref(), Some("d"));
     }

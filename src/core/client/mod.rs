@@ -13,7 +13,9 @@ pub use ident::{FieldRef, RecordRef};
 pub use records::DEFAULT_BATCH_SIZE;
 
 use crate::core::error::{Error, ErrorCode};
-use crate::core::http::{encode_query, Body, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use crate::core::http::{
+    encode_query, Body, HttpRequest, HttpResponse, Method, Transport, TransportError,
+};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -48,7 +50,9 @@ impl<T: Transport> Client<T> {
     pub fn new(transport: T, config: ClientConfig) -> Result<Self, Error> {
         let url = config.url.trim_end_matches('/').to_string();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::invalid(format!("url must start with http:// or https://, got {url:?}")));
+            return Err(Error::invalid(format!(
+                "url must start with http:// or https://, got {url:?}"
+            )));
         }
         Ok(Client {
             transport,
@@ -71,7 +75,13 @@ impl<T: Transport> Client<T> {
 
     /// Sends one API request with a fresh token and answers the response,
     /// whatever its status. A 401 renews the token and tries once more.
-    async fn send(&self, method: Method, path: &str, query: &[(String, String)], body: Body) -> Result<HttpResponse, Error> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Body,
+    ) -> Result<HttpResponse, Error> {
         let mut renewed = false;
         loop {
             let token = self.auth.token(self).await?;
@@ -85,8 +95,18 @@ impl<T: Transport> Client<T> {
                 headers.push(("Content-Type".to_string(), "application/json".to_string()));
             }
             headers.extend(self.additional_headers.iter().cloned());
-            let request = HttpRequest { method, url, path: path.to_string(), headers, body: body.clone() };
-            let response = self.transport.send(request).await.map_err(|e| transport_error(e, method, path, method != Method::Get))?;
+            let request = HttpRequest {
+                method,
+                url,
+                path: path.to_string(),
+                headers,
+                body: body.clone(),
+            };
+            let response = self
+                .transport
+                .send(request)
+                .await
+                .map_err(|e| transport_error(e, method, path, method != Method::Get))?;
             if response.status == 401 && !renewed {
                 renewed = true;
                 self.auth.invalidate(&token);
@@ -97,13 +117,23 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends a request and decodes a 2xx JSON answer; every other status is an error.
-    async fn call<R: DeserializeOwned>(&self, method: Method, path: &str, query: &[(String, String)], body: Body) -> Result<R, Error> {
+    async fn call<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Body,
+    ) -> Result<R, Error> {
         let response = self.send(method, path, query, body).await?;
         decode(method, path, response)
     }
 
     /// A GET that answers `None` for 404.
-    async fn get_optional<R: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<Option<R>, Error> {
+    async fn get_optional<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Option<R>, Error> {
         let response = self.send(Method::Get, path, query, Body::Empty).await?;
         if response.status == 404 {
             return Ok(None);
@@ -111,22 +141,54 @@ impl<T: Transport> Client<T> {
         decode(Method::Get, path, response).map(Some)
     }
 
-    async fn get<R: DeserializeOwned>(&self, path: &str, query: &[(String, String)]) -> Result<R, Error> {
+    async fn get<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<R, Error> {
         self.call(Method::Get, path, query, Body::Empty).await
     }
 
-    async fn post<R: DeserializeOwned>(&self, path: &str, json: &serde_json::Value) -> Result<R, Error> {
-        self.call(Method::Post, path, &[], Body::Json(json.to_string().into_bytes())).await
+    async fn post<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        json: &serde_json::Value,
+    ) -> Result<R, Error> {
+        self.call(
+            Method::Post,
+            path,
+            &[],
+            Body::Json(json.to_string().into_bytes()),
+        )
+        .await
     }
 
-    async fn put<R: DeserializeOwned>(&self, path: &str, json: &serde_json::Value) -> Result<R, Error> {
-        self.call(Method::Put, path, &[], Body::Json(json.to_string().into_bytes())).await
+    async fn put<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        json: &serde_json::Value,
+    ) -> Result<R, Error> {
+        self.call(
+            Method::Put,
+            path,
+            &[],
+            Body::Json(json.to_string().into_bytes()),
+        )
+        .await
     }
 
     /// Downloads a file's bytes (`GET /files/{id}`, or through an activity).
-    pub async fn download_file(&self, file_id: &str, activity_id: Option<&str>) -> Result<Option<Vec<u8>>, Error> {
+    pub async fn download_file(
+        &self,
+        file_id: &str,
+        activity_id: Option<&str>,
+    ) -> Result<Option<Vec<u8>>, Error> {
         let path = match activity_id {
-            Some(a) => format!("/activities/{}/file/{}", ident::path_segment(a)?, ident::path_segment(file_id)?),
+            Some(a) => format!(
+                "/activities/{}/file/{}",
+                ident::path_segment(a)?,
+                ident::path_segment(file_id)?
+            ),
             None => format!("/files/{}", ident::path_segment(file_id)?),
         };
         let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
@@ -142,11 +204,24 @@ impl<T: Transport> Client<T> {
 /// outcome is unknown: the server may have applied it.
 fn transport_error(error: TransportError, method: Method, path: &str, is_write: bool) -> Error {
     let (code, message) = match error {
-        TransportError::Network(detail) => (ErrorCode::Network, format!("{} {path} got no answer: {detail}", method.as_str())),
-        TransportError::Timeout => (ErrorCode::Timeout, format!("{} {path} timed out", method.as_str())),
-        TransportError::Aborted => (ErrorCode::Aborted, format!("{} {path} was aborted", method.as_str())),
+        TransportError::Network(detail) => (
+            ErrorCode::Network,
+            format!("{} {path} got no answer: {detail}", method.as_str()),
+        ),
+        TransportError::Timeout => (
+            ErrorCode::Timeout,
+            format!("{} {path} timed out", method.as_str()),
+        ),
+        TransportError::Aborted => (
+            ErrorCode::Aborted,
+            format!("{} {path} was aborted", method.as_str()),
+        ),
     };
-    let code = if is_write && code != ErrorCode::Aborted { ErrorCode::WriteOutcomeUnknown } else { code };
+    let code = if is_write && code != ErrorCode::Aborted {
+        ErrorCode::WriteOutcomeUnknown
+    } else {
+        code
+    };
     let message = if code == ErrorCode::WriteOutcomeUnknown {
         format!("{message}; the write may or may not have been applied")
     } else {
@@ -164,7 +239,11 @@ pub fn http_error(method: Method, path: &str, response: &HttpResponse) -> Error 
         .unwrap_or_else(|| body.chars().take(200).collect());
     let mut error = Error::new(
         ErrorCode::Http,
-        format!("{} {path} failed with status {}: {detail}", method.as_str(), response.status),
+        format!(
+            "{} {path} failed with status {}: {detail}",
+            method.as_str(),
+            response.status
+        ),
     )
     .on(method, path);
     error.status = Some(response.status);
@@ -173,16 +252,31 @@ pub fn http_error(method: Method, path: &str, response: &HttpResponse) -> Error 
     error
 }
 
-fn decode<R: DeserializeOwned>(method: Method, path: &str, response: HttpResponse) -> Result<R, Error> {
+fn decode<R: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    response: HttpResponse,
+) -> Result<R, Error> {
     if !(200..300).contains(&response.status) {
         return Err(http_error(method, path, &response));
     }
     serde_json::from_slice(&response.body).map_err(|e| {
-        let mut error =
-            Error::new(ErrorCode::Decode, format!("{} {path} answered JSON of the wrong shape: {e}", method.as_str())).on(method, path);
+        let mut error = Error::new(
+            ErrorCode::Decode,
+            format!(
+                "{} {path} answered JSON of the wrong shape: {e}",
+                method.as_str()
+            ),
+        )
+        .on(method, path);
         error.status = Some(response.status);
         error.request_id = response.header("x-request-id").map(String::from);
-        error.body = Some(String::from_utf8_lossy(&response.body).chars().take(1000).collect());
+        error.body = Some(
+            String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(1000)
+                .collect(),
+        );
         error
     })
 }

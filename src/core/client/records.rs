@@ -6,7 +6,9 @@ use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, Record
 use super::Client;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{Body, Method, Transport};
-use crate::core::model::{Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource};
+use crate::core::model::{
+    Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource,
+};
 use crate::core::query::SearchRecordsQuery;
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -48,23 +50,33 @@ impl<T: Transport> Client<T> {
             return Ok(found.clone());
         }
         self.cache.borrow_mut().key_fields = None;
-        self.post("/key_fields/", &json!({ "field_name": name })).await
+        self.post("/key_fields/", &json!({ "field_name": name }))
+            .await
     }
 
     /// The data field of that name, created with `field_type` when there is none.
-    pub async fn get_or_create_data_field(&self, name: &str, field_type: &str) -> Result<EntityField, Error> {
+    pub async fn get_or_create_data_field(
+        &self,
+        name: &str,
+        field_type: &str,
+    ) -> Result<EntityField, Error> {
         let fields = self.data_fields().await?;
         if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
             return Ok(found.clone());
         }
         self.cache.borrow_mut().data_fields = None;
-        self.post("/data_fields/", &json!({ "field_name": name, "field_type": field_type, "attrs": {} })).await
+        self.post(
+            "/data_fields/",
+            &json!({ "field_name": name, "field_type": field_type, "attrs": {} }),
+        )
+        .await
     }
 
     /// The uuid of a key field named by object, uuid or name.
     pub async fn resolve_key_field(&self, field: &FieldRef) -> Result<String, Error> {
         if let FieldRef::Object { .. } = field {
-            return resolve_field(&[], field, true).ok_or_else(|| Error::invalid("a data field was given where a key field belongs"));
+            return resolve_field(&[], field, true)
+                .ok_or_else(|| Error::invalid("a data field was given where a key field belongs"));
         }
         let fields = self.key_fields().await?;
         resolve_field(&fields, field, true).ok_or_else(|| not_found("key field", field_text(field)))
@@ -94,10 +106,16 @@ impl<T: Transport> Client<T> {
     // ----- activities -----
 
     /// Adds records to an activity (`PUT /operations/{id}/records`).
-    pub async fn add_records_to_activity(&self, activity: &str, record_ids: &[String]) -> Result<(), Error> {
+    pub async fn add_records_to_activity(
+        &self,
+        activity: &str,
+        record_ids: &[String],
+    ) -> Result<(), Error> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
-        let _: Value = self.put(&path, &json!({ "record_ids": record_ids })).await?;
+        let _: Value = self
+            .put(&path, &json!({ "record_ids": record_ids }))
+            .await?;
         self.cache.borrow_mut().activities = None;
         for id in record_ids {
             self.cache.borrow_mut().drop_record_activities(id);
@@ -127,20 +145,35 @@ impl<T: Transport> Client<T> {
     /// The activity with that uuid or title, or `None`.
     pub async fn activity_by_id(&self, id_or_title: &str) -> Result<Option<Activity>, Error> {
         let list = self.activities().await?;
-        Ok(list.iter().find(|a| a.id == id_or_title).or_else(|| list.iter().find(|a| a.title == id_or_title)).cloned())
+        Ok(list
+            .iter()
+            .find(|a| a.id == id_or_title)
+            .or_else(|| list.iter().find(|a| a.title == id_or_title))
+            .cloned())
     }
 
     /// The uuid of an activity named by uuid or title.
     pub async fn resolve_activity(&self, id_or_title: &str) -> Result<String, Error> {
-        self.activity_by_id(id_or_title).await?.map(|a| a.id).ok_or_else(|| not_found("activity", id_or_title))
+        self.activity_by_id(id_or_title)
+            .await?
+            .map(|a| a.id)
+            .ok_or_else(|| not_found("activity", id_or_title))
     }
 
     /// Creates an activity from `{ title, activity_type, … }` and answers it.
     pub async fn create_activity(&self, payload: &Value) -> Result<Activity, Error> {
-        let title = payload.get("title").and_then(Value::as_str).unwrap_or_default();
-        let kind = payload.get("activity_type").and_then(Value::as_str).unwrap_or_default();
+        let title = payload
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = payload
+            .get("activity_type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if title.is_empty() || kind.is_empty() {
-            return Err(Error::invalid("createActivity needs a title and an activity_type"));
+            return Err(Error::invalid(
+                "createActivity needs a title and an activity_type",
+            ));
         }
         let mut body = json!({
             "title": title, "activity_type": kind, "definition_id": null, "program_ids": [],
@@ -154,27 +187,42 @@ impl<T: Transport> Client<T> {
         self.cache.borrow_mut().activities = None;
         let created: Vec<Activity> = self.post("/activities", &body).await?;
         created.into_iter().next().ok_or_else(|| {
-            Error::new(ErrorCode::Decode, "POST /activities answered an empty list").on(Method::Post, "/activities")
+            Error::new(ErrorCode::Decode, "POST /activities answered an empty list")
+                .on(Method::Post, "/activities")
         })
     }
 
     /// The activities that contain a record, reused for 10 seconds.
-    pub async fn activities_with_record(&self, record_id: &str) -> Result<Rc<Vec<Activity>>, Error> {
+    pub async fn activities_with_record(
+        &self,
+        record_id: &str,
+    ) -> Result<Rc<Vec<Activity>>, Error> {
         let path = format!("/records/{}/operations", path_segment(record_id)?);
         let now = self.now();
         if let Some(list) = self.cache.borrow_mut().record_activities(record_id, now) {
             return Ok(list);
         }
-        let list = Rc::new(self.get_optional::<Vec<Activity>>(&path, &[]).await?.unwrap_or_default());
-        self.cache.borrow_mut().put_record_activities(record_id, now, list.clone());
+        let list = Rc::new(
+            self.get_optional::<Vec<Activity>>(&path, &[])
+                .await?
+                .unwrap_or_default(),
+        );
+        self.cache
+            .borrow_mut()
+            .put_record_activities(record_id, now, list.clone());
         Ok(list)
     }
 
     // ----- records -----
 
-    async fn resolve_key_values(&self, pairs: &[(FieldRef, Value)]) -> Result<Vec<(String, Value)>, Error> {
+    async fn resolve_key_values(
+        &self,
+        pairs: &[(FieldRef, Value)],
+    ) -> Result<Vec<(String, Value)>, Error> {
         if pairs.is_empty() {
-            return Err(Error::invalid("key values must name at least one key field"));
+            return Err(Error::invalid(
+                "key values must name at least one key field",
+            ));
         }
         let mut resolved = Vec::with_capacity(pairs.len());
         for (field, value) in pairs {
@@ -209,14 +257,23 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    async fn get_record_by_key_values(&self, resolved: &[(String, Value)]) -> Result<Option<Rc<Record>>, Error> {
+    async fn get_record_by_key_values(
+        &self,
+        resolved: &[(String, Value)],
+    ) -> Result<Option<Rc<Record>>, Error> {
         let key = key_values_key(resolved);
         if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
             return Ok(entry);
         }
         let map: serde_json::Map<String, Value> = resolved.iter().cloned().collect();
-        let query = vec![("records_key_field_to_value".to_string(), Value::Array(vec![Value::Object(map)]).to_string())];
-        let found: Vec<IdentifiedRecord> = self.get_optional("/records/identifiers", &query).await?.unwrap_or_default();
+        let query = vec![(
+            "records_key_field_to_value".to_string(),
+            Value::Array(vec![Value::Object(map)]).to_string(),
+        )];
+        let found: Vec<IdentifiedRecord> = self
+            .get_optional("/records/identifiers", &query)
+            .await?
+            .unwrap_or_default();
         match found.into_iter().next() {
             Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit.record))),
             None => {
@@ -236,7 +293,11 @@ impl<T: Transport> Client<T> {
 
     /// Records in the order asked, fetching the uncached ones in batches of
     /// `batch_size`; unknown ids are left out, duplicates kept.
-    pub async fn get_records_by_ids(&self, records: &[RecordRef], batch_size: usize) -> Result<Vec<Rc<Record>>, Error> {
+    pub async fn get_records_by_ids(
+        &self,
+        records: &[RecordRef],
+        batch_size: usize,
+    ) -> Result<Vec<Rc<Record>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
@@ -285,20 +346,28 @@ impl<T: Transport> Client<T> {
     }
 
     /// The record with these key values, created when none exists.
-    pub async fn get_or_create_record(&self, pairs: &[(FieldRef, Value)]) -> Result<Rc<Record>, Error> {
+    pub async fn get_or_create_record(
+        &self,
+        pairs: &[(FieldRef, Value)],
+    ) -> Result<Rc<Record>, Error> {
         let resolved = self.resolve_key_values(pairs).await?;
         let key = key_values_key(&resolved);
         if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
             return Ok(record);
         }
         let map: serde_json::Map<String, Value> = resolved.into_iter().collect();
-        let record: Record = self.post("/records", &json!({ "key_field_to_value": map })).await?;
+        let record: Record = self
+            .post("/records", &json!({ "key_field_to_value": map }))
+            .await?;
         Ok(self.cache.borrow_mut().put_record(record))
     }
 
     /// Record ids matching a search, as the server orders them.
     pub async fn search_records(&self, query: &SearchRecordsQuery) -> Result<Vec<String>, Error> {
-        Ok(self.get_optional("/records/search", &query.to_params()).await?.unwrap_or_default())
+        Ok(self
+            .get_optional("/records/search", &query.to_params())
+            .await?
+            .unwrap_or_default())
     }
 
     /// Drops a record from the caches and fetches it again.
@@ -308,16 +377,24 @@ impl<T: Transport> Client<T> {
     }
 
     /// Writes a value to a record's field (optionally in an activity), then refetches the record.
-    pub async fn add_value(&self, record_id: &str, field: &FieldRef, content: Value, activity: Option<&str>) -> Result<RecordValue, Error> {
+    pub async fn add_value(
+        &self,
+        record_id: &str,
+        field: &FieldRef,
+        content: Value,
+        activity: Option<&str>,
+    ) -> Result<RecordValue, Error> {
         let path = format!("/records/{}/values", path_segment(record_id)?);
         let field_id = self.resolve_data_field(field).await?;
         let operation_id = match activity {
             Some(a) => Some(self.resolve_activity(a).await?),
             None => None,
         };
-        let body = json!({ "content": content, "field_id": field_id, "operation_id": operation_id });
+        let body =
+            json!({ "content": content, "field_id": field_id, "operation_id": operation_id });
         let written: Result<ValueResource, Error> = self.post(&path, &body).await;
-        self.after_write(record_id, written.map(|w| w.resource)).await
+        self.after_write(record_id, written.map(|w| w.resource))
+            .await
     }
 
     /// Uploads a file as a record's field value, then refetches the record.
@@ -335,23 +412,37 @@ impl<T: Transport> Client<T> {
             return Err(Error::invalid("fileName must not be empty"));
         }
         let field_id = self.resolve_data_field(field).await?;
-        let mut body = json!({ "field_id": field_id });
+        let mut body = serde_json::Map::new();
+        body.insert("field_id".into(), Value::String(field_id));
         if let Some(a) = activity {
-            body["operation_id"] = Value::String(self.resolve_activity(a).await?);
+            body.insert(
+                "operation_id".into(),
+                Value::String(self.resolve_activity(a).await?),
+            );
         }
         let multipart = Body::Multipart {
             file_name: file_name.to_string(),
-            mime_type: if mime_type.is_empty() { "application/octet-stream".into() } else { mime_type.to_string() },
+            mime_type: if mime_type.is_empty() {
+                "application/octet-stream".into()
+            } else {
+                mime_type.to_string()
+            },
             bytes,
-            json: body.to_string(),
+            json: Value::Object(body).to_string(),
         };
-        let written: Result<ValueResource, Error> = self.call(Method::Post, &path, &[], multipart).await;
-        self.after_write(record_id, written.map(|w| w.resource)).await
+        let written: Result<ValueResource, Error> =
+            self.call(Method::Post, &path, &[], multipart).await;
+        self.after_write(record_id, written.map(|w| w.resource))
+            .await
     }
 
     /// After a write, whatever its outcome: drop the record from the caches
     /// (so the next read sees the server's state), refetch it on success.
-    async fn after_write(&self, record_id: &str, written: Result<RecordValue, Error>) -> Result<RecordValue, Error> {
+    async fn after_write(
+        &self,
+        record_id: &str,
+        written: Result<RecordValue, Error>,
+    ) -> Result<RecordValue, Error> {
         self.cache.borrow_mut().drop_record(record_id);
         let value = written?;
         self.refetch(record_id).await?;
@@ -376,11 +467,16 @@ impl<T: Transport> Client<T> {
         query: &SearchRecordsQuery,
         operation_records: Option<&std::collections::HashSet<String>>,
     ) -> Result<Vec<String>, Error> {
-        let search = crate::core::search::CompiledSearch::new(query, self.now()).map_err(|e| Error::invalid(e.to_string()))?;
+        let search = crate::core::search::CompiledSearch::new(query, self.now())
+            .map_err(|e| Error::invalid(e.to_string()))?;
         let cache = self.cache.borrow();
         let mut records: Vec<&Record> = cache.records().map(|r| r.as_ref()).collect();
         // The sandbox lists records by creation; do the same so unsorted answers agree.
-        records.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
+        records.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Ok(search.run(records, operation_records))
     }
 
@@ -410,7 +506,13 @@ fn field_text(field: &FieldRef) -> &str {
 /// Whether a text has the shape of a uuid (8-4-4-4-12 hex digits).
 pub fn looks_like_uuid(text: &str) -> bool {
     text.len() == 36
-        && text.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+        && text.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 impl<T: Transport> Client<T> {
@@ -426,9 +528,17 @@ impl<T: Transport> Client<T> {
             return Ok(text.clone());
         }
         let cache = self.cache.borrow();
-        let lists: Vec<&Rc<Vec<EntityField>>> = [cache.data_fields.as_ref(), cache.key_fields.as_ref()].into_iter().flatten().collect();
+        let lists: Vec<&Rc<Vec<EntityField>>> =
+            [cache.data_fields.as_ref(), cache.key_fields.as_ref()]
+                .into_iter()
+                .flatten()
+                .collect();
         for list in &lists {
-            if let Some(f) = list.iter().find(|f| f.id == *text).or_else(|| list.iter().find(|f| f.field_name == *text)) {
+            if let Some(f) = list
+                .iter()
+                .find(|f| f.id == *text)
+                .or_else(|| list.iter().find(|f| f.field_name == *text))
+            {
                 return Ok(f.id.clone());
             }
         }
@@ -447,7 +557,11 @@ impl<T: Transport> Client<T> {
     pub fn resolve_activity_cached(&self, activity: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();
         if let Some(list) = cache.activities.as_ref() {
-            if let Some(a) = list.iter().find(|a| a.id == activity).or_else(|| list.iter().find(|a| a.title == activity)) {
+            if let Some(a) = list
+                .iter()
+                .find(|a| a.id == activity)
+                .or_else(|| list.iter().find(|a| a.title == activity))
+            {
                 return Ok(a.id.clone());
             }
             if !looks_like_uuid(activity) {

@@ -15,16 +15,30 @@ fn record_json(id: &str, name: &str) -> Value {
     })
 }
 
-fn api(req: &HttpRequest) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError> {
+fn api(
+    req: &HttpRequest,
+) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError> {
     let path = req.url.trim_start_matches("http://api.test");
     match path {
         "/auth/oauth/token" => token_answer(),
-        "/key_fields" => json(200, j!([{"id": "kf", "created_at": "2026-01-01T00:00:00Z", "is_key": true, "field_name": "Compound ID", "field_type": "text"}])),
+        "/key_fields" => json(
+            200,
+            j!([{"id": "kf", "created_at": "2026-01-01T00:00:00Z", "is_key": true, "field_name": "Compound ID", "field_type": "text"}]),
+        ),
         p if p.starts_with("/records/identifiers") => {
-            if p.contains("CMP-1") { json(200, j!([{ "record": record_json("r1", "CMP-1") }])) } else { json(200, j!([])) }
+            if p.contains("CMP-1") {
+                json(200, j!([{ "record": record_json("r1", "CMP-1") }]))
+            } else {
+                json(200, j!([]))
+            }
         }
         p if p.starts_with("/records?record_ids=") => {
-            let ids = p.trim_start_matches("/records?record_ids=").split("%2C").filter(|id| *id != "missing").map(|id| record_json(id, &format!("N-{id}"))).collect::<Vec<_>>();
+            let ids = p
+                .trim_start_matches("/records?record_ids=")
+                .split("%2C")
+                .filter(|id| *id != "missing")
+                .map(|id| record_json(id, &format!("N-{id}")))
+                .collect::<Vec<_>>();
             json(200, Value::Array(ids))
         }
         "/records/r1" => json(200, record_json("r1", "CMP-1")),
@@ -38,12 +52,34 @@ fn api(req: &HttpRequest) -> Result<crate::core::http::HttpResponse, crate::core
 fn a_cache_hit_sends_no_request_and_404_is_remembered() {
     let (c, _) = client(api);
     pollster::block_on(async {
-        assert_eq!(c.get_record(&RecordRef::Id("r1".into())).await.unwrap().unwrap().record_identifier, "CMP-1");
-        assert!(c.get_record(&RecordRef::Id("r1".into())).await.unwrap().is_some());
-        assert!(c.get_record(&RecordRef::Id("gone".into())).await.unwrap().is_none());
-        assert!(c.get_record(&RecordRef::Id("gone".into())).await.unwrap().is_none());
+        assert_eq!(
+            c.get_record(&RecordRef::Id("r1".into()))
+                .await
+                .unwrap()
+                .unwrap()
+                .record_identifier,
+            "CMP-1"
+        );
+        assert!(c
+            .get_record(&RecordRef::Id("r1".into()))
+            .await
+            .unwrap()
+            .is_some());
+        assert!(c
+            .get_record(&RecordRef::Id("gone".into()))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(c
+            .get_record(&RecordRef::Id("gone".into()))
+            .await
+            .unwrap()
+            .is_none());
     });
-    assert_eq!(c.transport().api_calls(), vec!["GET /records/r1", "GET /records/gone"]);
+    assert_eq!(
+        c.transport().api_calls(),
+        vec!["GET /records/r1", "GET /records/gone"]
+    );
     c.clear_record_caches();
     pollster::block_on(async { c.get_record(&RecordRef::Id("gone".into())).await.unwrap() });
     assert_eq!(c.transport().api_calls().len(), 3);
@@ -56,10 +92,17 @@ fn requests_carry_the_token_and_extra_headers() {
     let requests = c.transport().requests.borrow();
     let token = &requests[0];
     assert_eq!(token.path, "/auth/oauth/token");
-    assert_eq!(token.body, Body::Form("grant_type=client_credentials&client_id=id&client_secret=s3cret".into()));
+    assert_eq!(
+        token.body,
+        Body::Form("grant_type=client_credentials&client_id=id&client_secret=s3cret".into())
+    );
     let get = &requests[1];
-    assert!(get.headers.contains(&("X-Kal-Authorization".into(), "Bearer tok-1".into())));
-    assert!(get.headers.contains(&("Authorization".into(), "Bearer proxy".into())));
+    assert!(get
+        .headers
+        .contains(&("X-Kal-Authorization".into(), "Bearer tok-1".into())));
+    assert!(get
+        .headers
+        .contains(&("Authorization".into(), "Bearer proxy".into())));
 }
 
 #[test]
@@ -73,20 +116,36 @@ fn the_token_is_refreshed_ten_minutes_before_expiry() {
     now.set(now.get() + 2 * 60 * 1000);
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
     let requests = c.transport().requests.borrow();
-    let tokens: Vec<&HttpRequest> = requests.iter().filter(|r| r.path == "/auth/oauth/token").collect();
+    let tokens: Vec<&HttpRequest> = requests
+        .iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .collect();
     assert_eq!(tokens.len(), 2);
-    assert_eq!(tokens[1].body, Body::Form("grant_type=refresh_token&refresh_token=ref-1".into()));
+    assert_eq!(
+        tokens[1].body,
+        Body::Form("grant_type=refresh_token&refresh_token=ref-1".into())
+    );
 }
 
 #[test]
 fn records_by_ids_keep_order_drop_unknown_and_batch() {
     let (c, _) = client(api);
-    let ids: Vec<RecordRef> = ["a", "b", "missing", "a", "c"].iter().map(|i| RecordRef::Id(i.to_string())).collect();
+    let ids: Vec<RecordRef> = ["a", "b", "missing", "a", "c"]
+        .iter()
+        .map(|i| RecordRef::Id(i.to_string()))
+        .collect();
     let got = pollster::block_on(c.get_records_by_ids(&ids, 2)).unwrap();
     let names: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(names, vec!["a", "b", "a", "c"]);
     // The second batch asks only for what the first did not bring.
-    assert_eq!(c.transport().api_calls(), vec!["GET /records?record_ids=a%2Cb", "GET /records?record_ids=missing", "GET /records?record_ids=c"]);
+    assert_eq!(
+        c.transport().api_calls(),
+        vec![
+            "GET /records?record_ids=a%2Cb",
+            "GET /records?record_ids=missing",
+            "GET /records?record_ids=c"
+        ]
+    );
     // All cached now: no request.
     pollster::block_on(c.get_records_by_ids(&ids[..2], 250)).unwrap();
     assert_eq!(c.transport().api_calls().len(), 3);
@@ -102,12 +161,30 @@ fn key_values_resolve_by_name_and_are_cached() {
         assert_eq!(c.get_record(&by_uuid).await.unwrap().unwrap().id, "r1");
         let none = RecordRef::KeyValues(vec![(FieldRef::Text("kf".into()), j!("CMP-9"))]);
         assert!(c.get_record(&none).await.unwrap().is_none());
-        let err = c.get_record(&RecordRef::KeyValues(vec![(FieldRef::Text("Colour".into()), j!("x"))])).await.unwrap_err();
+        let err = c
+            .get_record(&RecordRef::KeyValues(vec![(
+                FieldRef::Text("Colour".into()),
+                j!("x"),
+            )]))
+            .await
+            .unwrap_err();
         assert_eq!(err.code, ErrorCode::NotFound);
     });
     let calls = c.transport().api_calls();
-    assert_eq!(calls.iter().filter(|c| c.starts_with("GET /records/identifiers")).count(), 2);
-    assert_eq!(calls.iter().filter(|c| c.as_str() == "GET /key_fields").count(), 1);
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.starts_with("GET /records/identifiers"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.as_str() == "GET /key_fields")
+            .count(),
+        1
+    );
 }
 
 #[test]

@@ -1,0 +1,692 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** A record as a plain object: the API's shape. */
+export interface RecordJSON {
+    id: string;
+    created_at: string;
+    entity_slice_id: string;
+    identifier_ids: string[];
+    record_identifier: string;
+    record_values: { [field_id: string]: RecordValue[] };
+    initial_operation_id: string | null;
+    sub_record_ids: string[];
+}
+
+
+
+/** How a client connects and authenticates. */
+export interface KaleidoscopeClientOptions {
+    /** The API's base URL. Default: `https://api.kaleidoscope.bio`. */
+    url?: string;
+    /** OAuth client id. With `clientSecret`, for trusted internal tools only: the secret is in the page. */
+    clientId?: string;
+    /** OAuth client secret. Never appears in an error, a log line or `toJSON()`. */
+    clientSecret?: string;
+    /** Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page. */
+    tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
+    /** Headers added to every request, e.g. an identity-aware proxy's `Authorization`. */
+    additionalHeaders?: { [name: string]: string };
+    /** Milliseconds one attempt may take before it is aborted. Default: 30000. */
+    timeoutMs?: number;
+}
+
+/** A record named by a `Record`, its uuid, or its key values `{ [key field name or uuid]: value }`. */
+export type RecordIdentifier = Record | string | { [field: string]: string | number };
+
+/** A field named by a field object, its uuid or its name. */
+export type FieldIdentifier = EntityField | string;
+
+/** An activity named by an activity object, its uuid or its title. */
+export type ActivityIdentifier = Activity | string;
+
+/** File data to upload. */
+export type FileData = Blob | Uint8Array;
+
+/** What `createActivity` takes. */
+export interface NewActivity {
+    title: string;
+    activity_type: "task" | "experiment" | "project" | "stage" | "milestone" | "cycle";
+    definition_id?: string | null;
+    program_ids?: string[];
+    assigned_user_ids?: string[];
+    start_date?: string | null;
+    duration?: number | null;
+}
+
+/** The client cache's counters. */
+export interface CacheStats {
+    hits: number;
+    misses: number;
+    evictions: number;
+    records: number;
+}
+
+
+/**
+ * A filter rule, as its wire string (for example `"is_equal"`).
+ */
+export type FilterRuleType = "is_set" | "is_empty" | "is_equal" | "is_any_of_text" | "is_not_equal" | "includes" | "does_not_include" | "is_in" | "is_not_in" | "value_is_subset_of_props" | "value_is_superset_of_props" | "value_has_overlap_with_props" | "value_has_no_overlap_with_props" | "value_has_same_elements_as_props" | "starts_with" | "ends_with" | "is_less_than" | "is_less_than_equal" | "is_greater_than" | "is_greater_than_equal" | "is_before" | "is_after" | "is_between" | "is_before_relative_day" | "is_after_relative_day" | "is_between_relative_day" | "is_before_relative_week" | "is_after_relative_week" | "is_between_relative_week" | "is_before_relative_month" | "is_after_relative_month" | "is_between_relative_month" | "is_last_week" | "is_this_week" | "is_next_week" | "is_this_month" | "is_next_month" | "is_last_updated_after";
+
+/**
+ * A key field or a data field; `is_key` tells which.
+ */
+export interface EntityField {
+    /**
+     * The field's uuid.
+     */
+    id: string;
+    /**
+     * When the field was created (ISO-8601).
+     */
+    created_at: string;
+    /**
+     * True for key fields, false for data fields.
+     */
+    is_key: boolean;
+    /**
+     * The field's unique name, e.g. `IC50`.
+     */
+    field_name: string;
+    /**
+     * Free text describing the field.
+     */
+    field_description?: string;
+    /**
+     * Free text with example values.
+     */
+    field_examples?: string;
+    /**
+     * The field's type, e.g. `number`, `text`, `file`.
+     */
+    field_type: string;
+    /**
+     * For record references: the entity slice referred to.
+     */
+    ref_slice_id?: string | undefined;
+    /**
+     * A regular expression values must match, if any.
+     */
+    regex_format?: string | undefined;
+}
+
+/**
+ * A record search. Every member is optional; the filters all have to match.
+ */
+export interface SearchRecordsQuery {
+    /**
+     * Only records of this record set.
+     */
+    record_set_id?: string;
+    /**
+     * Only records of this program.
+     */
+    program_id?: string;
+    /**
+     * Only records of this entity slice (type).
+     */
+    entity_slice_id?: string;
+    /**
+     * Only records that the activity contains.
+     */
+    operation_id?: string;
+    /**
+     * Only records with one of these ids, or with a key value of one of these ids.
+     */
+    identifier_ids?: string[];
+    /**
+     * Record-set filters (not supported by the sandbox).
+     */
+    record_set_filters?: string[];
+    /**
+     * Filters through view fields.
+     */
+    view_field_filters?: ViewFieldFilter[];
+    /**
+     * Sorts through view fields, applied before the entity-field sorts.
+     */
+    view_field_sorts?: ViewFieldSort[];
+    /**
+     * Filters on fields.
+     */
+    entity_field_filters?: FieldFilter[];
+    /**
+     * Sorts on fields, the first one deciding first.
+     */
+    entity_field_sorts?: FieldSort[];
+    /**
+     * Case-insensitive text over the record identifier and text values.
+     */
+    search_text?: string;
+    /**
+     * At most this many ids (1 to 1,000,000).
+     */
+    limit?: number;
+}
+
+/**
+ * An activity (also called an operation): an experiment, a task…
+ */
+export interface Activity {
+    /**
+     * The activity's uuid.
+     */
+    id: string;
+    /**
+     * When it was created (ISO-8601).
+     */
+    created_at: string;
+    /**
+     * The parent activity, if any.
+     */
+    parent_id?: string | undefined;
+    /**
+     * Child activity ids.
+     */
+    child_ids?: string[];
+    /**
+     * The activity definition (template) it was made from, if any.
+     */
+    definition_id?: string | undefined;
+    /**
+     * Programs the activity belongs to.
+     */
+    program_ids?: string[];
+    /**
+     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
+     */
+    activity_type: string;
+    /**
+     * The activity's title; also usable as its name.
+     */
+    title: string;
+    /**
+     * Free-form description.
+     */
+    description?: unknown;
+    /**
+     * Status, e.g. `in progress`.
+     */
+    status?: string;
+    /**
+     * Users assigned to it.
+     */
+    assigned_user_ids?: string[];
+    /**
+     * Groups assigned to it.
+     */
+    assigned_group_ids?: string[];
+    /**
+     * Due date (ISO-8601), if any.
+     */
+    due_date?: string | undefined;
+    /**
+     * Start date (ISO-8601), if any.
+     */
+    start_date?: string | undefined;
+    /**
+     * Planned duration in days, if any.
+     */
+    duration?: number | undefined;
+    /**
+     * When it was completed (ISO-8601), if it was.
+     */
+    completed_at_date?: string | undefined;
+    /**
+     * Ids of activities this one depends on.
+     */
+    dependencies?: string[];
+    /**
+     * Label ids.
+     */
+    label_ids?: string[];
+    /**
+     * Whether the activity is a draft.
+     */
+    is_draft?: boolean;
+    /**
+     * Activity properties.
+     */
+    properties?: unknown[];
+    /**
+     * An id in an external system, if any.
+     */
+    external_id?: string | undefined;
+    /**
+     * Every record the activity contains.
+     */
+    all_record_ids?: string[];
+    /**
+     * View id → record ids shown in that data table.
+     */
+    data_table_record_mapping?: Map<string, string[]>;
+}
+
+/**
+ * An entity slice: the set of key fields that names one type of record.
+ */
+export interface EntitySlice {
+    /**
+     * The slice's uuid.
+     */
+    id: string;
+    /**
+     * The key fields that make up the slice.
+     */
+    key_field_ids: string[];
+    /**
+     * A readable name, e.g. `Compound`.
+     */
+    slice_name: string;
+}
+
+/**
+ * Filter on a field's latest value.
+ */
+export interface FieldFilter {
+    /**
+     * The field to filter on (uuid).
+     */
+    field_id: string | undefined;
+    /**
+     * The rule to apply.
+     */
+    filter_type: FilterRuleType;
+    /**
+     * What the rule compares against; its shape depends on the rule (see docs/filters.md).
+     */
+    filter_prop?: unknown;
+}
+
+/**
+ * Filter through a view field. The sandbox treats `key_field_id` (or else
+ * `view_field_id`) as the field's uuid.
+ */
+export interface ViewFieldFilter {
+    /**
+     * The key (or data) field's uuid.
+     */
+    key_field_id: string | undefined;
+    /**
+     * The view field's uuid.
+     */
+    view_field_id?: string | undefined;
+    /**
+     * The rule to apply.
+     */
+    filter_type: FilterRuleType;
+    /**
+     * What the rule compares against.
+     */
+    filter_prop?: unknown;
+}
+
+/**
+ * One value written to a record's field.
+ */
+export interface RecordValue {
+    /**
+     * The value's uuid.
+     */
+    id: string;
+    /**
+     * The value itself: any JSON value.
+     */
+    content: unknown;
+    /**
+     * When the value was written (ISO-8601), or null.
+     */
+    created_at?: string | undefined;
+    /**
+     * Null for key values; otherwise the record (or sub-record) it was written on.
+     */
+    record_id?: string | undefined;
+    /**
+     * The activity (operation) the value was written in, or null.
+     */
+    operation_id?: string | undefined;
+}
+
+/**
+ * Sort on a field's latest value.
+ */
+export interface FieldSort {
+    /**
+     * The field to sort by (uuid).
+     */
+    field_id: string | undefined;
+    /**
+     * Largest first when true.
+     */
+    descending?: boolean;
+}
+
+/**
+ * Sort through a view field; the field is named as in [`ViewFieldFilter`].
+ */
+export interface ViewFieldSort {
+    /**
+     * The key (or data) field's uuid.
+     */
+    key_field_id: string | undefined;
+    /**
+     * The view field's uuid.
+     */
+    view_field_id?: string | undefined;
+    /**
+     * Largest first when true.
+     */
+    descending?: boolean;
+}
+
+/**
+ * What a file value's `content` holds (this project's definition).
+ */
+export interface FileContent {
+    /**
+     * Id to download the bytes from `GET /files/{file_id}`.
+     */
+    file_id: string;
+    /**
+     * The file's name as uploaded.
+     */
+    file_name: string;
+    /**
+     * The MIME type given at upload.
+     */
+    mime_type: string;
+    /**
+     * Size in bytes.
+     */
+    size: number;
+}
+
+
+/**
+ * `client.activities`.
+ */
+export class ActivitiesService {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Creates an activity and answers it.
+     */
+    createActivity(activity: NewActivity): Promise<Activity>;
+    /**
+     * The activities that contain a record (reused for 10 seconds).
+     */
+    getActivitiesWithRecord(recordId: RecordIdentifier): Promise<Activity[]>;
+    /**
+     * Every activity (cached).
+     */
+    getActivities(): Promise<Activity[]>;
+    /**
+     * The activity with that uuid or title, or `null`.
+     */
+    getActivityById(idOrTitle: ActivityIdentifier): Promise<Activity | null>;
+}
+
+/**
+ * `client.entityFields`.
+ */
+export class EntityFieldsService {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Every data field (cached).
+     */
+    getDataFields(): Promise<EntityField[]>;
+    /**
+     * Every key field (cached).
+     */
+    getKeyFields(): Promise<EntityField[]>;
+    /**
+     * The data field of that name, created with `fieldType` when there is none.
+     */
+    getOrCreateDataField(name: string, fieldType: string): Promise<EntityField>;
+    /**
+     * The key field of that name, created when there is none.
+     */
+    getOrCreateKeyField(name: string): Promise<EntityField>;
+}
+
+/**
+ * A client for the Kaleidoscope API. Each client has its own caches.
+ */
+export class KaleidoscopeClient {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The cache's counters: hits, misses, evictions and records held.
+     */
+    cacheStats(): CacheStats;
+    /**
+     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+     */
+    downloadFile(file_id: any, activityId?: ActivityIdentifier | null): Promise<Uint8Array | null>;
+    /**
+     * Makes a client. Nothing is sent until the first call.
+     */
+    constructor(options: KaleidoscopeClientOptions);
+    /**
+     * Activities (experiments, tasks…).
+     */
+    readonly activities: ActivitiesService;
+    /**
+     * Key fields and data fields.
+     */
+    readonly entityFields: EntityFieldsService;
+    /**
+     * Records: get, search, create, upload.
+     */
+    readonly records: RecordsService;
+}
+
+/**
+ * A record: a compound, a sample, a batch… Its data lives in wasm memory.
+ */
+export class Record {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Writes a value to a field (in an activity, if given), then refetches the record.
+     */
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null): Promise<void>;
+    /**
+     * The activities that contain this record (reused for 10 seconds).
+     */
+    getActivities(): Promise<Activity[]>;
+    /**
+     * `{ field_id: content }` of every field with a value in the activity (key values included).
+     */
+    getActivityData(activityId?: ActivityIdentifier | null): { [field_id: string]: unknown };
+    /**
+     * The content of the field's newest value (by `created_at`), or null. With an
+     * activity: only values written in it (and key values). Sub-record values
+     * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+     * Field names and activity titles resolve through the cached lists.
+     */
+    getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: RecordIdentifier | null): unknown;
+    /**
+     * Every value of the record, fetched from the server.
+     */
+    getValues(): Promise<RecordValue[]>;
+    /**
+     * Drops the record from the caches and fetches it again; this handle then shows the new data.
+     */
+    refetch(): Promise<void>;
+    /**
+     * The record as a plain object, the API's shape.
+     */
+    toJSON(): RecordJSON;
+    /**
+     * Uploads a file as the field's new value and answers it; the record is refetched.
+     */
+    updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    /**
+     * Writes a new value to a field and answers it; the record is refetched.
+     */
+    updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    /**
+     * When the record was created (ISO-8601).
+     */
+    readonly created_at: string;
+    /**
+     * The entity slice (type) the record belongs to.
+     */
+    readonly entity_slice_id: string;
+    /**
+     * The record's uuid.
+     */
+    readonly id: string;
+    /**
+     * Ids of the values that hold the record's key values.
+     */
+    readonly identifier_ids: string[];
+    /**
+     * The activity the record was created in, or null.
+     */
+    readonly initial_operation_id: string | undefined;
+    /**
+     * Human-readable name, e.g. `CMP-0042`.
+     */
+    readonly record_identifier: string;
+    /**
+     * Field id → every value written to it. Makes a new plain object on each read.
+     */
+    readonly record_values: { [field_id: string]: RecordValue[] };
+    /**
+     * Ids of the record's sub-records.
+     */
+    readonly sub_record_ids: string[];
+}
+
+/**
+ * `client.records`.
+ */
+export class RecordsService {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Empties the record caches and the record-activities cache.
+     */
+    clearRecordCaches(): void;
+    /**
+     * Uploads a file as a record's field value and answers the new value.
+     */
+    createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    /**
+     * The record with these key values, created when none exists.
+     */
+    getOrCreateRecord(keyValues: { [field: string]: string | number }): Promise<Record>;
+    /**
+     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+     */
+    getRecordById(id: RecordIdentifier): Promise<Record | null>;
+    /**
+     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+     */
+    getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null): Promise<Record[]>;
+    /**
+     * The same search evaluated here, over the records already cached, with the sandbox's engine.
+     */
+    queryCached(query: SearchRecordsQuery): string[];
+    /**
+     * Record ids matching a search, as the server orders them.
+     */
+    searchRecords(query: SearchRecordsQuery): Promise<string[]>;
+}
+
+/**
+ * Turns a Rust panic into a console message instead of a silent trap.
+ */
+export function start(): void;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_activitiesservice_free: (a: number, b: number) => void;
+    readonly __wbg_entityfieldsservice_free: (a: number, b: number) => void;
+    readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
+    readonly __wbg_record_free: (a: number, b: number) => void;
+    readonly __wbg_recordsservice_free: (a: number, b: number) => void;
+    readonly activitiesservice_createActivity: (a: number, b: any) => any;
+    readonly activitiesservice_getActivities: (a: number) => any;
+    readonly activitiesservice_getActivitiesWithRecord: (a: number, b: any) => any;
+    readonly activitiesservice_getActivityById: (a: number, b: any) => any;
+    readonly entityfieldsservice_getDataFields: (a: number) => any;
+    readonly entityfieldsservice_getKeyFields: (a: number) => any;
+    readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any) => any;
+    readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any) => any;
+    readonly kaleidoscopeclient_activities: (a: number) => number;
+    readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
+    readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number) => any;
+    readonly kaleidoscopeclient_entityFields: (a: number) => number;
+    readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
+    readonly kaleidoscopeclient_records: (a: number) => number;
+    readonly record_addValue: (a: number, b: any, c: any, d: number) => any;
+    readonly record_created_at: (a: number) => [number, number];
+    readonly record_entity_slice_id: (a: number) => [number, number];
+    readonly record_getActivities: (a: number) => any;
+    readonly record_getActivityData: (a: number, b: number) => [number, number, number];
+    readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
+    readonly record_getValues: (a: number) => any;
+    readonly record_id: (a: number) => [number, number];
+    readonly record_identifier_ids: (a: number) => [number, number];
+    readonly record_initial_operation_id: (a: number) => [number, number];
+    readonly record_record_identifier: (a: number) => [number, number];
+    readonly record_record_values: (a: number) => [number, number, number];
+    readonly record_refetch: (a: number) => any;
+    readonly record_sub_record_ids: (a: number) => [number, number];
+    readonly record_toJSON: (a: number) => [number, number, number];
+    readonly record_updateField: (a: number, b: any, c: any, d: number) => any;
+    readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number) => any;
+    readonly recordsservice_clearRecordCaches: (a: number) => void;
+    readonly recordsservice_createRecordValueFile: (a: number, b: any, c: any, d: any, e: any, f: any, g: number) => any;
+    readonly recordsservice_getOrCreateRecord: (a: number, b: any) => any;
+    readonly recordsservice_getRecordById: (a: number, b: any) => any;
+    readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number) => any;
+    readonly recordsservice_queryCached: (a: number, b: any) => [number, number, number];
+    readonly recordsservice_searchRecords: (a: number, b: any) => any;
+    readonly start: () => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h1419db1b32d2da0e: (a: number, b: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
