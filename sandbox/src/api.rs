@@ -575,22 +575,21 @@ pub async fn search(
             ));
         }
     }
-    let members: Option<HashSet<String>> = match search.operation_id() {
-        Some(op) => Some(
-            store
-                .activity(op)
-                .ok_or_else(|| {
-                    ApiError::bad_request("unknown_activity", format!("no activity has id {op:?}"))
-                })?
-                .all_record_ids
-                .iter()
-                .cloned()
-                .collect(),
-        ),
+    let empty = HashSet::new();
+    let members = match search.operation_id() {
+        Some(op) => {
+            if store.activity(op).is_none() {
+                return Err(ApiError::bad_request(
+                    "unknown_activity",
+                    format!("no activity has id {op:?}"),
+                ));
+            }
+            Some(store.members.get(op).unwrap_or(&empty))
+        }
         None => None,
     };
     let records = store.order.iter().filter_map(|id| store.records.get(id));
-    Ok(Json(search.run(records, members.as_ref())))
+    Ok(Json(search.run(records, members)))
 }
 
 /// Whether `content` suits a field of `field_type`.
@@ -783,7 +782,7 @@ pub async fn record_operations(
         store
             .activities
             .iter()
-            .filter(|a| a.all_record_ids.contains(&id))
+            .filter(|a| store.is_member(&a.id, &id))
             .cloned()
             .collect(),
     ))
@@ -886,6 +885,41 @@ pub async fn download_activity_file(
         )));
     }
     file_response(&store, &file_id)
+}
+
+/// Gives error answers that axum or tower made (body limits, bad paths) the
+/// API's JSON shape, so every 4xx has `{ "code", "message" }`.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if status.as_u16() < 400 || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("too_large", "the body is larger than the sandbox accepts")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send the body as JSON"),
+        StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        _ if status.is_client_error() => ("bad_request", "the request could not be read"),
+        _ => return response,
+    };
+    let mut answer = ApiError::new(status, code, message).into_response();
+    for name in [header::RETRY_AFTER] {
+        if let Some(v) = response.headers().get(&name) {
+            answer.headers_mut().insert(name, v.clone());
+        }
+    }
+    answer
 }
 
 pub async fn not_found() -> ApiError {

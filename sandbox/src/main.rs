@@ -173,6 +173,7 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(json_limit)
+        .layer(middleware::from_fn(api::json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api::require_auth,

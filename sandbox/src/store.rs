@@ -9,7 +9,7 @@ use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Recor
 use kalbio::core::time::{format_iso, parse_iso};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Field types a data field may have.
@@ -86,6 +86,8 @@ pub struct Store {
     pub parents: HashMap<String, String>,
     /// Key-values key (see `kalbio::core::client::ident::key_values_key`) → record id.
     pub by_key: HashMap<String, String>,
+    /// Activity id → the records it contains (the index behind `all_record_ids`).
+    pub members: HashMap<String, HashSet<String>>,
     /// While seeding: a deterministic source of ids.
     pub id_seed: Option<u64>,
 }
@@ -161,6 +163,7 @@ impl Store {
             order: Vec::new(),
             parents: HashMap::new(),
             by_key: HashMap::new(),
+            members: HashMap::new(),
             id_seed: None,
         };
         store.load()?;
@@ -222,10 +225,17 @@ impl Store {
             .iter()
             .map(|(c, p)| (c.clone(), p.clone()))
             .collect();
+        let position: HashMap<&str, usize> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
         let mut subs_by_seq: Vec<(usize, String, String)> = subs
             .into_iter()
-            .map(|(c, p)| (self.order.iter().position(|o| *o == c).unwrap_or(0), c, p))
+            .map(|(c, p)| (position.get(c.as_str()).copied().unwrap_or(0), c, p))
             .collect();
+        drop(position);
         subs_by_seq.sort();
         for (_, child, parent) in subs_by_seq {
             if let Some(p) = self.records.get_mut(&parent) {
@@ -271,13 +281,14 @@ impl Store {
                     r.get::<_, i64>(2)?,
                 ))
             })?;
+            let mut loaded = Vec::new();
             for pair in pairs {
                 let (activity, record, seq) = pair?;
                 max_seq = max_seq.max(seq);
-                if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
-                    a.all_record_ids.push(record);
-                }
+                loaded.push((activity, record));
             }
+            drop(stmt);
+            self.apply_membership(loaded);
         }
         self.seq = max_seq;
         self.index_keys();
@@ -623,18 +634,27 @@ impl Store {
         if let Some(parent) = self.parents.get(record) {
             ids.push(parent.clone());
         }
+        let members = self.members.get(&a.id);
         for id in ids {
-            if !a.all_record_ids.contains(&id) {
+            if !members.is_some_and(|m| m.contains(&id)) {
                 out.push((activity.to_string(), id));
             }
         }
         out
     }
 
+    /// Whether an activity contains a record.
+    pub fn is_member(&self, activity: &str, record: &str) -> bool {
+        self.members
+            .get(activity)
+            .is_some_and(|m| m.contains(record))
+    }
+
     fn apply_membership(&mut self, pairs: Vec<(String, String)>) {
         for (activity, record) in pairs {
-            if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
-                if !a.all_record_ids.contains(&record) {
+            let members = self.members.entry(activity.clone()).or_default();
+            if members.insert(record.clone()) {
+                if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
                     a.all_record_ids.push(record);
                 }
             }
@@ -649,9 +669,8 @@ impl Store {
     ) -> ApiResult<()> {
         let mut pairs = Vec::new();
         for id in record_ids {
-            if self
-                .activity(activity)
-                .is_some_and(|a| !a.all_record_ids.contains(id))
+            if self.activity(activity).is_some()
+                && !self.is_member(activity, id)
                 && !pairs.iter().any(|(_, r): &(String, String)| r == id)
             {
                 pairs.push((activity.to_string(), id.clone()));

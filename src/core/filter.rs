@@ -205,11 +205,11 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn elements(value: Option<&Value>) -> Vec<&Value> {
+fn elements(value: Option<&Value>) -> &[Value] {
     match value {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
+        Some(other) => std::slice::from_ref(other),
     }
 }
 
@@ -217,12 +217,47 @@ fn contains(set: &[Value], item: &Value) -> bool {
     set.iter().any(|x| values_equal(x, item))
 }
 
-fn lower_texts(value: Option<&Value>) -> Vec<String> {
-    elements(value)
-        .into_iter()
-        .filter_map(text_of)
-        .map(|t| t.to_lowercase())
-        .collect()
+/// A case-insensitive text test; `needle` is already lower case.
+#[derive(Clone, Copy)]
+enum TextTest {
+    Equals,
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+impl TextTest {
+    fn apply(self, text: &str, needle: &str) -> bool {
+        if text.is_ascii() && needle.is_ascii() {
+            // The common case: compare without allocating a lower-case copy.
+            let (t, n) = (text.as_bytes(), needle.as_bytes());
+            let at = |start: usize| {
+                t.get(start..start + n.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
+            };
+            return match self {
+                TextTest::Equals => t.len() == n.len() && at(0),
+                TextTest::StartsWith => at(0),
+                TextTest::EndsWith => t.len() >= n.len() && at(t.len() - n.len()),
+                TextTest::Contains => n.is_empty() || (0..=t.len().saturating_sub(n.len())).any(at),
+            };
+        }
+        let lower = text.to_lowercase();
+        match self {
+            TextTest::Equals => lower == needle,
+            TextTest::StartsWith => lower.starts_with(needle),
+            TextTest::EndsWith => lower.ends_with(needle),
+            TextTest::Contains => lower.contains(needle),
+        }
+    }
+}
+
+/// Whether any text of the value (its elements, for a list) passes the test.
+fn any_text(value: Option<&Value>, test: TextTest, needle: &str) -> bool {
+    elements(value).iter().any(|v| match v {
+        Value::String(s) => test.apply(s, needle),
+        other => text_of(other).is_some_and(|t| test.apply(&t, needle)),
+    })
 }
 
 impl CompiledFilter {
@@ -345,6 +380,11 @@ impl CompiledFilter {
         self.rule
     }
 
+    /// Whether matching needs the time the value was written.
+    pub fn needs_update_time(&self) -> bool {
+        matches!(self.test, Test::UpdatedAfter(_))
+    }
+
     /// Whether a field's latest value matches. `value` is its content (None when
     /// the field has no value); `updated_ms` is when that value was written.
     pub fn matches(&self, value: Option<&Value>, updated_ms: Option<i64>) -> bool {
@@ -354,25 +394,24 @@ impl CompiledFilter {
             Test::Empty => blank,
             Test::Equal(p) => value.is_some_and(|v| values_equal(v, p)),
             Test::NotEqual(p) => !value.is_some_and(|v| values_equal(v, p)),
-            Test::AnyOfText(options) => lower_texts(value).iter().any(|t| options.contains(t)),
-            Test::Includes(p) => lower_texts(value).iter().any(|t| t.contains(p.as_str())),
-            Test::NotIncludes(p) => !lower_texts(value).iter().any(|t| t.contains(p.as_str())),
-            Test::StartsWith(p) => lower_texts(value).iter().any(|t| t.starts_with(p.as_str())),
-            Test::EndsWith(p) => lower_texts(value).iter().any(|t| t.ends_with(p.as_str())),
+            Test::AnyOfText(options) => {
+                options.iter().any(|o| any_text(value, TextTest::Equals, o))
+            }
+            Test::Includes(p) => any_text(value, TextTest::Contains, p),
+            Test::NotIncludes(p) => !any_text(value, TextTest::Contains, p),
+            Test::StartsWith(p) => any_text(value, TextTest::StartsWith, p),
+            Test::EndsWith(p) => any_text(value, TextTest::EndsWith, p),
             Test::In(set) => !blank && elements(value).iter().all(|v| contains(set, v)),
             Test::NotIn(set) => blank || !elements(value).iter().all(|v| contains(set, v)),
             Test::Subset(set) => !blank && elements(value).iter().all(|v| contains(set, v)),
-            Test::Superset(set) => {
-                let own: Vec<Value> = elements(value).into_iter().cloned().collect();
-                !blank && set.iter().all(|p| contains(&own, p))
-            }
+            Test::Superset(set) => !blank && set.iter().all(|p| contains(elements(value), p)),
             Test::Overlap(set) => elements(value).iter().any(|v| contains(set, v)),
             Test::NoOverlap(set) => !elements(value).iter().any(|v| contains(set, v)),
             Test::SameElements(set) => {
-                let own: Vec<Value> = elements(value).into_iter().cloned().collect();
+                let own = elements(value);
                 !blank
                     && own.iter().all(|v| contains(set, v))
-                    && set.iter().all(|p| contains(&own, p))
+                    && set.iter().all(|p| contains(own, p))
             }
             Test::Number(direction, or_equal, limit) => {
                 value
@@ -397,14 +436,47 @@ impl CompiledFilter {
 /// How two field values order in a sort: numbers by value before text, text
 /// case-insensitively. Missing values are placed by the caller.
 pub fn compare_values(a: &Value, b: &Value) -> Ordering {
-    match (number_of(a), number_of(b)) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => {
-            let x = text_of(a).unwrap_or_else(|| a.to_string()).to_lowercase();
-            let y = text_of(b).unwrap_or_else(|| b.to_string()).to_lowercase();
-            x.cmp(&y)
+    SortKey::of(a).cmp(&SortKey::of(b))
+}
+
+/// A value reduced to what sorting compares, computed once per record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    /// Numbers (and numeric text) by value, before any text.
+    Number(f64),
+    /// Everything else as lower-case text.
+    Text(String),
+}
+
+impl SortKey {
+    /// The sort key of a field value.
+    pub fn of(value: &Value) -> SortKey {
+        match number_of(value) {
+            Some(n) => SortKey::Number(n),
+            None => SortKey::Text(
+                text_of(value)
+                    .unwrap_or_else(|| value.to_string())
+                    .to_lowercase(),
+            ),
+        }
+    }
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(x), SortKey::Number(y)) => x.total_cmp(y),
+            (SortKey::Number(_), SortKey::Text(_)) => Ordering::Less,
+            (SortKey::Text(_), SortKey::Number(_)) => Ordering::Greater,
+            (SortKey::Text(x), SortKey::Text(y)) => x.cmp(y),
         }
     }
 }
@@ -448,6 +520,17 @@ mod tests {
         assert!(check(R::StartsWith, json!("cmp-"), json!("CMP-0001")));
         assert!(check(R::EndsWith, json!("01"), json!("CMP-0001")));
         assert!(check(R::IsAnyOfText, json!(["a", "b"]), json!("B")));
+    }
+
+    #[test]
+    fn text_rules_agree_on_ascii_and_other_scripts() {
+        use FilterRuleType as R;
+        assert!(check(R::Includes, json!("µM"), json!("5 µM solution")));
+        assert!(check(R::IsAnyOfText, json!(["ÄRGER"]), json!("ärger")));
+        assert!(check(R::StartsWith, json!("Ü"), json!("über")));
+        assert!(check(R::EndsWith, json!(""), json!("x")));
+        assert!(!check(R::EndsWith, json!("long suffix"), json!("x")));
+        assert!(check(R::Includes, json!("3"), json!([1, 23])));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Running a `SearchRecordsQuery` over records in memory: the sandbox's search
 //! and the client's `queryCached` are this one function.
 
-use crate::core::filter::{compare_values, CompiledFilter, FilterPropError};
+use crate::core::filter::{CompiledFilter, FilterPropError, SortKey};
 use crate::core::model::Record;
 use crate::core::query::SearchRecordsQuery;
 use crate::core::select::{latest_value, ValueScope};
@@ -156,9 +156,13 @@ impl CompiledSearch {
         for filter in &self.filters {
             let latest = latest_value(record, &filter.field_id, ValueScope::default());
             let content = latest.map(|v| &v.content);
-            let updated = latest
-                .and_then(|v| v.created_at.as_deref())
-                .and_then(time::parse_iso);
+            let updated = if filter.compiled.needs_update_time() {
+                latest
+                    .and_then(|v| v.created_at.as_deref())
+                    .and_then(time::parse_iso)
+            } else {
+                None
+            };
             if !filter.compiled.matches(content, updated) {
                 return false;
             }
@@ -192,7 +196,7 @@ impl CompiledSearch {
                 .map(|r| r.id.clone())
                 .collect();
         }
-        let mut keyed: Vec<(&Record, Vec<Option<&Value>>)> = matching
+        let mut keyed: Vec<(&Record, Vec<Option<SortKey>>)> = matching
             .map(|r| {
                 let keys = self
                     .sorts
@@ -201,6 +205,7 @@ impl CompiledSearch {
                         latest_value(r, &s.field_id, ValueScope::default())
                             .map(|v| &v.content)
                             .filter(|v| !v.is_null())
+                            .map(SortKey::of)
                     })
                     .collect();
                 (r, keys)
@@ -214,7 +219,7 @@ impl CompiledSearch {
                     (None, Some(_)) => Ordering::Greater,
                     (Some(_), None) => Ordering::Less,
                     (Some(x), Some(y)) => {
-                        let o = compare_values(x, y);
+                        let o = x.cmp(y);
                         if sort.descending {
                             o.reverse()
                         } else {
