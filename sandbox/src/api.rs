@@ -588,8 +588,7 @@ pub async fn search(
         }
         None => None,
     };
-    let records = store.order.iter().filter_map(|id| store.records.get(id));
-    Ok(Json(search.run(records, members)))
+    Ok(Json(search.run(&store.index, members)))
 }
 
 /// Whether `content` suits a field of `field_type`.

@@ -6,6 +6,7 @@
 use crate::error::{ApiError, ApiResult};
 use kalbio::core::client::ident::key_values_key;
 use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
+use kalbio::core::search::SearchIndex;
 use kalbio::core::time::{format_iso, parse_iso};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -86,6 +87,8 @@ pub struct Store {
     pub parents: HashMap<String, String>,
     /// Key-values key (see `kalbio::core::client::ident::key_values_key`) → record id.
     pub by_key: HashMap<String, String>,
+    /// Every record laid out for search, in creation order.
+    pub index: SearchIndex,
     /// Activity id → the records it contains (the index behind `all_record_ids`).
     pub members: HashMap<String, HashSet<String>>,
     /// While seeding: a deterministic source of ids.
@@ -164,6 +167,7 @@ impl Store {
             parents: HashMap::new(),
             by_key: HashMap::new(),
             members: HashMap::new(),
+            index: SearchIndex::default(),
             id_seed: None,
         };
         store.load()?;
@@ -292,12 +296,24 @@ impl Store {
         }
         self.seq = max_seq;
         self.index_keys();
+        self.index =
+            SearchIndex::from_records(self.order.iter().filter_map(|id| self.records.get(id)));
         for r in self.records.values() {
             if let Some(at) = parse_iso(&r.created_at) {
                 self.last_stamp = self.last_stamp.max(at);
             }
         }
         Ok(())
+    }
+
+    /// Refreshes the search rows of a record and of its parent.
+    fn reindex(&mut self, id: &str) {
+        if let Some(record) = self.records.get(id) {
+            self.index.upsert(record);
+        }
+        if let Some(parent) = self.parents.get(id).and_then(|p| self.records.get(p)) {
+            self.index.upsert(parent);
+        }
     }
 
     /// Puts a value into memory: on its owner, and on the owner's parent when the owner is a sub-record.
@@ -578,6 +594,7 @@ impl Store {
                 .entry(key_values_key(pairs))
                 .or_insert_with(|| id.clone());
         }
+        self.reindex(&id);
         self.records
             .get(&id)
             .cloned()
@@ -621,6 +638,7 @@ impl Store {
         })?;
         self.attach_value(owner, &field_id, stored.clone(), false);
         self.apply_membership(membership);
+        self.reindex(owner);
         Ok(stored)
     }
 
@@ -735,6 +753,7 @@ impl Store {
         })?;
         self.attach_value(owner, field_id, stored.clone(), false);
         self.apply_membership(membership);
+        self.reindex(owner);
         Ok(stored)
     }
 

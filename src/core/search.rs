@@ -134,126 +134,252 @@ impl CompiledSearch {
         self.operation_id.as_deref()
     }
 
-    /// Whether one record passes every filter of the query.
-    pub fn matches(&self, record: &Record, operation_records: Option<&HashSet<String>>) -> bool {
-        if self
-            .entity_slice_id
-            .as_ref()
-            .is_some_and(|s| *s != record.entity_slice_id)
-        {
-            return false;
-        }
-        if self.operation_id.is_some()
-            && !operation_records.is_some_and(|ids| ids.contains(&record.id))
-        {
-            return false;
-        }
-        if let Some(ids) = &self.identifier_ids {
-            if !ids.contains(&record.id) && !record.identifier_ids.iter().any(|i| ids.contains(i)) {
-                return false;
-            }
-        }
-        for filter in &self.filters {
-            let latest = latest_value(record, &filter.field_id, ValueScope::default());
-            let content = latest.map(|v| &v.content);
-            let updated = if filter.compiled.needs_update_time() {
-                latest
-                    .and_then(|v| v.created_at.as_deref())
-                    .and_then(time::parse_iso)
-            } else {
-                None
-            };
-            if !filter.compiled.matches(content, updated) {
-                return false;
-            }
-        }
-        if let Some(needle) = &self.search_text {
-            if !record
-                .record_identifier
-                .to_lowercase()
-                .contains(needle.as_str())
-                && !text_values_contain(record, needle)
-            {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// The ids of the matching records, sorted, at most `limit` of them.
-    /// Without sorts the records keep the order they were given in.
-    pub fn run<'r>(
+    /// The ids of the matching rows, sorted, at most `limit` of them. Without
+    /// sorts the rows keep the index's order. `operation_records` are the
+    /// members of the query's activity, when it names one.
+    pub fn run(
         &self,
-        records: impl IntoIterator<Item = &'r Record>,
+        index: &SearchIndex,
         operation_records: Option<&HashSet<String>>,
     ) -> Vec<String> {
-        let matching = records
-            .into_iter()
-            .filter(|r| self.matches(r, operation_records));
-        if self.sorts.is_empty() {
+        let column = |field_id: &str| index.columns.get(field_id).copied();
+        let filters: Vec<(Option<u32>, &CompiledFilter)> = self
+            .filters
+            .iter()
+            .map(|f| (column(&f.field_id), &f.compiled))
+            .collect();
+        let sorts: Vec<(Option<u32>, bool)> = self
+            .sorts
+            .iter()
+            .map(|s| (column(&s.field_id), s.descending))
+            .collect();
+        let matching = (0..index.rows.len())
+            .filter(|&at| self.row_matches(index, at, &filters, operation_records));
+        let limit = self.limit.unwrap_or(usize::MAX);
+        if sorts.is_empty() {
             return matching
-                .take(self.limit.unwrap_or(usize::MAX))
+                .take(limit)
+                .filter_map(|at| index.rows.get(at))
                 .map(|r| r.id.clone())
                 .collect();
         }
-        let mut keyed: Vec<(&Record, Vec<Option<SortKey>>)> = matching
-            .map(|r| {
-                let keys = self
-                    .sorts
-                    .iter()
-                    .map(|s| {
-                        latest_value(r, &s.field_id, ValueScope::default())
-                            .map(|v| &v.content)
-                            .filter(|v| !v.is_null())
-                            .map(SortKey::of)
-                    })
-                    .collect();
-                (r, keys)
-            })
-            .collect();
-        keyed.sort_by(|(ra, ka), (rb, kb)| {
-            for (sort, (a, b)) in self.sorts.iter().zip(ka.iter().zip(kb.iter())) {
-                let order = match (a, b) {
+        // One flat array of keys (a row's keys side by side), and row numbers to order.
+        let width = sorts.len();
+        let found: Vec<usize> = matching.collect();
+        let rows: Vec<&RowMeta> = found.iter().filter_map(|&at| index.rows.get(at)).collect();
+        let mut keys: Vec<Option<SortKey>> = Vec::with_capacity(found.len() * width);
+        for &at in &found {
+            for (col, _) in &sorts {
+                keys.push(
+                    index
+                        .cell(*col, at)
+                        .map(|c| &c.content)
+                        .filter(|v| !v.is_null())
+                        .map(SortKey::of),
+                );
+            }
+        }
+        let compare = |a: &usize, b: &usize| -> Ordering {
+            for (i, (_, descending)) in sorts.iter().enumerate() {
+                let order = match (
+                    keys.get(a * width + i).and_then(Option::as_ref),
+                    keys.get(b * width + i).and_then(Option::as_ref),
+                ) {
                     (None, None) => Ordering::Equal,
                     // Records without a value come last in both directions.
                     (None, Some(_)) => Ordering::Greater,
                     (Some(_), None) => Ordering::Less,
-                    (Some(x), Some(y)) => {
-                        let o = x.cmp(y);
-                        if sort.descending {
-                            o.reverse()
-                        } else {
-                            o
-                        }
-                    }
+                    (Some(x), Some(y)) if *descending => y.cmp(x),
+                    (Some(x), Some(y)) => x.cmp(y),
                 };
                 if order != Ordering::Equal {
                     return order;
                 }
             }
-            ra.record_identifier
-                .cmp(&rb.record_identifier)
-                .then_with(|| ra.id.cmp(&rb.id))
-        });
-        keyed
+            match (rows.get(*a), rows.get(*b)) {
+                (Some(ra), Some(rb)) => ra
+                    .identifier
+                    .cmp(&rb.identifier)
+                    .then_with(|| ra.id.cmp(&rb.id)),
+                _ => Ordering::Equal,
+            }
+        };
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        if limit < order.len() {
+            // Only the first `limit` need sorting: pick them in linear time first.
+            order.select_nth_unstable_by(limit, compare);
+            order.truncate(limit);
+        }
+        order.sort_unstable_by(compare);
+        order
             .into_iter()
-            .take(self.limit.unwrap_or(usize::MAX))
-            .map(|(r, _)| r.id.clone())
+            .filter_map(|i| rows.get(i))
+            .map(|r| r.id.clone())
             .collect()
+    }
+
+    fn row_matches(
+        &self,
+        index: &SearchIndex,
+        at: usize,
+        filters: &[(Option<u32>, &CompiledFilter)],
+        operation_records: Option<&HashSet<String>>,
+    ) -> bool {
+        let Some(row) = index.rows.get(at) else {
+            return false;
+        };
+        if self
+            .entity_slice_id
+            .as_ref()
+            .is_some_and(|s| *s != row.entity_slice_id)
+        {
+            return false;
+        }
+        if self.operation_id.is_some()
+            && !operation_records.is_some_and(|ids| ids.contains(&row.id))
+        {
+            return false;
+        }
+        if let Some(ids) = &self.identifier_ids {
+            if !ids.contains(&row.id) && !row.identifier_ids.iter().any(|i| ids.contains(i)) {
+                return false;
+            }
+        }
+        for (col, filter) in filters {
+            let cell = index.cell(*col, at);
+            if !filter.matches(cell.map(|c| &c.content), cell.and_then(|c| c.updated_ms)) {
+                return false;
+            }
+        }
+        if let Some(needle) = &self.search_text {
+            let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
+            let hit = contains(&row.identifier)
+                || index
+                    .cells
+                    .iter()
+                    .filter_map(|column| column.get(at).and_then(Option::as_ref))
+                    .any(|cell| match &cell.content {
+                        Value::String(s) => contains(s),
+                        Value::Array(items) => {
+                            items.iter().any(|i| i.as_str().is_some_and(contains))
+                        }
+                        _ => false,
+                    });
+            if !hit {
+                return false;
+            }
+        }
+        true
     }
 }
 
-fn text_values_contain(record: &Record, needle: &str) -> bool {
-    record.record_values.keys().any(|field_id| {
-        match latest_value(record, field_id, ValueScope::default()).map(|v| &v.content) {
-            Some(Value::String(s)) => s.to_lowercase().contains(needle),
-            Some(Value::Array(items)) => items.iter().any(|i| {
-                i.as_str()
-                    .is_some_and(|s| s.to_lowercase().contains(needle))
-            }),
-            _ => false,
+/// A field's latest value, as the engine reads it.
+#[derive(Debug, Clone)]
+struct Cell {
+    content: Value,
+    updated_ms: Option<i64>,
+}
+
+/// What a row knows besides its field values.
+#[derive(Debug, Clone)]
+struct RowMeta {
+    id: String,
+    identifier: String,
+    entity_slice_id: String,
+    identifier_ids: Vec<String>,
+}
+
+/// Records laid out for searching, column by column: each field id becomes a
+/// column holding every record's latest value of that field (the default scope
+/// of `getValueContent`), so a filter reads one contiguous array. Rows keep the
+/// order they were first added in.
+#[derive(Debug, Default, Clone)]
+pub struct SearchIndex {
+    columns: std::collections::HashMap<String, u32>,
+    cells: Vec<Vec<Option<Cell>>>,
+    rows: Vec<RowMeta>,
+    positions: std::collections::HashMap<String, usize>,
+}
+
+impl SearchIndex {
+    /// An index of these records, in the order given.
+    pub fn from_records<'r>(records: impl IntoIterator<Item = &'r Record>) -> Self {
+        let mut index = SearchIndex::default();
+        for record in records {
+            index.upsert(record);
         }
-    })
+        index
+    }
+
+    /// How many records the index holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the index holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn cell(&self, column: Option<u32>, at: usize) -> Option<&Cell> {
+        self.cells.get(column? as usize)?.get(at)?.as_ref()
+    }
+
+    /// Adds a record at the end, or replaces its row where it stands.
+    pub fn upsert(&mut self, record: &Record) {
+        let at = match self.positions.get(&record.id) {
+            Some(&at) => at,
+            None => {
+                let at = self.rows.len();
+                self.positions.insert(record.id.clone(), at);
+                self.rows.push(RowMeta {
+                    id: record.id.clone(),
+                    identifier: String::new(),
+                    entity_slice_id: String::new(),
+                    identifier_ids: Vec::new(),
+                });
+                for column in &mut self.cells {
+                    column.push(None);
+                }
+                at
+            }
+        };
+        if let Some(meta) = self.rows.get_mut(at) {
+            meta.identifier.clone_from(&record.record_identifier);
+            meta.entity_slice_id.clone_from(&record.entity_slice_id);
+            meta.identifier_ids.clone_from(&record.identifier_ids);
+        }
+        for column in &mut self.cells {
+            if let Some(slot) = column.get_mut(at) {
+                *slot = None;
+            }
+        }
+        for field_id in record.record_values.keys() {
+            let Some(value) = latest_value(record, field_id, ValueScope::default()) else {
+                continue;
+            };
+            let column = match self.columns.get(field_id) {
+                Some(&c) => c,
+                None => {
+                    let c = self.cells.len() as u32;
+                    self.columns.insert(field_id.clone(), c);
+                    self.cells.push(vec![None; self.rows.len()]);
+                    c
+                }
+            };
+            let updated_ms = value.created_at.as_deref().and_then(time::parse_iso);
+            if let Some(slot) = self
+                .cells
+                .get_mut(column as usize)
+                .and_then(|col| col.get_mut(at))
+            {
+                *slot = Some(Cell {
+                    content: value.content.clone(),
+                    updated_ms,
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -321,7 +447,10 @@ mod tests {
             ..Default::default()
         };
         let search = CompiledSearch::new(&query, 0).unwrap();
-        assert_eq!(search.run(&records, None), vec!["r1", "r2", "r3"]);
+        assert_eq!(
+            search.run(&SearchIndex::from_records(&records), None),
+            vec!["r1", "r2", "r3"]
+        );
         let limited = CompiledSearch::new(
             &SearchRecordsQuery {
                 limit: Some(1),
@@ -330,7 +459,10 @@ mod tests {
             0,
         )
         .unwrap();
-        assert_eq!(limited.run(&records, None), vec!["r1"]);
+        assert_eq!(
+            limited.run(&SearchIndex::from_records(&records), None),
+            vec!["r1"]
+        );
     }
 
     #[test]
@@ -343,7 +475,7 @@ mod tests {
         assert_eq!(
             CompiledSearch::new(&by_text, 0)
                 .unwrap()
-                .run(&records, None),
+                .run(&SearchIndex::from_records(&records), None),
             vec!["r2"]
         );
         let by_name = SearchRecordsQuery {
@@ -353,7 +485,7 @@ mod tests {
         assert_eq!(
             CompiledSearch::new(&by_name, 0)
                 .unwrap()
-                .run(&records, None),
+                .run(&SearchIndex::from_records(&records), None),
             vec!["r1"]
         );
     }
@@ -367,8 +499,13 @@ mod tests {
         };
         let search = CompiledSearch::new(&query, 0).unwrap();
         let members: HashSet<String> = ["r2".to_string()].into_iter().collect();
-        assert_eq!(search.run(&records, Some(&members)), vec!["r2"]);
-        assert!(search.run(&records, None).is_empty());
+        assert_eq!(
+            search.run(&SearchIndex::from_records(&records), Some(&members)),
+            vec!["r2"]
+        );
+        assert!(search
+            .run(&SearchIndex::from_records(&records), None)
+            .is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::core::client::ident::key_values_key;
 use crate::core::model::{Activity, EntityField, Record};
+use crate::core::search::SearchIndex;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -35,6 +36,8 @@ pub(super) struct Caches {
     pub data_fields: Option<Rc<Vec<EntityField>>>,
     pub activities: Option<Rc<Vec<Activity>>>,
     pub stats: CacheStats,
+    /// The cached records laid out for `queryCached`; rebuilt after the records change.
+    index: Option<SearchIndex>,
 }
 
 /// The key values of a record as a cache key: the first value of each field
@@ -94,6 +97,7 @@ impl Caches {
     /// Stores a record under its uuid and its key values.
     pub fn put_record(&mut self, record: Record) -> Rc<Record> {
         let record = Rc::new(record);
+        self.index = None;
         self.by_key
             .insert(record_key(&record), Some(record.id.clone()));
         self.records.insert(record.id.clone(), Some(record.clone()));
@@ -102,7 +106,9 @@ impl Caches {
 
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
-        self.records.insert(id.to_string(), None);
+        if let Some(Some(_)) = self.records.insert(id.to_string(), None) {
+            self.index = None;
+        }
     }
 
     /// Remembers that no record has these key values.
@@ -113,14 +119,25 @@ impl Caches {
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
         if let Some(Some(record)) = self.records.remove(id) {
+            self.index = None;
             self.by_key.remove(&record_key(&record));
         }
         self.record_activities.remove(id);
     }
 
-    /// Every record held, in no particular order.
-    pub fn records(&self) -> impl Iterator<Item = &Rc<Record>> {
-        self.records.values().flatten()
+    /// The cached records as a search index, in creation order (as the sandbox
+    /// lists them), built on first use after any change.
+    pub fn search_index(&mut self) -> &SearchIndex {
+        let records = &self.records;
+        self.index.get_or_insert_with(|| {
+            let mut list: Vec<&Record> = records.values().flatten().map(|r| r.as_ref()).collect();
+            list.sort_by(|a, b| {
+                a.created_at
+                    .cmp(&b.created_at)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            SearchIndex::from_records(list)
+        })
     }
 
     /// A record's activities, if fetched less than the TTL ago.
@@ -159,6 +176,7 @@ impl Caches {
 
     /// Empties the record caches and the record-activities cache.
     pub fn clear_records(&mut self) {
+        self.index = None;
         self.records.clear();
         self.by_key.clear();
         self.record_activities.clear();

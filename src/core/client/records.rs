@@ -469,15 +469,9 @@ impl<T: Transport> Client<T> {
     ) -> Result<Vec<String>, Error> {
         let search = crate::core::search::CompiledSearch::new(query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
-        let cache = self.cache.borrow();
-        let mut records: Vec<&Record> = cache.records().map(|r| r.as_ref()).collect();
-        // The sandbox lists records by creation; do the same so unsorted answers agree.
-        records.sort_by(|a, b| {
-            a.created_at
-                .cmp(&b.created_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        Ok(search.run(records, operation_records))
+        let mut cache = self.cache.borrow_mut();
+        let index = cache.search_index();
+        Ok(search.run(index, operation_records))
     }
 
     /// Empties the record caches and the record-activities cache.
