@@ -6,7 +6,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install pkg sandbox lint bench fuzz clean
+.PHONY: demo test install pkg sandbox lint bench clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install pkg sandbox
@@ -34,3 +34,8 @@ lint:
 
 clean:
 	rm -rf pkg target tests/out
+
+## make bench: the sandbox's search over 100,000 records, and the engine alone.
+bench: install sandbox
+	@cargo bench --bench engine --quiet 2>/dev/null | grep -E '^\||^\{'
+	@tests/python/.venv/bin/python bench/sandbox_search.py

@@ -1,0 +1,28 @@
+// The README's usage example runs as written (against a test sandbox instead of port 8787).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, startSandbox, scratchProject } from "./helpers.mjs";
+
+let sandbox;
+before(async () => { sandbox = await startSandbox("--seed", "demo"); });
+after(async () => { await sandbox?.stop(); });
+
+test("the README's usage example prints the three most potent compounds", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const usage = readme.slice(readme.indexOf("## Usage"));
+  const code = usage.match(/```js\n([\s\S]*?)```/)[1];
+  assert.ok(code.split("\n").filter((l) => l.trim()).length <= 12, "the example stays short");
+  const dir = scratchProject("readme", { "example.mjs": code.replace("http://127.0.0.1:8787", sandbox.url) });
+  const lines = execFileSync(process.execPath, ["example.mjs"], { cwd: dir, encoding: "utf8" }).trim().split("\n");
+  assert.equal(lines.length, 3);
+  const values = lines.map((line) => {
+    const ic50 = line.slice(line.lastIndexOf(" ") + 1);
+    assert.match(line, /^CMP-\d{4}/);
+    return Number(ic50);
+  });
+  assert.ok(values.every((v) => v < 100));
+  assert.deepEqual(values, [...values].sort((a, b) => a - b));
+});
