@@ -106,11 +106,10 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
                     .map_err(|_| fail("tokenProvider's promise rejected".into()))?,
                 Err(value) => value,
             };
-            let token: TokenResponse = serde_wasm_bindgen::from_value(answer).map_err(|e| {
-                fail(format!(
-                    "tokenProvider must answer {{ access_token, expires_in }}: {e}"
-                ))
-            })?;
+            let token: TokenResponse =
+                super::convert::from_js(&answer, "the token").map_err(|_| {
+                    fail("tokenProvider must answer { access_token, expires_in }".into())
+                })?;
             Ok(token)
         }) as TokenFuture
     })
@@ -159,7 +158,7 @@ impl KaleidoscopeClient {
         let headers = option(&options, "additionalHeaders");
         if !headers.is_undefined() && !headers.is_null() {
             let map: std::collections::BTreeMap<String, String> = convert::from_js(
-                headers,
+                &headers,
                 "options.additionalHeaders must map header names to strings",
             )?;
             additional_headers.extend(map);
@@ -422,16 +421,13 @@ impl RecordsService {
 }
 
 fn search_query(query: JsValue) -> Result<SearchRecordsQuery, JsValue> {
-    let json = if query.is_undefined() || query.is_null() {
-        serde_json::json!({})
-    } else {
-        json_from_js(&query, "query")?
-    };
-    if !json.is_object() {
+    if query.is_undefined() || query.is_null() {
+        return Ok(SearchRecordsQuery::default());
+    }
+    if !query.is_object() || js_sys::Array::is_array(&query) {
         return Err(invalid("query must be a SearchRecordsQuery object"));
     }
-    let query: SearchRecordsQuery =
-        serde_json::from_value(json).map_err(|e| invalid(format!("query: {e}")))?;
+    let query: SearchRecordsQuery = convert::from_js(&query, "query")?;
     if query.limit == Some(0) {
         return Err(invalid("query.limit must be at least 1"));
     }

@@ -61,36 +61,43 @@ pub fn invalid(message: impl Into<String>) -> JsValue {
     error_to_js(Error::invalid(message))
 }
 
-/// A Rust value as a plain JS value: maps become objects.
+/// A Rust value as a plain JS value, through JSON text and `JSON.parse`: one
+/// serializer for every type keeps the wasm small, and `JSON.parse` is fast.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| {
+    let text = serde_json::to_string(value).map_err(|e| {
         error_to_js(Error::new(
             ErrorCode::Decode,
             format!("could not hand the value to JavaScript: {e}"),
         ))
-    })
+    })?;
+    js_sys::JSON::parse(&text)
 }
 
-/// A JS value as a Rust value; a wrong shape is an `invalid_argument` error naming `what`.
-pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(format!("{what}: {e}")))
-}
-
-/// A JS value as JSON. Fails on values JSON cannot hold (functions, cycles, BigInt).
-pub fn json_from_js(value: &JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+/// A JS value as JSON text. Fails on values JSON cannot hold (cycles, BigInt).
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     if value.is_undefined() {
         return Err(invalid(format!("{what} is required")));
     }
-    let text = js_sys::JSON::stringify(value).map_err(|_| {
-        invalid(format!(
-            "{what} cannot be turned into JSON (a cycle or a BigInt?)"
-        ))
-    })?;
-    let text = text
-        .as_string()
-        .ok_or_else(|| invalid(format!("{what} cannot be turned into JSON")))?;
-    serde_json::from_str(&text).map_err(|e| invalid(format!("{what}: {e}")))
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            invalid(format!(
+                "{what} cannot be turned into JSON (a cycle or a BigInt?)"
+            ))
+        })
+}
+
+/// A JS value as a Rust value, read from its JSON text; a wrong shape is an
+/// `invalid_argument` error naming `what`.
+pub fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = json_text(value, what)?;
+    serde_json::from_slice(text.as_bytes()).map_err(|e| invalid(format!("{what}: {e}")))
+}
+
+/// A JS value as JSON.
+pub fn json_from_js(value: &JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    from_js(value, what)
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
