@@ -2,7 +2,9 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::multipart;
-use crate::store::{now_ms, random_hex, NewValue, Store, Upload, ACTIVITY_TYPES, FIELD_TYPES};
+use crate::store::{
+    now_ms, random_hex, NewValue, Stamp, Store, Upload, ACTIVITY_TYPES, FIELD_TYPES,
+};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -678,7 +680,7 @@ pub async fn add_value(
             content,
             operation_id: operation_id.map(String::from),
         },
-        None,
+        Stamp::Now,
     )?;
     Ok(Json(json!({ "resource": value })))
 }

@@ -2,7 +2,7 @@
 //! lab. `--seed-records N` scales the same generator.
 
 use crate::error::ApiResult;
-use crate::store::{NewValue, Store, Upload};
+use crate::store::{NewValue, Stamp, Store, Upload};
 use kalbio::core::model::EntityField;
 use kalbio::core::time::{format_iso, parse_iso, DAY_MS};
 use serde_json::{json, Value};
@@ -33,6 +33,15 @@ const NOTES: &[&str] = &[
     "Scaffold hop from series B.",
     "Hit from the fragment screen.",
 ];
+
+fn write_undated(store: &mut Store, owner: &str, field_id: &str, content: Value) -> ApiResult<()> {
+    let value = NewValue {
+        field_id: field_id.to_string(),
+        content,
+        operation_id: None,
+    };
+    store.add_value(owner, value, Stamp::Undated).map(|_| ())
+}
 
 struct Rng(u64);
 
@@ -147,7 +156,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                             content,
                             operation_id: op,
                         },
-                        Some(t),
+                        Stamp::At(t),
                     )
                     .map(|_| ())
             };
@@ -191,7 +200,13 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
             };
             write(store, &ic50, json!(value), op, at(3 + 7 * m as i64, 7))?;
         }
-        if i == 7 {
+        if i == 8 || i == 9 {
+            // Values imported from an older system carry no created_at: they count as oldest.
+            write_undated(store, &id, &notes, json!("Legacy import, no date"))?;
+            if i == 8 {
+                write(store, &notes, json!("Re-tested in 2026"), None, at(4, 8))?;
+            }
+        } else if i == 7 {
             write(store, &notes, json!(INJECTION_NOTES), None, at(4, 8))?;
         } else if rng.below(4) == 0 {
             write(store, &notes, json!(rng.pick(NOTES)), None, at(4, 8))?;
@@ -232,7 +247,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                         content: json!(value),
                         operation_id: experiment.clone(),
                     },
-                    Some(at(6, 10 + b)),
+                    Stamp::At(at(6, 10 + b)),
                 )?;
             }
         }

@@ -95,6 +95,16 @@ pub struct Store {
     pub id_seed: Option<u64>,
 }
 
+/// When a value is written.
+pub enum Stamp {
+    /// Now (after every earlier write).
+    Now,
+    /// At a fixed time (the seed's history).
+    At(i64),
+    /// With no `created_at` at all, like values imported from older systems.
+    Undated,
+}
+
 /// An uploaded file.
 pub struct Upload<'a> {
     pub file_name: &'a str,
@@ -602,16 +612,16 @@ impl Store {
     }
 
     /// Writes one data value on a record (or sub-record). `at` fixes the time (the seed uses it).
-    pub fn add_value(
-        &mut self,
-        owner: &str,
-        value: NewValue,
-        at: Option<i64>,
-    ) -> ApiResult<RecordValue> {
+    pub fn add_value(&mut self, owner: &str, value: NewValue, at: Stamp) -> ApiResult<RecordValue> {
+        let created_at = match at {
+            Stamp::Now => Some(self.next_stamp(None)),
+            Stamp::At(t) => Some(self.next_stamp(Some(t))),
+            Stamp::Undated => None,
+        };
         let stored = RecordValue {
             id: self.new_id(),
             content: value.content,
-            created_at: Some(self.next_stamp(at)),
+            created_at,
             record_id: Some(owner.to_string()),
             operation_id: value.operation_id.clone(),
         };

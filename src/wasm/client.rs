@@ -38,8 +38,11 @@ export interface KaleidoscopeClientOptions {
     timeoutMs?: number;
 }
 
-/** A record named by a `Record`, its uuid, or its key values `{ [key field name or uuid]: value }`. */
-export type RecordIdentifier = Record | string | { [field: string]: string | number };
+/** A record's key values: `{ [key field name or uuid]: value }`. */
+export type KeyValues = { [field: string]: string | number };
+
+/** A record named by a `Record`, its uuid, or its key values. */
+export type RecordIdentifier = Record | string | KeyValues;
 
 /** A field named by a field object, its uuid or its name. */
 export type FieldIdentifier = EntityField | string;
@@ -325,7 +328,7 @@ impl RecordsService {
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
-        #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "{ [field: string]: string | number }")]
+        #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();

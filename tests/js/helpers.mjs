@@ -68,6 +68,11 @@ export async function serveStatic(root) {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     let file = join(root, path === "/" ? "index.html" : path);
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
+    if (!existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { "content-type": MIME[extname(file)] || "application/octet-stream" });
     res.end(readFileSync(file));
   });

@@ -220,3 +220,96 @@ fn bad_ids_are_refused_before_any_request() {
     assert_eq!(err.code, ErrorCode::InvalidArgument);
     assert!(c.transport().requests.borrow().is_empty());
 }
+
+#[test]
+fn a_refused_refresh_falls_back_to_client_credentials() {
+    let (c, now) = client(|req: &HttpRequest| match (&req.path[..], &req.body) {
+        ("/auth/oauth/token", Body::Form(form)) if form.starts_with("grant_type=refresh_token") => {
+            json(401, j!({"code": "invalid_grant", "message": "expired"}))
+        }
+        ("/auth/oauth/token", _) => token_answer(),
+        _ => json(200, record_json("r1", "CMP-1")),
+    });
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    c.clear_record_caches();
+    now.set(now.get() + 55 * 60 * 1000);
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    let requests = c.transport().requests.borrow();
+    let grants: Vec<String> = requests
+        .iter()
+        .filter(|r| r.path == "/auth/oauth/token")
+        .map(|r| match &r.body {
+            Body::Form(f) => f.split('&').next().unwrap().to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(
+        grants,
+        vec![
+            "grant_type=client_credentials",
+            "grant_type=refresh_token",
+            "grant_type=client_credentials"
+        ]
+    );
+}
+
+#[test]
+fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
+    use crate::core::client::{Client, ClientConfig, Credentials, TokenFuture};
+    use crate::core::model::TokenResponse;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let calls = Rc::new(Cell::new(0));
+    let counter = calls.clone();
+    let provider = Rc::new(move || {
+        counter.set(counter.get() + 1);
+        let n = counter.get();
+        Box::pin(async move {
+            Ok(TokenResponse {
+                access_token: format!("tok-{n}"),
+                refresh_token: None,
+                expires_in: 1200.0,
+            })
+        }) as TokenFuture
+    });
+    let now = Rc::new(Cell::new(0i64));
+    let clock = now.clone();
+    let transport = super::fake::FakeTransport::new(|req: &HttpRequest| {
+        let token = req
+            .headers
+            .iter()
+            .find(|(n, _)| n == "X-Kal-Authorization")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if token == "Bearer tok-3" || token == "Bearer tok-4" {
+            json(401, j!({"code": "unauthorized", "message": "no"}))
+        } else {
+            json(200, record_json("r1", "CMP-1"))
+        }
+    });
+    let config = ClientConfig {
+        url: "http://api.test".into(),
+        credentials: Credentials::Provider(provider),
+        additional_headers: vec![],
+        clock: Rc::new(move || clock.get()),
+    };
+    let c = Client::new(transport, config).unwrap();
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    assert_eq!(calls.get(), 1);
+    // 20-minute tokens are renewed after 10 minutes (the 10-minute margin).
+    c.clear_record_caches();
+    now.set(9 * 60 * 1000);
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    assert_eq!(calls.get(), 1);
+    c.clear_record_caches();
+    now.set(11 * 60 * 1000);
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    assert_eq!(calls.get(), 2);
+    // tok-3 and tok-4 are refused: one renewal, one retry, then the 401 is the answer.
+    c.clear_record_caches();
+    now.set(22 * 60 * 1000);
+    let err = pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap_err();
+    assert_eq!((err.code, err.status), (ErrorCode::Http, Some(401)));
+    assert_eq!(calls.get(), 4);
+    assert!(!err.message.contains("tok-"));
+}

@@ -31,8 +31,11 @@ export interface KaleidoscopeClientOptions {
     timeoutMs?: number;
 }
 
-/** A record named by a `Record`, its uuid, or its key values `{ [key field name or uuid]: value }`. */
-export type RecordIdentifier = Record | string | { [field: string]: string | number };
+/** A record's key values: `{ [key field name or uuid]: value }`. */
+export type KeyValues = { [field: string]: string | number };
+
+/** A record named by a `Record`, its uuid, or its key values. */
+export type RecordIdentifier = Record | string | KeyValues;
 
 /** A field named by a field object, its uuid or its name. */
 export type FieldIdentifier = EntityField | string;
@@ -582,7 +585,7 @@ export class RecordsService {
     /**
      * The record with these key values, created when none exists.
      */
-    getOrCreateRecord(keyValues: { [field: string]: string | number }): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues): Promise<Record>;
     /**
      * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
      */
@@ -656,7 +659,7 @@ export interface InitOutput {
     readonly start: () => void;
     readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h1419db1b32d2da0e: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h6a92a25c8fff49c8: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

@@ -1,0 +1,86 @@
+// Issue tests of the records client: every scenario in headless Chromium against
+// the sandbox, and the same scenarios in Node 20 (global fetch).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
+import { scenarios } from "./scenarios.mjs";
+
+const expectations = {
+  "getRecordById by key values (name and uuid) and by uuid; a cache hit sends nothing": { same: true, identifier: "CMP-0042", requestsForCachedGet: 0, stats: true },
+  "a 404 answers null and is remembered until clearRecordCaches": { first: null, second: null, remembered: 1, afterClear: 2 },
+  "getRecordsByIds keeps order and duplicates, drops unknown ids, fetches in batches of 250": { inOrder: true, count: 602, batches: 3, cachedBatches: 0, again: 10 },
+  "getOrCreateRecord creates once, then finds the same record": (r) => { assert.match(r.identifier, /^NEW-/); assert.equal(r.same, true); assert.equal(r.postsAtLeast2, true); },
+  "searchRecords with FilterRuleType and sorts, and queryCached answers the same": (r) => { assert.ok(r.n > 0 && r.n <= 25); assert.deepEqual({ ...r, n: 0 }, { n: 0, same: true, sorted: true, bounded: true }); },
+  "getValueContent with an activity, a sub-record, includeSubRecordValues, and undated values": {
+    subRecord: true, subRecordWithoutInclude: null, activityByTitle: true, activityKeepsKeyValues: "CMP-0025", otherActivity: null,
+    undatedOnly: "Legacy import, no date", datedWins: "Re-tested in 2026", fields: true,
+  },
+  "getActivityData and the activity helpers": { made: true, data: 12.5, notesLeftOut: true, keyValueIn: true, inRun: true, fields: true },
+  "a write refetches: the handle shows the new value and getValues the history": { addedIsUndefined: true, content: "second note", shown: "second note", cacheShows: "second note", refetches: 2, history: 2, json: true },
+  "files: upload a Uint8Array or a Blob, download the same bytes": { same1: true, same2: true, meta: ["raw.bin", 8, "text/csv"], inActivity: true, missing: null, shown: true },
+  "errors are KalbioErrors with status, method, path, body and requestId": {
+    http: { kalbio: true, isError: true, name: "KalbioError", code: "http_error", status: 400, method: "GET", path: "/records/search", body: "unknown_field", requestId: true },
+    invalid: { code: "invalid_argument", status: null },
+    unknownField: "not_found",
+    failedWrite: { code: "http_error", status: 400, method: "POST" },
+    badRule: { code: "invalid_argument", status: null },
+    noCredentials: "invalid_argument",
+  },
+  "secrets never appear in errors or toJSON; a wrong secret is an auth_error": { code: "auth_error", leaked: false, jsonLeaks: false },
+  "tokenProvider: no secret in the page, called again after a 401 and the request retried once": { identifier: "CMP-0011", calls: 2, brokenCode: "auth_error" },
+};
+
+function check(name, result) {
+  const expected = expectations[name];
+  assert.ok(expected, `no expectation for ${name}`);
+  if (typeof expected === "function") expected(result);
+  else assert.deepEqual(result, expected);
+}
+
+/** A method's source as a plain function expression, to send to the page. */
+function asFunction(method) {
+  const source = method.toString();
+  return "async function " + source.slice(source.indexOf("(k, url)"));
+}
+
+let sandbox;
+let site;
+let browser;
+let page;
+before(async () => {
+  sandbox = await startSandbox("--seed", "demo");
+  site = await serveStatic(ROOT);
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await sandbox?.stop();
+});
+
+test("every scenario has an expectation", () => {
+  assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(expectations).sort());
+});
+
+for (const [name, scenario] of Object.entries(scenarios)) {
+  test(`chromium: ${name}`, async () => {
+    const result = await page.evaluate(async ([source, url]) => {
+      const k = await import("/pkg/index.js");
+      await k.default();
+      const run = (0, eval)(`(${source})`);
+      return await run(k, url);
+    }, [asFunction(scenario), sandbox.url]);
+    check(name, result);
+  });
+}
+
+for (const [name, scenario] of Object.entries(scenarios)) {
+  test(`node: ${name}`, async () => {
+    const k = await import(join(ROOT, "pkg/node.js"));
+    await k.default();
+    check(name, await scenario(k, sandbox.url));
+  });
+}

@@ -1,0 +1,239 @@
+// The records client's behaviour, as scenarios that run unchanged in headless
+// Chromium (client.test.mjs) and in Node 20. Each scenario receives the package
+// module `k` and the sandbox URL, and must not use anything from this file's
+// scope: in the browser it is sent as source text.
+
+export const scenarios = {
+  async "getRecordById by key values (name and uuid) and by uuid; a cache hit sends nothing"(k, url) {
+    const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json());
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const keyFields = await c.entityFields.getKeyFields();
+    const compound = keyFields.find((f) => f.field_name === "Compound ID");
+    const byName = await c.records.getRecordById({ "Compound ID": "CMP-0042" });
+    const c2 = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const byUuidKey = await c2.records.getRecordById({ [compound.id]: "CMP-0042" });
+    const before = (await log()).filter((e) => e.path === `/records/${byName.id}`).length;
+    const byId = await c.records.getRecordById(byName.id);
+    const again = await c.records.getRecordById(byName);
+    const after = (await log()).filter((e) => e.path === `/records/${byName.id}`).length;
+    return { same: byName.id === byUuidKey.id && byId.id === byName.id && again.id === byName.id, identifier: byId.record_identifier, requestsForCachedGet: after - before, stats: c.cacheStats().hits > 0 };
+  },
+
+  async "a 404 answers null and is remembered until clearRecordCaches"(k, url) {
+    const missing = "00000000-0000-4000-8000-00000000abcd";
+    const count = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === `/records/${missing}`).length;
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const start = await count();
+    const first = await c.records.getRecordById(missing);
+    const second = await c.records.getRecordById(missing);
+    const remembered = (await count()) - start;
+    c.records.clearRecordCaches();
+    await c.records.getRecordById(missing);
+    return { first, second, remembered, afterClear: (await count()) - start };
+  },
+
+  async "getRecordsByIds keeps order and duplicates, drops unknown ids, fetches in batches of 250"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const ids = await c.records.searchRecords({ limit: 600 });
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    const unknown = "00000000-0000-4000-8000-00000000beef";
+    const asked = [ids[5], unknown, ...ids, ids[5]];
+    const got = await c.records.getRecordsByIds(asked);
+    const batches = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === "/records").length;
+    const expected = [ids[5], ...ids, ids[5]];
+    const again = await c.records.getRecordsByIds(ids.slice(0, 10), 5);
+    const batchesAfter = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === "/records").length;
+    return { inOrder: JSON.stringify(got.map((r) => r.id)) === JSON.stringify(expected), count: got.length, batches, cachedBatches: batchesAfter - batches, again: again.length };
+  },
+
+  async "getOrCreateRecord creates once, then finds the same record"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const name = `NEW-${Math.random().toString(36).slice(2)}`;
+    const made = await c.records.getOrCreateRecord({ "Compound ID": name });
+    const cached = await c.records.getOrCreateRecord({ "Compound ID": name });
+    c.records.clearRecordCaches();
+    const found = await c.records.getOrCreateRecord({ "Compound ID": name });
+    const posts = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "POST" && e.path === "/records").length;
+    return { identifier: made.record_identifier, same: made.id === cached.id && made.id === found.id, postsAtLeast2: posts >= 2 };
+  },
+
+  async "searchRecords with FilterRuleType and sorts, and queryCached answers the same"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const f = Object.fromEntries((await c.entityFields.getDataFields()).map((x) => [x.field_name, x.id]));
+    const query = {
+      entity_field_filters: [
+        { field_id: f["IC50"], filter_type: k.FilterRuleType.IS_LESS_THAN_EQUAL, filter_prop: 500 },
+        { field_id: f["Targets"], filter_type: "value_has_overlap_with_props", filter_prop: ["EGFR", "KRAS"] },
+      ],
+      entity_field_sorts: [{ field_id: f["IC50"], descending: true }],
+      limit: 25,
+    };
+    const ids = await c.records.searchRecords(query);
+    await c.records.getRecordsByIds(await c.records.searchRecords({}));
+    const local = c.records.queryCached(query);
+    const records = await c.records.getRecordsByIds(ids);
+    const values = records.map((r) => r.getValueContent("IC50"));
+    return { n: ids.length, same: JSON.stringify(local) === JSON.stringify(ids), sorted: values.every((v, i) => i === 0 || values[i - 1] >= v), bounded: values.every((v) => v <= 500) };
+  },
+
+  async "getValueContent with an activity, a sub-record, includeSubRecordValues, and undated values"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await c.entityFields.getDataFields();
+    await c.entityFields.getKeyFields();
+    const activities = await c.activities.getActivities();
+    const parent = await c.records.getRecordById({ "Compound ID": "CMP-0025" });
+    const batch = await c.records.getRecordById(parent.sub_record_ids[1]);
+    const experiment = (await parent.getActivities()).find((a) => a.activity_type === "experiment");
+    const ic50 = parent.record_values;
+    const fieldIds = Object.keys(ic50);
+    const undatedOnly = await c.records.getRecordById({ "Compound ID": "CMP-0009" });
+    const undatedAndDated = await c.records.getRecordById({ "Compound ID": "CMP-0008" });
+    return {
+      subRecord: parent.getValueContent("IC50", null, true, batch.id) === batch.getValueContent("IC50"),
+      subRecordWithoutInclude: parent.getValueContent("IC50", null, false, batch.id),
+      activityByTitle: parent.getValueContent("IC50", experiment.title) === parent.getValueContent("IC50", experiment.id),
+      activityKeepsKeyValues: parent.getValueContent("Compound ID", experiment.id),
+      otherActivity: parent.getValueContent("IC50", activities.find((a) => a.id !== experiment.id).id),
+      undatedOnly: undatedOnly.getValueContent("Notes"),
+      datedWins: undatedAndDated.getValueContent("Notes"),
+      fields: fieldIds.length > 5,
+    };
+  },
+
+  async "getActivityData and the activity helpers"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await c.entityFields.getDataFields();
+    const title = `Run ${Math.random().toString(36).slice(2)}`;
+    const run = await c.activities.createActivity({ title, activity_type: "experiment" });
+    const byTitle = await c.activities.getActivityById(title);
+    const record = await c.records.getRecordById({ "Compound ID": "CMP-0300" });
+    await record.updateField("IC50", 12.5, run);
+    await record.updateField("Notes", "outside the run");
+    const data = record.getActivityData(title);
+    const f = Object.fromEntries((await c.entityFields.getDataFields()).map((x) => [x.field_name, x.id]));
+    const withRecord = await c.activities.getActivitiesWithRecord(record.id);
+    const key = await c.entityFields.getOrCreateKeyField("Plate ID");
+    const keyAgain = await c.entityFields.getOrCreateKeyField("Plate ID");
+    const field = await c.entityFields.getOrCreateDataField("Yield", "number");
+    return {
+      made: run.title === title && byTitle.id === run.id,
+      data: data[f["IC50"]],
+      notesLeftOut: !(f["Notes"] in data),
+      keyValueIn: Object.values(data).includes("CMP-0300"),
+      inRun: withRecord.some((a) => a.id === run.id),
+      fields: key.id === keyAgain.id && key.is_key && field.field_type === "number",
+    };
+  },
+
+  async "a write refetches: the handle shows the new value and getValues the history"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await c.entityFields.getDataFields();
+    const record = await c.records.getOrCreateRecord({ "Compound ID": `W-${Math.random().toString(36).slice(2)}` });
+    const gets = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "GET" && e.path === `/records/${record.id}`).length;
+    const before = await gets();
+    const added = await record.addValue("Notes", "first note");
+    const value = await record.updateField("Notes", "second note");
+    const refetches = (await gets()) - before;
+    const history = (await record.getValues()).filter((v) => v.content === "first note" || v.content === "second note").length;
+    const fresh = await c.records.getRecordById(record.id);
+    await record.refetch();
+    return { addedIsUndefined: added === undefined, content: value.content, shown: record.getValueContent("Notes"), cacheShows: fresh.getValueContent("Notes"), refetches, history, json: record.toJSON().record_identifier === record.record_identifier };
+  },
+
+  async "files: upload a Uint8Array or a Blob, download the same bytes"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const record = await c.records.getRecordById({ "Compound ID": "CMP-0500" });
+    const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 10, 13]);
+    const v1 = await record.updateFieldFile("Plate map", "raw.bin", bytes, "application/octet-stream", "Solubility screen");
+    const back1 = await c.downloadFile(v1.content.file_id);
+    const blob = new Blob(["well,signal\nA1,5\n"], { type: "text/csv" });
+    const v2 = await c.records.createRecordValueFile(record.id, "Plate map", "plate.csv", blob, "text/csv");
+    const back2 = await c.downloadFile(v2.content.file_id, "Solubility screen");
+    const missing = await c.downloadFile("00000000-0000-4000-8000-000000000000");
+    return {
+      same1: Array.from(back1).join() === Array.from(bytes).join(),
+      same2: new TextDecoder().decode(back2) === "well,signal\nA1,5\n",
+      meta: [v1.content.file_name, v1.content.size, v2.content.mime_type],
+      inActivity: v1.operation_id !== null,
+      missing,
+      shown: record.getValueContent("Plate map").file_id === v1.content.file_id,
+    };
+  },
+
+  async "errors are KalbioErrors with status, method, path, body and requestId"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const out = {};
+    try {
+      await c.records.searchRecords({ entity_field_filters: [{ field_id: "nope", filter_type: "is_set" }] });
+    } catch (e) {
+      out.http = { kalbio: e instanceof k.KalbioError, isError: e instanceof Error, name: e.name, code: e.code, status: e.status, method: e.method, path: e.path, body: JSON.parse(e.body).code, requestId: typeof e.requestId === "string" && e.requestId.startsWith("req-") };
+    }
+    try {
+      await c.records.getRecordsByIds("CMP-0001");
+    } catch (e) {
+      out.invalid = { code: e.code, status: e.status };
+    }
+    await c.entityFields.getDataFields();
+    await c.entityFields.getKeyFields();
+    const record = await c.records.getRecordById({ "Compound ID": "CMP-0001" });
+    try {
+      record.getValueContent("Colour");
+    } catch (e) {
+      out.unknownField = e.code;
+    }
+    try {
+      await record.updateField("IC50", "not a number");
+    } catch (e) {
+      out.failedWrite = { code: e.code, status: e.status, method: e.method };
+    }
+    try {
+      await c.records.searchRecords({ entity_field_filters: [{ field_id: "x", filter_type: "is_equals" }] });
+    } catch (e) {
+      out.badRule = { code: e.code, status: e.status };
+    }
+    try {
+      new k.KaleidoscopeClient({ url });
+    } catch (e) {
+      out.noCredentials = e.code;
+    }
+    return out;
+  },
+
+  async "secrets never appear in errors or toJSON; a wrong secret is an auth_error"(k, url) {
+    const secret = "s3cret-that-must-not-leak";
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: secret });
+    let text = "";
+    let code = null;
+    try {
+      await c.records.getRecordById({ "Compound ID": "CMP-0001" });
+    } catch (e) {
+      code = e.code;
+      text = [e.message, e.body, e.stack, JSON.stringify(e)].join(" ");
+    }
+    const good = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const record = await good.records.getRecordById({ "Compound ID": "CMP-0001" });
+    const json = JSON.stringify(record.toJSON()) + JSON.stringify(record);
+    return { code, leaked: text.includes(secret), jsonLeaks: json.includes("sandbox-secret") };
+  },
+
+  async "tokenProvider: no secret in the page, called again after a 401 and the request retried once"(k, url) {
+    let calls = 0;
+    const tokenProvider = async () => {
+      calls += 1;
+      if (calls === 1) return { access_token: "not-a-valid-token", expires_in: 3600 };
+      const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "sandbox", client_secret: "sandbox-secret" });
+      const res = await fetch(`${url}/auth/oauth/token`, { method: "POST", body: form });
+      return res.json();
+    };
+    const c = new k.KaleidoscopeClient({ url, tokenProvider });
+    const record = await c.records.getRecordById({ "Compound ID": "CMP-0011" });
+    const broken = new k.KaleidoscopeClient({ url, tokenProvider: async () => ({ nope: 1 }) });
+    let brokenCode = null;
+    try {
+      await broken.records.getRecordById("00000000-0000-4000-8000-000000000000");
+    } catch (e) {
+      brokenCode = e.code;
+    }
+    return { identifier: record.record_identifier, calls, brokenCode };
+  },
+};
