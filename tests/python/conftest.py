@@ -36,9 +36,9 @@ CLIENT_SECRET = "sandbox-secret"
 
 
 class Sandbox:
-    def __init__(self, *extra):
+    def __init__(self, *extra, hooks=True):
         self.dir = tempfile.mkdtemp(prefix="kalbio-sandbox-")
-        self.args = [SANDBOX_BIN, "--port", "0", "--data-dir", self.dir, "--test-hooks", *extra]
+        self.args = [SANDBOX_BIN, "--port", "0", "--data-dir", self.dir, *(["--test-hooks"] if hooks else []), *extra]
         self.start()
 
     def start(self):
