@@ -104,6 +104,9 @@ pub trait Transport {
         &self,
         request: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
+
+    /// Waits before a retry; fails with `Aborted` when the caller cancels.
+    fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>>;
 }
 
 const UNRESERVED: &[u8] = b"-_.~";

@@ -7,6 +7,7 @@ pub mod filter;
 pub mod http;
 pub mod model;
 pub mod query;
+pub mod retry;
 pub mod search;
 pub mod select;
 pub mod time;

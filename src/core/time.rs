@@ -152,6 +152,35 @@ pub fn parse_iso(text: &str) -> Option<i64> {
     }
 }
 
+/// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's preferred
+/// form) into UTC milliseconds.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let rest = text.trim().split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let clock = parts.next()?;
+    if parts.next()? != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    parse_iso(&format!("{year:04}-{month:02}-{day:02}T{clock}Z"))
+}
+
 /// Formats UTC milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_iso(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);

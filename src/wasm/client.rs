@@ -12,6 +12,7 @@ use crate::core::client::{
 use crate::core::error::{Error, ErrorCode};
 use crate::core::model::TokenResponse;
 use crate::core::query::SearchRecordsQuery;
+use crate::core::retry::RetryPolicy;
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -36,6 +37,12 @@ export interface KaleidoscopeClientOptions {
     additionalHeaders?: { [name: string]: string };
     /** Milliseconds one attempt may take before it is aborted. Default: 30000. */
     timeoutMs?: number;
+    /** Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2. */
+    maxRetries?: number;
+    /** The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500. */
+    retryBaseMs?: number;
+    /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
+    retryMaxMs?: number;
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
@@ -175,11 +182,30 @@ impl KaleidoscopeClient {
                 _ => return Err(invalid("options.timeoutMs must be a positive number")),
             }
         };
+        let number = |key: &str, default: f64, low: f64, high: f64| -> Result<f64, JsValue> {
+            let value = option(&options, key);
+            if value.is_undefined() || value.is_null() {
+                return Ok(default);
+            }
+            match value.as_f64() {
+                Some(n) if n.is_finite() && (low..=high).contains(&n) => Ok(n),
+                _ => Err(invalid(format!(
+                    "options.{key} must be a number from {low} to {high}"
+                ))),
+            }
+        };
+        let retry = RetryPolicy {
+            max_retries: number("maxRetries", 2.0, 0.0, 10.0)? as u32,
+            base_ms: number("retryBaseMs", 500.0, 0.0, 60_000.0)?,
+            max_ms: number("retryMaxMs", 8_000.0, 0.0, 300_000.0)?,
+        };
         let config = ClientConfig {
             url,
             credentials,
             additional_headers,
             clock: Rc::new(|| js_sys::Date::now() as i64),
+            random: Rc::new(js_sys::Math::random),
+            retry,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
         Ok(KaleidoscopeClient {

@@ -60,6 +60,16 @@ fn network(e: JsValue) -> TransportError {
 }
 
 impl Transport for FetchTransport {
+    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        let wait = Promise::new(&mut |resolve, _reject| {
+            set_timeout(&resolve, ms);
+        });
+        JsFuture::from(wait)
+            .await
+            .map(|_| ())
+            .map_err(|_| TransportError::Aborted)
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let guard = TimeoutGuard::new(self.timeout_ms)?;
         let init = web_sys::RequestInit::new();

@@ -236,4 +236,27 @@ export const scenarios = {
     }
     return { identifier: record.record_identifier, calls, brokenCode };
   },
+
+  async "reads retry after 503s; a write is retried only when not processed, and says when its outcome is unknown"(k, url) {
+    const faults = (spec) => fetch(`${url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", retryBaseMs: 20 });
+    await c.entityFields.getDataFields();
+    const record = await c.records.getOrCreateRecord({ "Compound ID": `R-${Math.random().toString(36).slice(2)}` });
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    await faults({ method: "GET", path_prefix: `/records/${record.id}/values`, times: 2, status: 503 });
+    const values = await record.getValues();
+    const gets = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === `/records/${record.id}/values`).length;
+    await faults({ method: "POST", path_prefix: `/records/${record.id}/values`, times: 1, status: 429, retry_after_s: 0 });
+    await record.updateField("Notes", "after a 429");
+    await faults({ method: "POST", path_prefix: `/records/${record.id}/values`, times: 1, status: 500 });
+    let unknown = null;
+    try {
+      await record.updateField("Notes", "after a 500");
+    } catch (e) {
+      unknown = { code: e.code, status: e.status };
+    }
+    const history = (await record.getValues()).map((v) => v.content);
+    const posts = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "POST" && e.path === `/records/${record.id}/values`).length;
+    return { values: values.length, gets, unknown, history: history.filter((c) => typeof c === "string" && c.startsWith("after")), posts, shown: record.getValueContent("Notes") };
+  },
 };

@@ -11,6 +11,8 @@ type Handler = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError>>
 #[allow(missing_docs)]
 pub struct FakeTransport {
     pub requests: RefCell<Vec<HttpRequest>>,
+    /// Every backoff wait asked for, in milliseconds.
+    pub sleeps: RefCell<Vec<f64>>,
     handler: Handler,
 }
 
@@ -20,6 +22,7 @@ impl FakeTransport {
     ) -> Self {
         FakeTransport {
             requests: RefCell::new(Vec::new()),
+            sleeps: RefCell::new(Vec::new()),
             handler: Box::new(handler),
         }
     }
@@ -46,6 +49,11 @@ impl Transport for FakeTransport {
         let answer = (self.handler)(&request);
         self.requests.borrow_mut().push(request);
         answer
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        self.sleeps.borrow_mut().push(ms);
+        Ok(())
     }
 }
 
@@ -78,6 +86,8 @@ pub fn client(
         },
         additional_headers: vec![("Authorization".into(), "Bearer proxy".into())],
         clock: Rc::new(move || clock.get()),
+        random: Rc::new(|| 0.5),
+        retry: crate::core::retry::RetryPolicy::default(),
     };
     let client = Client::new(FakeTransport::new(handler), config).unwrap();
     (client, now)

@@ -16,6 +16,7 @@ use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{
     encode_query, Body, HttpRequest, HttpResponse, Method, Transport, TransportError,
 };
+use crate::core::retry::{Outcome, RetryPolicy};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,6 +34,10 @@ pub struct ClientConfig {
     pub additional_headers: Vec<(String, String)>,
     /// Milliseconds since the epoch, now.
     pub clock: Rc<dyn Fn() -> i64>,
+    /// A uniform random number in `[0, 1)`, for backoff jitter.
+    pub random: Rc<dyn Fn() -> f64>,
+    /// When to retry.
+    pub retry: RetryPolicy,
 }
 
 /// A Kaleidoscope client over a transport. Cheap to share through `Rc`.
@@ -41,6 +46,8 @@ pub struct Client<T: Transport> {
     url: String,
     additional_headers: Vec<(String, String)>,
     clock: Rc<dyn Fn() -> i64>,
+    random: Rc<dyn Fn() -> f64>,
+    retry: RetryPolicy,
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
 }
@@ -59,6 +66,8 @@ impl<T: Transport> Client<T> {
             url,
             additional_headers: config.additional_headers,
             clock: config.clock,
+            random: config.random,
+            retry: config.retry,
             auth: auth::Auth::new(config.credentials),
             cache: RefCell::new(cache::Caches::default()),
         })
@@ -83,6 +92,7 @@ impl<T: Transport> Client<T> {
         body: Body,
     ) -> Result<HttpResponse, Error> {
         let mut renewed = false;
+        let mut retries = 0;
         loop {
             let token = self.auth.token(self).await?;
             let mut url = format!("{}{}", self.url, path);
@@ -102,17 +112,30 @@ impl<T: Transport> Client<T> {
                 headers,
                 body: body.clone(),
             };
-            let response = self
-                .transport
-                .send(request)
-                .await
-                .map_err(|e| transport_error(e, method, path, method != Method::Get))?;
-            if response.status == 401 && !renewed {
-                renewed = true;
-                self.auth.invalidate(&token);
+            let outcome = self.transport.send(request).await;
+            if let Ok(response) = &outcome {
+                if response.status == 401 && !renewed {
+                    renewed = true;
+                    self.auth.invalidate(&token);
+                    continue;
+                }
+            }
+            let seen = match &outcome {
+                Ok(response) => Outcome::Answered(response),
+                Err(error) => Outcome::Failed(error),
+            };
+            if let Some(wait) =
+                self.retry
+                    .wait_ms(method, seen, retries, self.now(), (self.random)())
+            {
+                retries += 1;
+                self.transport
+                    .sleep(wait)
+                    .await
+                    .map_err(|e| transport_error(e, method, path, false))?;
                 continue;
             }
-            return Ok(response);
+            return outcome.map_err(|e| transport_error(e, method, path, method != Method::Get));
         }
     }
 
@@ -125,7 +148,16 @@ impl<T: Transport> Client<T> {
         body: Body,
     ) -> Result<R, Error> {
         let response = self.send(method, path, query, body).await?;
-        decode(method, path, response)
+        decode(method, path, response).map_err(|mut error| {
+            // A write that a server or proxy failed on may still have been applied.
+            if method != Method::Get && matches!(error.status, Some(500 | 502 | 503 | 504)) {
+                error.code = ErrorCode::WriteOutcomeUnknown;
+                error
+                    .message
+                    .push_str("; the write may or may not have been applied");
+            }
+            error
+        })
     }
 
     /// A GET that answers `None` for 404.

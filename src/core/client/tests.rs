@@ -292,6 +292,8 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
         credentials: Credentials::Provider(provider),
         additional_headers: vec![],
         clock: Rc::new(move || clock.get()),
+        random: Rc::new(|| 0.5),
+        retry: crate::core::retry::RetryPolicy::default(),
     };
     let c = Client::new(transport, config).unwrap();
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
@@ -312,4 +314,82 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
     assert_eq!((err.code, err.status), (ErrorCode::Http, Some(401)));
     assert_eq!(calls.get(), 4);
     assert!(!err.message.contains("tok-"));
+}
+
+fn flaky(
+    statuses: Vec<(u16, Option<&'static str>)>,
+) -> impl Fn(&HttpRequest) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError>
+{
+    let left = std::cell::RefCell::new(statuses);
+    move |req: &HttpRequest| {
+        if req.path == "/auth/oauth/token" {
+            return token_answer();
+        }
+        let next = {
+            let mut l = left.borrow_mut();
+            if l.is_empty() {
+                None
+            } else {
+                Some(l.remove(0))
+            }
+        };
+        match next {
+            Some((status, retry_after)) => {
+                let mut r = json(status, j!({"code": "x", "message": "injected"}))?;
+                if let Some(v) = retry_after {
+                    r.headers.push(("retry-after".into(), v.into()));
+                }
+                Ok(r)
+            }
+            None if req.method == crate::core::http::Method::Post => json(
+                200,
+                j!({"resource": {"id": "v1", "content": 1, "created_at": null, "record_id": "r1", "operation_id": null}}),
+            ),
+            None => json(200, record_json("r1", "CMP-1")),
+        }
+    }
+}
+
+#[test]
+fn reads_are_retried_with_backoff_then_succeed() {
+    let (c, _) = client(flaky(vec![(503, None), (502, None)]));
+    let got = pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    assert!(got.is_some());
+    assert_eq!(c.transport().api_calls().len(), 3);
+    // Full jitter at random = 0.5: half of 500 ms, then half of 1000 ms.
+    assert_eq!(*c.transport().sleeps.borrow(), vec![250.0, 500.0]);
+}
+
+#[test]
+fn reads_give_up_after_two_retries_with_the_last_status() {
+    let (c, _) = client(flaky(vec![
+        (503, None),
+        (503, None),
+        (503, None),
+        (503, None),
+    ]));
+    let err = pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap_err();
+    assert_eq!((err.code, err.status), (ErrorCode::Http, Some(503)));
+    assert_eq!(c.transport().api_calls().len(), 3);
+}
+
+#[test]
+fn writes_are_retried_only_when_not_processed_and_say_when_the_outcome_is_unknown() {
+    let value_write = |c: &super::Client<super::fake::FakeTransport>| {
+        pollster::block_on(
+            c.post::<serde_json::Value>("/records/r1/values", &j!({"field_id": "f", "content": 1})),
+        )
+    };
+    let (c, _) = client(flaky(vec![(429, Some("1")), (503, Some("2"))]));
+    assert!(value_write(&c).is_ok());
+    assert_eq!(*c.transport().sleeps.borrow(), vec![1000.0, 2000.0]);
+    let (c, _) = client(flaky(vec![(500, None)]));
+    let err = value_write(&c).unwrap_err();
+    assert_eq!(
+        (err.code, err.status),
+        (ErrorCode::WriteOutcomeUnknown, Some(500))
+    );
+    assert_eq!(c.transport().api_calls().len(), 1);
+    let (c, _) = client(flaky(vec![(400, None)]));
+    assert_eq!(value_write(&c).unwrap_err().code, ErrorCode::Http);
 }

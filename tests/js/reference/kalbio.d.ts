@@ -29,6 +29,12 @@ export interface KaleidoscopeClientOptions {
     additionalHeaders?: { [name: string]: string };
     /** Milliseconds one attempt may take before it is aborted. Default: 30000. */
     timeoutMs?: number;
+    /** Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2. */
+    maxRetries?: number;
+    /** The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500. */
+    retryBaseMs?: number;
+    /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
+    retryMaxMs?: number;
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
