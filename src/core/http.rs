@@ -64,6 +64,25 @@ pub struct HttpRequest {
     pub body: Body,
 }
 
+impl HttpRequest {
+    /// A short fingerprint of the body, for telling identical requests apart
+    /// without keeping the body (it may hold a secret) as a key.
+    pub fn body_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        match &self.body {
+            Body::Empty => 0u8.hash(&mut hasher),
+            Body::Json(b) => b.hash(&mut hasher),
+            Body::Form(f) => f.hash(&mut hasher),
+            Body::Multipart { bytes, json, .. } => {
+                bytes.hash(&mut hasher);
+                json.hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+}
+
 /// An answer from the server.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpResponse {

@@ -5,6 +5,7 @@
 mod auth;
 mod cache;
 pub mod ident;
+mod inflight;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
@@ -50,6 +51,7 @@ pub struct Client<T: Transport> {
     retry: RetryPolicy,
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
+    inflight: inflight::InFlight,
 }
 
 impl<T: Transport> Client<T> {
@@ -70,6 +72,7 @@ impl<T: Transport> Client<T> {
             retry: config.retry,
             auth: auth::Auth::new(config.credentials),
             cache: RefCell::new(cache::Caches::default()),
+            inflight: inflight::InFlight::default(),
         })
     }
 
@@ -85,6 +88,34 @@ impl<T: Transport> Client<T> {
     /// Sends one API request with a fresh token and answers the response,
     /// whatever its status. A 401 renews the token and tries once more.
     async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Body,
+    ) -> Result<HttpResponse, Error> {
+        if method != Method::Get {
+            return self.send_now(method, path, query, body).await;
+        }
+        // Concurrent identical reads share one request.
+        let key = format!("{path}?{}", encode_query(query));
+        match self.inflight.join(&key) {
+            inflight::Turn::Follow(answer) => answer.await,
+            inflight::Turn::Lead => {
+                let mut guard = inflight::LeadGuard {
+                    inflight: &self.inflight,
+                    key: &key,
+                    done: false,
+                };
+                let answer = self.send_now(method, path, query, body).await;
+                self.inflight.finish(&key, &answer);
+                guard.done = true;
+                answer
+            }
+        }
+    }
+
+    async fn send_now(
         &self,
         method: Method,
         path: &str,

@@ -393,3 +393,29 @@ fn writes_are_retried_only_when_not_processed_and_say_when_the_outcome_is_unknow
     let (c, _) = client(flaky(vec![(400, None)]));
     assert_eq!(value_write(&c).unwrap_err().code, ErrorCode::Http);
 }
+
+#[test]
+fn concurrent_identical_reads_share_one_request() {
+    let (c, _) = client(api);
+    let id = RecordRef::Id("r1".into());
+    let calls: Vec<_> = (0..100).map(|_| c.get_record(&id)).collect();
+    let answers = super::fake::join_all(calls);
+    assert!(answers
+        .iter()
+        .all(|a| a.as_ref().unwrap().as_ref().unwrap().id == "r1"));
+    assert_eq!(c.transport().api_calls(), vec!["GET /records/r1"]);
+    // They shared the token request too.
+    assert_eq!(c.transport().requests.borrow().len(), 2);
+}
+
+#[test]
+fn two_concurrent_batch_loads_make_the_requests_of_one() {
+    let (c, _) = client(api);
+    let ids: Vec<RecordRef> = (0..1000).map(|i| RecordRef::Id(format!("id{i}"))).collect();
+    let answers = super::fake::join_all(vec![
+        c.get_records_by_ids(&ids, 250),
+        c.get_records_by_ids(&ids, 250),
+    ]);
+    assert!(answers.iter().all(|a| a.as_ref().unwrap().len() == 1000));
+    assert_eq!(c.transport().api_calls().len(), 4);
+}

@@ -1,0 +1,103 @@
+//! One request per question: concurrent identical reads share one HTTP request
+//! and its answer. Single-threaded (wasm and the native tests), so plain
+//! `Rc<RefCell<…>>` and wakers suffice.
+
+use crate::core::error::Error;
+use crate::core::http::HttpResponse;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+type Answer = Result<HttpResponse, Error>;
+
+#[derive(Default)]
+struct Slot {
+    answer: Option<Answer>,
+    waiters: Vec<Waker>,
+}
+
+/// The reads under way, by URL.
+#[derive(Default)]
+pub struct InFlight {
+    slots: RefCell<HashMap<String, Rc<RefCell<Slot>>>>,
+}
+
+/// What a caller of [`InFlight::join`] does next.
+pub enum Turn {
+    /// Nobody asks this yet: send the request, then [`InFlight::finish`] it.
+    Lead,
+    /// The same read is under way: await its answer.
+    Follow(Follower),
+}
+
+impl InFlight {
+    /// Joins the read of `key`, or becomes the one that sends it.
+    pub fn join(&self, key: &str) -> Turn {
+        let mut slots = self.slots.borrow_mut();
+        match slots.get(key) {
+            Some(slot) => Turn::Follow(Follower { slot: slot.clone() }),
+            None => {
+                slots.insert(key.to_string(), Rc::new(RefCell::new(Slot::default())));
+                Turn::Lead
+            }
+        }
+    }
+
+    /// Hands the leader's answer to every follower and closes the read.
+    pub fn finish(&self, key: &str, answer: &Answer) {
+        let slot = self.slots.borrow_mut().remove(key);
+        if let Some(slot) = slot {
+            let waiters = {
+                let mut slot = slot.borrow_mut();
+                slot.answer = Some(answer.clone());
+                std::mem::take(&mut slot.waiters)
+            };
+            for waker in waiters {
+                waker.wake();
+            }
+        }
+    }
+}
+
+/// Waits for another caller's answer to the same read.
+pub struct Follower {
+    slot: Rc<RefCell<Slot>>,
+}
+
+impl Future for Follower {
+    type Output = Answer;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Answer> {
+        let mut slot = self.slot.borrow_mut();
+        match &slot.answer {
+            Some(answer) => Poll::Ready(answer.clone()),
+            None => {
+                slot.waiters.push(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// Closes a read when its leader is dropped before finishing (a cancelled call),
+/// so followers are not left waiting.
+pub struct LeadGuard<'a> {
+    pub inflight: &'a InFlight,
+    pub key: &'a str,
+    pub done: bool,
+}
+
+impl Drop for LeadGuard<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let gone = Err(Error::new(
+                crate::core::error::ErrorCode::Aborted,
+                "the shared request was cancelled",
+            ));
+            self.inflight.finish(self.key, &gone);
+        }
+    }
+}
