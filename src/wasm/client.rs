@@ -7,7 +7,8 @@ use super::convert::{
 use super::record::Record;
 use super::transport::FetchTransport;
 use crate::core::client::{
-    Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE, DEFAULT_URL,
+    Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_RECORDS, DEFAULT_URL,
 };
 use crate::core::error::{Error, ErrorCode};
 use crate::core::model::TokenResponse;
@@ -43,6 +44,8 @@ export interface KaleidoscopeClientOptions {
     retryBaseMs?: number;
     /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
     retryMaxMs?: number;
+    /** The record cache's bound: the least recently used records go first. Default: 50000. */
+    cache?: { maxRecords?: number };
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
@@ -199,6 +202,21 @@ impl KaleidoscopeClient {
             base_ms: number("retryBaseMs", 500.0, 0.0, 60_000.0)?,
             max_ms: number("retryMaxMs", 8_000.0, 0.0, 300_000.0)?,
         };
+        let cache = option(&options, "cache");
+        let max_records = if cache.is_undefined() || cache.is_null() {
+            DEFAULT_MAX_RECORDS
+        } else {
+            let max = option(&cache, "maxRecords");
+            match max.as_f64() {
+                None if max.is_undefined() => DEFAULT_MAX_RECORDS,
+                Some(n) if n.fract() == 0.0 && (1.0..=10_000_000.0).contains(&n) => n as usize,
+                _ => {
+                    return Err(invalid(
+                        "options.cache.maxRecords must be a whole number from 1 to 10000000",
+                    ))
+                }
+            }
+        };
         let config = ClientConfig {
             url,
             credentials,
@@ -206,6 +224,7 @@ impl KaleidoscopeClient {
             clock: Rc::new(|| js_sys::Date::now() as i64),
             random: Rc::new(js_sys::Math::random),
             retry,
+            max_records,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
         Ok(KaleidoscopeClient {

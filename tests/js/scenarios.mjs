@@ -259,4 +259,21 @@ export const scenarios = {
     const posts = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "POST" && e.path === `/records/${record.id}/values`).length;
     return { values: values.length, gets, unknown, history: history.filter((c) => typeof c === "string" && c.startsWith("after")), posts, shown: record.getValueContent("Notes") };
   },
+
+  async "one request per question, and a bounded cache that drops the least recently used"(k, url) {
+    const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json());
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", cache: { maxRecords: 100 } });
+    const ids = await c.records.searchRecords({ limit: 1000 });
+    const one = ids[500];
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    const same = await Promise.all(Array.from({ length: 100 }, () => c.records.getRecordById(one)));
+    const singleGets = (await log()).filter((e) => e.path === `/records/${one}`).length;
+    const big = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    const [a, b] = await Promise.all([big.records.getRecordsByIds(ids), big.records.getRecordsByIds(ids)]);
+    const batchGets = (await log()).filter((e) => e.path === "/records").length;
+    await c.records.getRecordsByIds(ids.slice(0, 500));
+    const stats = c.cacheStats();
+    return { same: same.every((r) => r.id === one), singleGets, loaded: [a.length, b.length], batchGets, held: stats.records, evicted: stats.evictions >= 400 };
+  },
 };

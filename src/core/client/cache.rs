@@ -4,7 +4,7 @@
 use crate::core::client::ident::key_values_key;
 use crate::core::model::{Activity, EntityField, Record};
 use crate::core::search::SearchIndex;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// How long a record's activity list is reused.
@@ -25,10 +25,89 @@ pub struct CacheStats {
     pub records: u64,
 }
 
-#[derive(Default)]
+/// The default bound on cached records.
+pub const DEFAULT_MAX_RECORDS: usize = 50_000;
+
+type Entry = Option<Rc<Record>>;
+
+/// uuid → record (or a remembered 404), least recently used first out.
+struct Lru {
+    map: HashMap<String, (u64, Entry)>,
+    order: BTreeMap<u64, String>,
+    tick: u64,
+    max: usize,
+}
+
+impl Lru {
+    fn new(max: usize) -> Self {
+        Lru {
+            map: HashMap::new(),
+            order: BTreeMap::new(),
+            tick: 0,
+            max: max.max(1),
+        }
+    }
+
+    fn next_tick(&mut self) -> u64 {
+        self.tick += 1;
+        self.tick
+    }
+
+    /// The entry, marked as just used.
+    fn get(&mut self, id: &str) -> Option<Entry> {
+        let tick = self.next_tick();
+        let (old, entry) = {
+            let (at, entry) = self.map.get_mut(id)?;
+            let old = std::mem::replace(at, tick);
+            (old, entry.clone())
+        };
+        self.order.remove(&old);
+        self.order.insert(tick, id.to_string());
+        Some(entry)
+    }
+
+    fn peek(&self, id: &str) -> Option<&Entry> {
+        self.map.get(id).map(|(_, e)| e)
+    }
+
+    /// Stores an entry; answers the entries evicted to stay within the bound.
+    fn insert(&mut self, id: &str, entry: Entry) -> Vec<Entry> {
+        let tick = self.next_tick();
+        if let Some((old, _)) = self.map.insert(id.to_string(), (tick, entry)) {
+            self.order.remove(&old);
+        }
+        self.order.insert(tick, id.to_string());
+        let mut evicted = Vec::new();
+        while self.map.len() > self.max {
+            let Some((_, oldest)) = self.order.pop_first() else {
+                break;
+            };
+            if let Some((_, entry)) = self.map.remove(&oldest) {
+                evicted.push(entry);
+            }
+        }
+        evicted
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Entry> {
+        let (at, entry) = self.map.remove(id)?;
+        self.order.remove(&at);
+        Some(entry)
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+        self.order.clear();
+    }
+
+    fn records(&self) -> impl Iterator<Item = &Rc<Record>> {
+        self.map.values().filter_map(|(_, e)| e.as_ref())
+    }
+}
+
 pub(super) struct Caches {
     /// uuid → the record, or `None` when the server said 404.
-    records: HashMap<String, Option<Rc<Record>>>,
+    records: Lru,
     /// key-values key → record uuid, or `None` when no record has those values.
     by_key: HashMap<String, Option<String>>,
     record_activities: HashMap<String, (i64, Rc<Vec<Activity>>)>,
@@ -38,6 +117,22 @@ pub(super) struct Caches {
     pub stats: CacheStats,
     /// The cached records laid out for `queryCached`; rebuilt after the records change.
     index: Option<SearchIndex>,
+}
+
+impl Caches {
+    /// Empty caches holding at most `max_records` records.
+    pub fn new(max_records: usize) -> Self {
+        Caches {
+            records: Lru::new(max_records),
+            by_key: HashMap::new(),
+            record_activities: HashMap::new(),
+            key_fields: None,
+            data_fields: None,
+            activities: None,
+            stats: CacheStats::default(),
+            index: None,
+        }
+    }
 }
 
 /// The key values of a record as a cache key: the first value of each field
@@ -60,19 +155,19 @@ pub fn record_key(record: &Record) -> String {
 impl Caches {
     /// `Some(entry)` when the uuid is cached (the entry is `None` for a remembered 404).
     pub fn record(&mut self, id: &str) -> Option<Option<Rc<Record>>> {
-        let found = self.records.get(id).cloned();
+        let found = self.records.get(id);
         self.count(found.is_some());
         found
     }
 
-    /// A cached entry without counting a lookup.
+    /// A cached entry without counting a lookup or marking it used.
     pub fn peek_record(&self, id: &str) -> Option<Option<Rc<Record>>> {
-        self.records.get(id).cloned()
+        self.records.peek(id).cloned()
     }
 
     /// Whether the uuid is cached, without counting a lookup.
     pub fn has_record(&self, id: &str) -> bool {
-        self.records.contains_key(id)
+        self.records.peek(id).is_some()
     }
 
     /// Looks up a record by its key-values key.
@@ -80,7 +175,10 @@ impl Caches {
         let found = match self.by_key.get(key) {
             None => None,
             Some(None) => Some(None),
-            Some(Some(id)) => self.records.get(id).cloned(),
+            Some(Some(id)) => {
+                let id = id.clone();
+                self.records.get(&id)
+            }
         };
         self.count(found.is_some());
         found
@@ -100,19 +198,36 @@ impl Caches {
         self.index = None;
         self.by_key
             .insert(record_key(&record), Some(record.id.clone()));
-        self.records.insert(record.id.clone(), Some(record.clone()));
+        let evicted = self.records.insert(&record.id, Some(record.clone()));
+        self.forget_evicted(evicted);
         record
     }
 
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
-        if let Some(Some(_)) = self.records.insert(id.to_string(), None) {
-            self.index = None;
+        self.index = None;
+        let evicted = self.records.insert(id, None);
+        self.forget_evicted(evicted);
+    }
+
+    /// Drops the key-values entries of evicted records and counts them.
+    fn forget_evicted(&mut self, evicted: Vec<Entry>) {
+        for entry in evicted {
+            self.stats.evictions += 1;
+            if let Some(record) = entry {
+                let key = record_key(&record);
+                if self.by_key.get(&key).and_then(|v| v.as_deref()) == Some(record.id.as_str()) {
+                    self.by_key.remove(&key);
+                }
+            }
         }
     }
 
-    /// Remembers that no record has these key values.
+    /// Remembers that no record has these key values (within the same bound).
     pub fn put_missing_key(&mut self, key: String) {
+        if self.by_key.len() >= self.records.max {
+            self.by_key.retain(|_, v| v.is_some());
+        }
         self.by_key.insert(key, None);
     }
 
@@ -130,7 +245,7 @@ impl Caches {
     pub fn search_index(&mut self) -> &SearchIndex {
         let records = &self.records;
         self.index.get_or_insert_with(|| {
-            let mut list: Vec<&Record> = records.values().flatten().map(|r| r.as_ref()).collect();
+            let mut list: Vec<&Record> = records.records().map(|r| r.as_ref()).collect();
             list.sort_by(|a, b| {
                 a.created_at
                     .cmp(&b.created_at)
@@ -185,8 +300,58 @@ impl Caches {
     /// The counters, with the number of records held now.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
-            records: self.records.values().flatten().count() as u64,
+            records: self.records.records().count() as u64,
             ..self.stats
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+            "identifier_ids": [format!("k-{id}")], "record_identifier": id,
+            "record_values": { "kf": [{ "id": format!("k-{id}"), "content": id }] }, "sub_record_ids": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_least_recently_used_record_goes_first() {
+        let mut c = Caches::new(3);
+        for id in ["a", "b", "c"] {
+            c.put_record(record(id));
+        }
+        assert!(c.record("a").is_some()); // a is now the most recent
+        c.put_record(record("d"));
+        assert!(
+            c.peek_record("b").is_none(),
+            "b was the least recently used"
+        );
+        assert!(
+            c.peek_record("a").is_some()
+                && c.peek_record("c").is_some()
+                && c.peek_record("d").is_some()
+        );
+        assert_eq!(c.stats().evictions, 1);
+        assert_eq!(c.stats().records, 3);
+        // The evicted record's key values no longer answer.
+        assert!(c.record_by_key(&record_key(&record("b"))).is_none());
+        assert!(c.record_by_key(&record_key(&record("a"))).is_some());
+    }
+
+    #[test]
+    fn a_bounded_cache_stays_bounded_under_load() {
+        let mut c = Caches::new(1_000);
+        for i in 0..20_000 {
+            c.put_record(record(&format!("r{i}")));
+        }
+        let stats = c.stats();
+        assert_eq!((stats.records, stats.evictions), (1_000, 19_000));
+        assert!(c.by_key.len() <= 1_000);
+        assert_eq!(c.search_index().len(), 1_000);
     }
 }

@@ -90,6 +90,7 @@ pub fn client(
         clock: Rc::new(move || clock.get()),
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
+        max_records: crate::core::client::DEFAULT_MAX_RECORDS,
     };
     let client = Client::new(FakeTransport::new(handler), config).unwrap();
     (client, now)

@@ -9,7 +9,7 @@ mod inflight;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
-pub use cache::CacheStats;
+pub use cache::{CacheStats, DEFAULT_MAX_RECORDS};
 pub use ident::{FieldRef, RecordRef};
 pub use records::DEFAULT_BATCH_SIZE;
 
@@ -39,6 +39,8 @@ pub struct ClientConfig {
     pub random: Rc<dyn Fn() -> f64>,
     /// When to retry.
     pub retry: RetryPolicy,
+    /// The most records the cache holds; the least recently used go first.
+    pub max_records: usize,
 }
 
 /// A Kaleidoscope client over a transport. Cheap to share through `Rc`.
@@ -71,7 +73,7 @@ impl<T: Transport> Client<T> {
             random: config.random,
             retry: config.retry,
             auth: auth::Auth::new(config.credentials),
-            cache: RefCell::new(cache::Caches::default()),
+            cache: RefCell::new(cache::Caches::new(config.max_records)),
             inflight: inflight::InFlight::default(),
         })
     }

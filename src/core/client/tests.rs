@@ -294,6 +294,7 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
         clock: Rc::new(move || clock.get()),
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
+        max_records: crate::core::client::DEFAULT_MAX_RECORDS,
     };
     let c = Client::new(transport, config).unwrap();
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();

@@ -35,6 +35,8 @@ export interface KaleidoscopeClientOptions {
     retryBaseMs?: number;
     /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
     retryMaxMs?: number;
+    /** The record cache's bound: the least recently used records go first. Default: 50000. */
+    cache?: { maxRecords?: number };
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
