@@ -18,7 +18,7 @@ use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 pub(super) type Inner = Rc<Client<FetchTransport>>;
 
@@ -280,10 +280,11 @@ impl KaleidoscopeClient {
         #[wasm_bindgen(js_name = activityId)] activity_id: Option<
             super::convert::ActivityIdentifierArg,
         >,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let file_id = string_arg(&file_id, "fileId")?;
             let activity = match activity_arg(&activity_id, "activityId")? {
                 Some(a) => Some(inner.resolve_activity(&a).await.map_err(error_to_js)?),
@@ -318,9 +319,10 @@ impl RecordsService {
     pub fn get_record_by_id(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let id = record_arg(&id, "id")?;
             match inner.get_record(&id).await.map_err(error_to_js)? {
                 Some(record) => Ok(wrap(&inner, record)),
@@ -335,10 +337,11 @@ impl RecordsService {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier[]")] ids: JsValue,
         #[wasm_bindgen(js_name = batchSize)] batch_size: Option<super::convert::NumberArg>,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let batch_size: JsValue = batch_size.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let array = ids.dyn_into::<js_sys::Array>().map_err(|v| {
                 invalid(format!(
                     "ids must be an array, got {}",
@@ -375,9 +378,10 @@ impl RecordsService {
         &self,
         #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let pairs = convert::key_values_arg(&key_values, "keyValues")?;
             let record = inner
                 .get_or_create_record(&pairs)
@@ -392,9 +396,10 @@ impl RecordsService {
     pub fn search_records(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let query = search_query(query)?;
             let ids = inner.search_records(&query).await.map_err(error_to_js)?;
             to_js(&ids)
@@ -419,6 +424,8 @@ impl RecordsService {
 
     /// Uploads a file as a record's field value and answers the new value.
     #[wasm_bindgen(js_name = createRecordValueFile, unchecked_return_type = "Promise<RecordValue>")]
+    // The positional arguments mirror the reference client's signature.
+    #[allow(clippy::too_many_arguments)]
     pub fn create_record_value_file(
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
@@ -431,10 +438,11 @@ impl RecordsService {
         #[wasm_bindgen(js_name = activityId)] activity_id: Option<
             super::convert::ActivityIdentifierArg,
         >,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let record = record_arg(&record_id, "recordId")?;
             let field = field_arg(&field_id, "fieldId")?;
             let name = string_arg(&file_name, "fileName")?;
@@ -492,16 +500,26 @@ pub struct EntityFieldsService {
 impl EntityFieldsService {
     /// Every key field (cached).
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_key_fields(&self) -> Promise {
+    pub fn get_key_fields(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { to_js(&*inner.key_fields().await.map_err(error_to_js)?) })
+        super::convert::cancellable(options, async move {
+            to_js(&*inner.key_fields().await.map_err(error_to_js)?)
+        })
     }
 
     /// Every data field (cached).
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_data_fields(&self) -> Promise {
+    pub fn get_data_fields(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { to_js(&*inner.data_fields().await.map_err(error_to_js)?) })
+        super::convert::cancellable(options, async move {
+            to_js(&*inner.data_fields().await.map_err(error_to_js)?)
+        })
     }
 
     /// The key field of that name, created when there is none.
@@ -509,9 +527,10 @@ impl EntityFieldsService {
     pub fn get_or_create_key_field(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let name = string_arg(&name, "name")?;
             to_js(
                 &inner
@@ -528,9 +547,10 @@ impl EntityFieldsService {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(js_name = fieldType, unchecked_param_type = "string")] field_type: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let name = string_arg(&name, "name")?;
             let field_type = string_arg(&field_type, "fieldType")?;
             to_js(
@@ -553,9 +573,14 @@ pub struct ActivitiesService {
 impl ActivitiesService {
     /// Every activity (cached).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(&self) -> Promise {
+    pub fn get_activities(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { to_js(&*inner.activities().await.map_err(error_to_js)?) })
+        super::convert::cancellable(options, async move {
+            to_js(&*inner.activities().await.map_err(error_to_js)?)
+        })
     }
 
     /// The activity with that uuid or title, or `null`.
@@ -564,9 +589,10 @@ impl ActivitiesService {
         &self,
         #[wasm_bindgen(js_name = idOrTitle, unchecked_param_type = "ActivityIdentifier")]
         id: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let id =
                 activity_arg(&id, "idOrTitle")?.ok_or_else(|| invalid("idOrTitle is required"))?;
             match inner.activity_by_id(&id).await.map_err(error_to_js)? {
@@ -582,9 +608,10 @@ impl ActivitiesService {
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
         record_id: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let record = record_arg(&record_id, "recordId")?;
             match inner
                 .resolve_record_id(&record)
@@ -607,9 +634,10 @@ impl ActivitiesService {
     pub fn create_activity(
         &self,
         #[wasm_bindgen(unchecked_param_type = "NewActivity")] activity: JsValue,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let payload = json_from_js(&activity, "activity")?;
             if !payload.is_object() {
                 return Err(invalid(

@@ -246,3 +246,91 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "boolean")]
     pub type BooleanArg;
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CALL_OPTIONS: &str = r#"
+/** Options every async call takes last. */
+export interface CallOptions {
+    /** Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted". */
+    signal?: AbortSignal;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The optional last argument of every async call.
+    #[wasm_bindgen(typescript_type = "CallOptions")]
+    pub type CallOptionsArg;
+}
+
+fn aborted() -> JsValue {
+    error_to_js(Error::new(ErrorCode::Aborted, "the call was aborted"))
+}
+
+/// Runs `work` as a promise that rejects with `aborted` as soon as the call's
+/// `signal` fires; dropping `work` then aborts its fetch and any backoff wait.
+pub fn cancellable<F>(options: Option<CallOptionsArg>, work: F) -> js_sys::Promise
+where
+    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let signal = if options.is_undefined() || options.is_null() {
+        None
+    } else {
+        let signal = get(&options, "signal");
+        if signal.is_undefined() || signal.is_null() {
+            None
+        } else {
+            match signal.dyn_into::<web_sys::AbortSignal>() {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    return js_sys::Promise::reject(&invalid(
+                        "options.signal must be an AbortSignal",
+                    ))
+                }
+            }
+        }
+    };
+    wasm_bindgen_futures::future_to_promise(async move {
+        let Some(signal) = signal else {
+            return work.await;
+        };
+        if signal.aborted() {
+            return Err(aborted());
+        }
+        let on_abort = js_sys::Promise::new(&mut |resolve, _reject| {
+            let fire = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            });
+            let _ = signal.add_event_listener_with_callback("abort", fire.unchecked_ref());
+        });
+        Race {
+            work: Box::pin(work),
+            abort: wasm_bindgen_futures::JsFuture::from(on_abort),
+        }
+        .await
+    })
+}
+
+/// The work's answer, or `aborted` if the signal fires first.
+struct Race<F> {
+    work: std::pin::Pin<Box<F>>,
+    abort: wasm_bindgen_futures::JsFuture,
+}
+
+impl<F: std::future::Future<Output = Result<JsValue, JsValue>>> std::future::Future for Race<F> {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if let std::task::Poll::Ready(out) = self.work.as_mut().poll(cx) {
+            return std::task::Poll::Ready(out);
+        }
+        match std::pin::Pin::new(&mut self.abort).poll(cx) {
+            std::task::Poll::Ready(_) => std::task::Poll::Ready(Err(aborted())),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+}

@@ -12,7 +12,6 @@ use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 /// A record: a compound, a sample, a batch… Its data lives in wasm memory.
 #[wasm_bindgen]
@@ -198,10 +197,13 @@ impl Record {
 
     /// The activities that contain this record (reused for 10 seconds).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(&self) -> Promise {
+    pub fn get_activities(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let client = self.client.clone();
         let id = self.id();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             to_js(
                 &*client
                     .activities_with_record(&id)
@@ -221,9 +223,10 @@ impl Record {
         #[wasm_bindgen(js_name = activityId)] activity_id: Option<
             super::convert::ActivityIdentifierArg,
         >,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        self.write(field_id, content, activity_id, false)
+        self.write(field_id, content, activity_id, false, options)
     }
 
     /// Writes a new value to a field and answers it; the record is refetched.
@@ -236,9 +239,10 @@ impl Record {
         #[wasm_bindgen(js_name = activityId)] activity_id: Option<
             super::convert::ActivityIdentifierArg,
         >,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        self.write(field_id, value, activity_id, true)
+        self.write(field_id, value, activity_id, true, options)
     }
 
     /// Uploads a file as the field's new value and answers it; the record is refetched.
@@ -253,12 +257,13 @@ impl Record {
         #[wasm_bindgen(js_name = activityId)] activity_id: Option<
             super::convert::ActivityIdentifierArg,
         >,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let client = self.client.clone();
         let data = self.data.clone();
         let id = self.id();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let field = field_arg(&field_id, "fieldId")?;
             let name = string_arg(&file_name, "fileName")?;
             let mime = file_type
@@ -277,19 +282,27 @@ impl Record {
 
     /// Every value of the record, fetched from the server.
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
-    pub fn get_values(&self) -> Promise {
+    pub fn get_values(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let client = self.client.clone();
         let id = self.id();
-        future_to_promise(async move { to_js(&client.get_values(&id).await.map_err(error_to_js)?) })
+        super::convert::cancellable(options, async move {
+            to_js(&client.get_values(&id).await.map_err(error_to_js)?)
+        })
     }
 
     /// Drops the record from the caches and fetches it again; this handle then shows the new data.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn refetch(&self) -> Promise {
+    pub fn refetch(
+        &self,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+    ) -> Promise {
         let client = self.client.clone();
         let data = self.data.clone();
         let id = self.id();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             client.refetch(&id).await.map_err(error_to_js)?;
             refresh(&client, &data, &id);
             Ok(JsValue::UNDEFINED)
@@ -305,11 +318,12 @@ impl Record {
         content: JsValue,
         activity_id: JsValue,
         answer_value: bool,
+        options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let client = self.client.clone();
         let data = self.data.clone();
         let id = self.id();
-        future_to_promise(async move {
+        super::convert::cancellable(options, async move {
             let field = field_arg(&field_id, "fieldId")?;
             let content = json_from_js(&content, "content")?;
             let activity = activity_arg(&activity_id, "activityId")?;

@@ -42,6 +42,9 @@ impl TimeoutGuard {
 impl Drop for TimeoutGuard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
+        // A send dropped before its answer (a cancelled call) stops its fetch too;
+        // after the body has been read this does nothing.
+        self.controller.abort();
     }
 }
 

@@ -29,6 +29,10 @@ const expectations = {
   },
   "secrets never appear in errors or toJSON; a wrong secret is an auth_error": { code: "auth_error", leaked: false, jsonLeaks: false },
   "tokenProvider: no secret in the page, called again after a 401 and the request retried once": { identifier: "CMP-0011", calls: 2, brokenCode: "auth_error" },
+  "an AbortSignal cancels a call during a backoff wait or a slow request, and no further request is sent": {
+    backoffCode: "aborted", rejectedWithin50ms: true, requestsAfterBackoff: 1, slowCode: "aborted", slowRejectedEarly: true,
+    earlyCode: "aborted", badCode: "invalid_argument", sent: 0, fine: 1,
+  },
   "one request per question, and a bounded cache that drops the least recently used": { same: true, singleGets: 1, loaded: [1000, 1000], batchGets: 4, held: 100, evicted: true },
   "reads retry after 503s; a write is retried only when not processed, and says when its outcome is unknown": {
     values: 1, gets: 3, unknown: { code: "write_outcome_unknown", status: 500 }, history: ["after a 429"], posts: 3, shown: "after a 429",

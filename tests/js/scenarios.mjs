@@ -276,4 +276,49 @@ export const scenarios = {
     const stats = c.cacheStats();
     return { same: same.every((r) => r.id === one), singleGets, loaded: [a.length, b.length], batchGets, held: stats.records, evicted: stats.evictions >= 400 };
   },
+
+  async "an AbortSignal cancels a call during a backoff wait or a slow request, and no further request is sent"(k, url) {
+    const faults = (spec) => fetch(`${url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+    const count = async (path) => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === path).length;
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const record = await c.records.getOrCreateRecord({ "Compound ID": `A-${Math.random().toString(36).slice(2)}` });
+    const path = `/records/${record.id}/values`;
+    await faults({ method: "GET", path_prefix: path, times: 3, status: 503, retry_after_s: 1 });
+    const during = new AbortController();
+    const call = record.getValues({ signal: during.signal }).then(() => null, (e) => ({ code: e.code, at: performance.now() }));
+    await sleep(300);
+    const abortedAt = performance.now();
+    during.abort();
+    const backoff = await call;
+    await sleep(1200);
+    const requestsAfterBackoff = await count(path);
+    await fetch(`${url}/_sandbox/faults`, { method: "DELETE" });
+    await faults({ method: "GET", path_prefix: path, times: 1, delay_ms: 2000 });
+    const slow = new AbortController();
+    const t0 = performance.now();
+    const slowCall = record.getValues({ signal: slow.signal }).then(() => null, (e) => e.code);
+    setTimeout(() => slow.abort(), 100);
+    const slowCode = await slowCall;
+    const slowMs = performance.now() - t0;
+    await fetch(`${url}/_sandbox/faults`, { method: "DELETE" });
+    const before = await count(path);
+    const early = new AbortController();
+    early.abort();
+    const earlyCode = await record.getValues({ signal: early.signal }).then(() => null, (e) => e.code);
+    const badCode = await record.getValues({ signal: "soon" }).then(() => null, (e) => e.code);
+    const sent = (await count(path)) - before;
+    const fine = await record.getValues({ signal: new AbortController().signal });
+    return {
+      backoffCode: backoff.code,
+      rejectedWithin50ms: backoff.at - abortedAt < 50,
+      requestsAfterBackoff,
+      slowCode,
+      slowRejectedEarly: slowMs < 1000,
+      earlyCode,
+      badCode,
+      sent,
+      fine: fine.length,
+    };
+  },
 };

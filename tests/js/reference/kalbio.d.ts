@@ -74,6 +74,14 @@ export interface CacheStats {
 }
 
 
+
+/** Options every async call takes last. */
+export interface CallOptions {
+    /** Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted". */
+    signal?: AbortSignal;
+}
+
+
 /**
  * A filter rule, as its wire string (for example `"is_equal"`).
  */
@@ -423,19 +431,19 @@ export class ActivitiesService {
     /**
      * Creates an activity and answers it.
      */
-    createActivity(activity: NewActivity): Promise<Activity>;
+    createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
      * The activities that contain a record (reused for 10 seconds).
      */
-    getActivitiesWithRecord(recordId: RecordIdentifier): Promise<Activity[]>;
+    getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
      * Every activity (cached).
      */
-    getActivities(): Promise<Activity[]>;
+    getActivities(options?: CallOptions | null): Promise<Activity[]>;
     /**
      * The activity with that uuid or title, or `null`.
      */
-    getActivityById(idOrTitle: ActivityIdentifier): Promise<Activity | null>;
+    getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
 
 /**
@@ -448,19 +456,19 @@ export class EntityFieldsService {
     /**
      * Every data field (cached).
      */
-    getDataFields(): Promise<EntityField[]>;
+    getDataFields(options?: CallOptions | null): Promise<EntityField[]>;
     /**
      * Every key field (cached).
      */
-    getKeyFields(): Promise<EntityField[]>;
+    getKeyFields(options?: CallOptions | null): Promise<EntityField[]>;
     /**
      * The data field of that name, created with `fieldType` when there is none.
      */
-    getOrCreateDataField(name: string, fieldType: string): Promise<EntityField>;
+    getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
      * The key field of that name, created when there is none.
      */
-    getOrCreateKeyField(name: string): Promise<EntityField>;
+    getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
 
 /**
@@ -476,7 +484,7 @@ export class KaleidoscopeClient {
     /**
      * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
      */
-    downloadFile(file_id: any, activityId?: ActivityIdentifier | null): Promise<Uint8Array | null>;
+    downloadFile(file_id: any, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
      * Makes a client. Nothing is sent until the first call.
      */
@@ -505,11 +513,11 @@ export class Record {
     /**
      * Writes a value to a field (in an activity, if given), then refetches the record.
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null): Promise<void>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<void>;
     /**
      * The activities that contain this record (reused for 10 seconds).
      */
-    getActivities(): Promise<Activity[]>;
+    getActivities(options?: CallOptions | null): Promise<Activity[]>;
     /**
      * `{ field_id: content }` of every field with a value in the activity (key values included).
      */
@@ -524,11 +532,11 @@ export class Record {
     /**
      * Every value of the record, fetched from the server.
      */
-    getValues(): Promise<RecordValue[]>;
+    getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
      * Drops the record from the caches and fetches it again; this handle then shows the new data.
      */
-    refetch(): Promise<void>;
+    refetch(options?: CallOptions | null): Promise<void>;
     /**
      * The record as a plain object, the API's shape.
      */
@@ -536,11 +544,11 @@ export class Record {
     /**
      * Uploads a file as the field's new value and answers it; the record is refetched.
      */
-    updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
      * Writes a new value to a field and answers it; the record is refetched.
      */
-    updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
      * When the record was created (ISO-8601).
      */
@@ -589,19 +597,19 @@ export class RecordsService {
     /**
      * Uploads a file as a record's field value and answers the new value.
      */
-    createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null): Promise<RecordValue>;
+    createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
      * The record with these key values, created when none exists.
      */
-    getOrCreateRecord(keyValues: KeyValues): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
     /**
      * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
      */
-    getRecordById(id: RecordIdentifier): Promise<Record | null>;
+    getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
     /**
      * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
      */
-    getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null): Promise<Record[]>;
+    getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: CallOptions | null): Promise<Record[]>;
     /**
      * The same search evaluated here, over the records already cached, with the sandbox's engine.
      */
@@ -609,7 +617,7 @@ export class RecordsService {
     /**
      * Record ids matching a search, as the server orders them.
      */
-    searchRecords(query: SearchRecordsQuery): Promise<string[]>;
+    searchRecords(query: SearchRecordsQuery, options?: CallOptions | null): Promise<string[]>;
 }
 
 /**
@@ -626,44 +634,44 @@ export interface InitOutput {
     readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
     readonly __wbg_record_free: (a: number, b: number) => void;
     readonly __wbg_recordsservice_free: (a: number, b: number) => void;
-    readonly activitiesservice_createActivity: (a: number, b: any) => any;
-    readonly activitiesservice_getActivities: (a: number) => any;
-    readonly activitiesservice_getActivitiesWithRecord: (a: number, b: any) => any;
-    readonly activitiesservice_getActivityById: (a: number, b: any) => any;
-    readonly entityfieldsservice_getDataFields: (a: number) => any;
-    readonly entityfieldsservice_getKeyFields: (a: number) => any;
-    readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any) => any;
-    readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any) => any;
+    readonly activitiesservice_createActivity: (a: number, b: any, c: number) => any;
+    readonly activitiesservice_getActivities: (a: number, b: number) => any;
+    readonly activitiesservice_getActivitiesWithRecord: (a: number, b: any, c: number) => any;
+    readonly activitiesservice_getActivityById: (a: number, b: any, c: number) => any;
+    readonly entityfieldsservice_getDataFields: (a: number, b: number) => any;
+    readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
+    readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
+    readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
     readonly kaleidoscopeclient_activities: (a: number) => number;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
-    readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number) => any;
+    readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
     readonly kaleidoscopeclient_entityFields: (a: number) => number;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => number;
-    readonly record_addValue: (a: number, b: any, c: any, d: number) => any;
+    readonly record_addValue: (a: number, b: any, c: any, d: number, e: number) => any;
     readonly record_created_at: (a: number) => [number, number];
     readonly record_entity_slice_id: (a: number) => [number, number];
-    readonly record_getActivities: (a: number) => any;
+    readonly record_getActivities: (a: number, b: number) => any;
     readonly record_getActivityData: (a: number, b: number) => [number, number, number];
     readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
-    readonly record_getValues: (a: number) => any;
+    readonly record_getValues: (a: number, b: number) => any;
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
     readonly record_initial_operation_id: (a: number) => [number, number];
     readonly record_record_identifier: (a: number) => [number, number];
     readonly record_record_values: (a: number) => [number, number, number];
-    readonly record_refetch: (a: number) => any;
+    readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];
     readonly record_toJSON: (a: number) => [number, number, number];
-    readonly record_updateField: (a: number, b: any, c: any, d: number) => any;
-    readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number) => any;
+    readonly record_updateField: (a: number, b: any, c: any, d: number, e: number) => any;
+    readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number, g: number) => any;
     readonly recordsservice_clearRecordCaches: (a: number) => void;
-    readonly recordsservice_createRecordValueFile: (a: number, b: any, c: any, d: any, e: any, f: any, g: number) => any;
-    readonly recordsservice_getOrCreateRecord: (a: number, b: any) => any;
-    readonly recordsservice_getRecordById: (a: number, b: any) => any;
-    readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number) => any;
+    readonly recordsservice_createRecordValueFile: (a: number, b: any, c: any, d: any, e: any, f: any, g: number, h: number) => any;
+    readonly recordsservice_getOrCreateRecord: (a: number, b: any, c: number) => any;
+    readonly recordsservice_getRecordById: (a: number, b: any, c: number) => any;
+    readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number, d: number) => any;
     readonly recordsservice_queryCached: (a: number, b: any) => [number, number, number];
-    readonly recordsservice_searchRecords: (a: number, b: any) => any;
+    readonly recordsservice_searchRecords: (a: number, b: any, c: number) => any;
     readonly start: () => void;
     readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
