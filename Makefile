@@ -6,7 +6,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install pkg sandbox lint bench clean
+.PHONY: demo test install pkg sandbox lint bench fuzz clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install pkg sandbox
@@ -39,3 +39,7 @@ clean:
 bench: install sandbox
 	@cargo bench --bench engine --quiet 2>/dev/null | grep -E '^\||^\{'
 	@tests/python/.venv/bin/python bench/sandbox_search.py
+
+## make fuzz: each fuzz target for FUZZ_SECONDS (default 60), nightly + cargo-fuzz.
+fuzz:
+	@bash scripts/fuzz.sh

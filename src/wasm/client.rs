@@ -483,11 +483,18 @@ fn search_query(query: JsValue) -> Result<SearchRecordsQuery, JsValue> {
     if !query.is_object() || js_sys::Array::is_array(&query) {
         return Err(invalid("query must be a SearchRecordsQuery object"));
     }
-    let query: SearchRecordsQuery = convert::from_js(&query, "query")?;
-    if query.limit == Some(0) {
-        return Err(invalid("query.limit must be at least 1"));
+    // JSON would turn NaN and Infinity into null: check the limit first.
+    let limit = option(&query, "limit");
+    if !(limit.is_undefined() || limit.is_null())
+        && !limit
+            .as_f64()
+            .is_some_and(|n| n.fract() == 0.0 && (1.0..=1_000_000.0).contains(&n))
+    {
+        return Err(invalid(
+            "query.limit must be a whole number from 1 to 1000000",
+        ));
     }
-    Ok(query)
+    convert::from_js(&query, "query")
 }
 
 /// `client.entityFields`.
