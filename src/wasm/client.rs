@@ -8,7 +8,7 @@ use super::record::Record;
 use super::transport::FetchTransport;
 use crate::core::client::{
     Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
-    DEFAULT_MAX_RECORDS, DEFAULT_URL,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS, DEFAULT_URL,
 };
 use crate::core::error::{Error, ErrorCode};
 use crate::core::model::TokenResponse;
@@ -46,6 +46,8 @@ export interface KaleidoscopeClientOptions {
     retryMaxMs?: number;
     /** The record cache's bound: the least recently used records go first. Default: 50000. */
     cache?: { maxRecords?: number };
+    /** How many batches `getRecordsByIds` fetches at once. Default: 4. */
+    concurrency?: number;
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
@@ -217,6 +219,7 @@ impl KaleidoscopeClient {
                 }
             }
         };
+        let concurrency = number("concurrency", DEFAULT_CONCURRENCY as f64, 1.0, 64.0)? as usize;
         let config = ClientConfig {
             url,
             credentials,
@@ -225,6 +228,7 @@ impl KaleidoscopeClient {
             random: Rc::new(js_sys::Math::random),
             retry,
             max_records,
+            concurrency,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
         Ok(KaleidoscopeClient {
@@ -337,11 +341,22 @@ impl RecordsService {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier[]")] ids: JsValue,
         #[wasm_bindgen(js_name = batchSize)] batch_size: Option<super::convert::NumberArg>,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = options)] options: Option<super::convert::BatchOptionsArg>,
     ) -> Promise {
         let batch_size: JsValue = batch_size.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let on_progress = if options.is_object() {
+            option(&options, "onProgress")
+        } else {
+            JsValue::UNDEFINED
+        };
+        let on_progress = match on_progress.dyn_into::<Function>() {
+            Ok(f) => Some(f),
+            Err(v) if v.is_undefined() || v.is_null() => None,
+            Err(_) => return Promise::reject(&invalid("options.onProgress must be a function")),
+        };
+        super::convert::cancellable(Some(options.unchecked_into()), async move {
             let array = ids.dyn_into::<js_sys::Array>().map_err(|v| {
                 invalid(format!(
                     "ids must be an array, got {}",
@@ -360,8 +375,18 @@ impl RecordsService {
                     _ => return Err(invalid("batchSize must be a whole number from 1 to 10000")),
                 }
             };
+            let progress = |done: usize, total: usize| {
+                if let Some(f) = &on_progress {
+                    // A throwing callback must not break the load.
+                    let _ = f.call2(
+                        &JsValue::NULL,
+                        &(done as f64).into(),
+                        &(total as f64).into(),
+                    );
+                }
+            };
             let records = inner
-                .get_records_by_ids(&refs, batch)
+                .get_records_by_ids(&refs, batch, &progress)
                 .await
                 .map_err(error_to_js)?;
             Ok(records
@@ -485,11 +510,11 @@ fn search_query(query: JsValue) -> Result<SearchRecordsQuery, JsValue> {
     }
     // JSON would turn NaN and Infinity into null: check the limit first.
     let limit = option(&query, "limit");
-    if !(limit.is_undefined() || limit.is_null())
-        && !limit
-            .as_f64()
-            .is_some_and(|n| n.fract() == 0.0 && (1.0..=1_000_000.0).contains(&n))
-    {
+    let absent = limit.is_undefined() || limit.is_null();
+    let whole = limit
+        .as_f64()
+        .is_some_and(|n| n.fract() == 0.0 && (1.0..=1_000_000.0).contains(&n));
+    if !absent && !whole {
         return Err(invalid(
             "query.limit must be a whole number from 1 to 1000000",
         ));

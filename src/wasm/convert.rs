@@ -254,6 +254,12 @@ export interface CallOptions {
     /** Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted". */
     signal?: AbortSignal;
 }
+
+/** The options of `getRecordsByIds`. */
+export interface BatchOptions extends CallOptions {
+    /** Called once per batch with the records done so far and the records asked for. */
+    onProgress?: (done: number, total: number) => void;
+}
 "#;
 
 #[wasm_bindgen]
@@ -261,6 +267,9 @@ extern "C" {
     /// The optional last argument of every async call.
     #[wasm_bindgen(typescript_type = "CallOptions")]
     pub type CallOptionsArg;
+    /// The optional last argument of `getRecordsByIds`.
+    #[wasm_bindgen(typescript_type = "BatchOptions")]
+    pub type BatchOptionsArg;
 }
 
 fn aborted() -> JsValue {

@@ -43,7 +43,10 @@ export const scenarios = {
     const expected = [ids[5], ...ids, ids[5]];
     const again = await c.records.getRecordsByIds(ids.slice(0, 10), 5);
     const batchesAfter = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === "/records").length;
-    return { inOrder: JSON.stringify(got.map((r) => r.id)) === JSON.stringify(expected), count: got.length, batches, cachedBatches: batchesAfter - batches, again: again.length };
+    const progress = [];
+    const fresh = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", concurrency: 2 });
+    await fresh.records.getRecordsByIds(ids, 250, { onProgress: (done, total) => progress.push([done, total]) });
+    return { inOrder: JSON.stringify(got.map((r) => r.id)) === JSON.stringify(expected), count: got.length, batches, cachedBatches: batchesAfter - batches, again: again.length, progress };
   },
 
   async "getOrCreateRecord creates once, then finds the same record"(k, url) {

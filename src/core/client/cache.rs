@@ -165,11 +165,6 @@ impl Caches {
         self.records.peek(id).cloned()
     }
 
-    /// Whether the uuid is cached, without counting a lookup.
-    pub fn has_record(&self, id: &str) -> bool {
-        self.records.peek(id).is_some()
-    }
-
     /// Looks up a record by its key-values key.
     pub fn record_by_key(&mut self, key: &str) -> Option<Option<Rc<Record>>> {
         let found = match self.by_key.get(key) {

@@ -91,6 +91,7 @@ pub fn client(
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records: crate::core::client::DEFAULT_MAX_RECORDS,
+        concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
     let client = Client::new(FakeTransport::new(handler), config).unwrap();
     (client, now)

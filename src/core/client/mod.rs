@@ -6,10 +6,14 @@ mod auth;
 mod cache;
 pub mod ident;
 mod inflight;
+mod join;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
 pub use cache::{CacheStats, DEFAULT_MAX_RECORDS};
+
+/// The default number of batches fetched at once.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 pub use ident::{FieldRef, RecordRef};
 pub use records::DEFAULT_BATCH_SIZE;
 
@@ -41,6 +45,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// The most records the cache holds; the least recently used go first.
     pub max_records: usize,
+    /// How many batches `get_records_by_ids` fetches at once.
+    pub concurrency: usize,
 }
 
 /// A Kaleidoscope client over a transport. Cheap to share through `Rc`.
@@ -51,6 +57,7 @@ pub struct Client<T: Transport> {
     clock: Rc<dyn Fn() -> i64>,
     random: Rc<dyn Fn() -> f64>,
     retry: RetryPolicy,
+    concurrency: usize,
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
     inflight: inflight::InFlight,
@@ -72,6 +79,7 @@ impl<T: Transport> Client<T> {
             clock: config.clock,
             random: config.random,
             retry: config.retry,
+            concurrency: config.concurrency,
             auth: auth::Auth::new(config.credentials),
             cache: RefCell::new(cache::Caches::new(config.max_records)),
             inflight: inflight::InFlight::default(),

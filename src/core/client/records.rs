@@ -293,10 +293,12 @@ impl<T: Transport> Client<T> {
 
     /// Records in the order asked, fetching the uncached ones in batches of
     /// `batch_size`; unknown ids are left out, duplicates kept.
+    /// `progress(done, total)` is called once per batch, counting records.
     pub async fn get_records_by_ids(
         &self,
         records: &[RecordRef],
         batch_size: usize,
+        progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<Record>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
@@ -312,37 +314,63 @@ impl<T: Transport> Client<T> {
             }
             ids.push(id);
         }
-        for chunk in ids.chunks(batch_size) {
-            let mut wanted: Vec<&str> = Vec::new();
-            {
-                let mut cache = self.cache.borrow_mut();
+        // Hold every record of the answer here, so that a cache bound smaller
+        // than the request cannot drop early batches before the answer is built.
+        let mut got: std::collections::HashMap<String, Rc<Record>> =
+            std::collections::HashMap::new();
+        let mut batches: Vec<(usize, Vec<String>)> = Vec::new();
+        {
+            let mut cache = self.cache.borrow_mut();
+            let mut asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            for chunk in ids.chunks(batch_size) {
+                let mut wanted: Vec<String> = Vec::new();
                 for id in chunk.iter().flatten() {
-                    if !cache.has_record(id) && !wanted.contains(&id.as_str()) {
-                        wanted.push(id);
+                    if got.contains_key(id) || !asked.insert(id.as_str()) {
+                        continue;
+                    }
+                    match cache.peek_record(id) {
+                        Some(Some(record)) => {
+                            cache.stats.hits += 1;
+                            got.insert(id.clone(), record);
+                        }
+                        _ => {
+                            cache.stats.misses += 1;
+                            wanted.push(id.clone());
+                        }
                     }
                 }
-                let hits = chunk.iter().flatten().count() - wanted.len();
-                cache.stats.hits += hits as u64;
-                cache.stats.misses += wanted.len() as u64;
-            }
-            if wanted.is_empty() {
-                continue;
-            }
-            let query = vec![("record_ids".to_string(), wanted.join(","))];
-            let fetched: Vec<Record> = self.get("/records", &query).await?;
-            let mut cache = self.cache.borrow_mut();
-            for record in fetched {
-                cache.put_record(record);
+                batches.push((chunk.len(), wanted));
             }
         }
-        let cache = self.cache.borrow();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids.iter().flatten() {
-            if let Some(Some(record)) = cache.peek_record(id) {
-                out.push(record);
+        let total = ids.len();
+        let mut done = 0;
+        for wave in batches.chunks(self.concurrency.max(1)) {
+            let fetches = wave.iter().map(|(_, wanted)| async move {
+                if wanted.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let query = vec![("record_ids".to_string(), wanted.join(","))];
+                self.get::<Vec<Record>>("/records", &query).await
+            });
+            let answers = super::join::join_all(fetches.collect()).await;
+            for ((size, _), answer) in wave.iter().zip(answers) {
+                let fetched = answer?;
+                {
+                    let mut cache = self.cache.borrow_mut();
+                    for record in fetched {
+                        let record = cache.put_record(record);
+                        got.insert(record.id.clone(), record);
+                    }
+                }
+                done += size;
+                progress(done, total);
             }
         }
-        Ok(out)
+        Ok(ids
+            .iter()
+            .flatten()
+            .filter_map(|id| got.get(id).cloned())
+            .collect())
     }
 
     /// The record with these key values, created when none exists.

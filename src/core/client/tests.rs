@@ -134,7 +134,7 @@ fn records_by_ids_keep_order_drop_unknown_and_batch() {
         .iter()
         .map(|i| RecordRef::Id(i.to_string()))
         .collect();
-    let got = pollster::block_on(c.get_records_by_ids(&ids, 2)).unwrap();
+    let got = pollster::block_on(c.get_records_by_ids(&ids, 2, &|_, _| {})).unwrap();
     let names: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(names, vec!["a", "b", "a", "c"]);
     // The second batch asks only for what the first did not bring.
@@ -147,7 +147,7 @@ fn records_by_ids_keep_order_drop_unknown_and_batch() {
         ]
     );
     // All cached now: no request.
-    pollster::block_on(c.get_records_by_ids(&ids[..2], 250)).unwrap();
+    pollster::block_on(c.get_records_by_ids(&ids[..2], 250, &|_, _| {})).unwrap();
     assert_eq!(c.transport().api_calls().len(), 3);
 }
 
@@ -295,6 +295,7 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records: crate::core::client::DEFAULT_MAX_RECORDS,
+        concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
     let c = Client::new(transport, config).unwrap();
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
@@ -414,9 +415,57 @@ fn two_concurrent_batch_loads_make_the_requests_of_one() {
     let (c, _) = client(api);
     let ids: Vec<RecordRef> = (0..1000).map(|i| RecordRef::Id(format!("id{i}"))).collect();
     let answers = super::fake::join_all(vec![
-        c.get_records_by_ids(&ids, 250),
-        c.get_records_by_ids(&ids, 250),
+        c.get_records_by_ids(&ids, 250, &|_, _| {}),
+        c.get_records_by_ids(&ids, 250, &|_, _| {}),
     ]);
     assert!(answers.iter().all(|a| a.as_ref().unwrap().len() == 1000));
     assert_eq!(c.transport().api_calls().len(), 4);
+}
+
+#[test]
+fn batches_run_side_by_side_and_report_progress_once_each() {
+    let (c, _) = client(api);
+    let ids: Vec<RecordRef> = (0..10).map(|i| RecordRef::Id(format!("id{i}"))).collect();
+    let seen = std::cell::RefCell::new(Vec::new());
+    let got = pollster::block_on(c.get_records_by_ids(&ids, 3, &|done, total| {
+        seen.borrow_mut().push((done, total))
+    }))
+    .unwrap();
+    assert_eq!(got.len(), 10);
+    assert_eq!(*seen.borrow(), vec![(3, 10), (6, 10), (9, 10), (10, 10)]);
+    // Again, all cached: no request, progress still once per batch.
+    seen.borrow_mut().clear();
+    pollster::block_on(c.get_records_by_ids(&ids, 5, &|done, total| {
+        seen.borrow_mut().push((done, total))
+    }))
+    .unwrap();
+    assert_eq!(*seen.borrow(), vec![(5, 10), (10, 10)]);
+    assert_eq!(c.transport().api_calls().len(), 4);
+}
+
+#[test]
+fn an_answer_larger_than_the_cache_bound_is_whole() {
+    use crate::core::client::{Client, ClientConfig, Credentials};
+    use std::rc::Rc;
+    let config = ClientConfig {
+        url: "http://api.test".into(),
+        credentials: Credentials::ClientSecret {
+            client_id: "id".into(),
+            client_secret: "s".into(),
+        },
+        additional_headers: vec![],
+        clock: Rc::new(|| 0),
+        random: Rc::new(|| 0.5),
+        retry: crate::core::retry::RetryPolicy::default(),
+        max_records: 5,
+        concurrency: 2,
+    };
+    let c = Client::new(super::fake::FakeTransport::new(api), config).unwrap();
+    let ids: Vec<RecordRef> = (0..20).map(|i| RecordRef::Id(format!("id{i}"))).collect();
+    let got = pollster::block_on(c.get_records_by_ids(&ids, 4, &|_, _| {})).unwrap();
+    assert_eq!(
+        got.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        (0..20).map(|i| format!("id{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(c.cache_stats().records, 5);
 }

@@ -37,6 +37,8 @@ export interface KaleidoscopeClientOptions {
     retryMaxMs?: number;
     /** The record cache's bound: the least recently used records go first. Default: 50000. */
     cache?: { maxRecords?: number };
+    /** How many batches `getRecordsByIds` fetches at once. Default: 4. */
+    concurrency?: number;
 }
 
 /** A record's key values: `{ [key field name or uuid]: value }`. */
@@ -79,6 +81,12 @@ export interface CacheStats {
 export interface CallOptions {
     /** Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted". */
     signal?: AbortSignal;
+}
+
+/** The options of `getRecordsByIds`. */
+export interface BatchOptions extends CallOptions {
+    /** Called once per batch with the records done so far and the records asked for. */
+    onProgress?: (done: number, total: number) => void;
 }
 
 
@@ -609,7 +617,7 @@ export class RecordsService {
     /**
      * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
      */
-    getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: CallOptions | null): Promise<Record[]>;
+    getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
      * The same search evaluated here, over the records already cached, with the sandbox's engine.
      */
