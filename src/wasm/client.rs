@@ -325,6 +325,12 @@ impl RecordsService {
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
         #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
+        // A cached record by uuid answers at once, without scheduling a task.
+        if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
+            if let Some(record) = self.inner.cached_record_counted(&uuid) {
+                return Promise::resolve(&wrap(&self.inner, record));
+            }
+        }
         let inner = self.inner.clone();
         super::convert::cancellable(options, async move {
             let id = record_arg(&id, "id")?;

@@ -73,6 +73,22 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+/// A JSON value as a JS value: scalars directly, lists and objects through
+/// `JSON.parse` (the common field contents are numbers and short texts).
+pub fn value_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Ok(JsValue::NULL),
+        Value::Bool(b) => Ok(JsValue::from_bool(*b)),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) => Ok(JsValue::from_f64(f)),
+            None => to_js(value),
+        },
+        Value::String(s) => Ok(JsValue::from_str(s)),
+        _ => to_js(value),
+    }
+}
+
 /// A JS value as JSON text. Fails on values JSON cannot hold (cycles, BigInt).
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     if value.is_undefined() {

@@ -160,7 +160,7 @@ impl Record {
             sub_record_id: sub.as_deref(),
         };
         match latest_value(&record, &field, scope) {
-            Some(value) => to_js(&value.content),
+            Some(value) => super::convert::value_to_js(&value.content),
             None => Ok(JsValue::NULL),
         }
     }

@@ -483,6 +483,15 @@ impl<T: Transport> Client<T> {
         Ok(self.get_optional(&path, &[]).await?.unwrap_or_default())
     }
 
+    /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
+    pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
+        let mut cache = self.cache.borrow_mut();
+        if cache.peek_record(record_id).flatten().is_none() {
+            return None;
+        }
+        cache.record(record_id).flatten()
+    }
+
     /// A cached record, without a request.
     pub fn cached_record(&self, record_id: &str) -> Option<Rc<Record>> {
         self.cache.borrow().peek_record(record_id).flatten()

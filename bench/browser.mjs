@@ -1,0 +1,197 @@
+// make bench: the package against a plain-JS baseline (bench/baseline.js), in
+// headless Chromium, against a sandbox seeded with BENCH_COMPOUNDS compounds.
+// Prints a table and one JSON line per benchmark: medians over repeated runs,
+// each configuration in a fresh page.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startSandbox, serveStatic, launchChromium, ROOT } from "../tests/js/helpers.mjs";
+
+const COMPOUNDS = Number(process.env.BENCH_COMPOUNDS ?? 50000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const sandbox = await startSandbox("--seed", "demo", "--seed-records", String(COMPOUNDS));
+const site = await serveStatic(ROOT);
+const browser = await launchChromium(["--enable-precise-memory-info", "--js-flags=--expose-gc"]);
+
+/** Runs `fn(k, wasm, base, url, ...args)` in a fresh page (and a fresh context: no HTTP cache). */
+async function inPage(fn, ...args) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+    return await page.evaluate(async ([src, url, args]) => {
+      const k = await import("/pkg/index.js");
+      const wasm = await k.default();
+      const base = await import("/bench/baseline.js");
+      return (0, eval)(`(${src})`)(k, wasm, base, url, ...args);
+    }, [fn.toString(), sandbox.url, args]);
+  } finally {
+    await context.close();
+  }
+}
+
+const options = (url) => ({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+const results = [];
+const report = (name, ours, baseline, unit, note = "") => results.push({ name, ours, baseline, unit, ratio: baseline ? Number((ours / baseline).toFixed(2)) : null, note });
+
+// 1. bulk_load_10k
+const bulk = { ours: [], baseline: [] };
+for (let run = 0; run < RUNS; run++) {
+  for (const who of ["ours", "baseline"]) {
+    bulk[who].push(await inPage(async (k, wasm, base, url, who) => {
+      const c = who === "ours" ? new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }) : new base.BaselineClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+      const ids = who === "ours" ? await c.records.searchRecords({ limit: 10000 }) : await c.searchRecords({ limit: 10000 });
+      const t0 = performance.now();
+      const got = who === "ours" ? await c.records.getRecordsByIds(ids) : await c.getRecordsByIds(ids);
+      if (got.length !== 10000) throw new Error(`loaded ${got.length}`);
+      return performance.now() - t0;
+    }, who));
+  }
+}
+report("bulk_load_10k", median(bulk.ours), median(bulk.baseline), "ms", "getRecordsByIds over 10,000 uncached records, batches of 250, 4 at a time");
+
+// 2-4. cached_get, cached_value, local_query_10k, in one page per side.
+const warm = async (who) => inPage(async (k, wasm, base, url, who) => {
+  const ours = who === "ours";
+  const c = ours ? new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }) : new base.BaselineClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+  const fields = await (await fetch(`${url}/data_fields`, { headers: { "X-Kal-Authorization": `Bearer ${(await (await fetch(`${url}/auth/oauth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: "sandbox", client_secret: "sandbox-secret" }) })).json()).access_token}` } })).json();
+  const f = Object.fromEntries(fields.map((x) => [x.field_name, x.id]));
+  const ids = ours ? await c.records.searchRecords({ limit: 10000 }) : await c.searchRecords({ limit: 10000 });
+  const records = ours ? await c.records.getRecordsByIds(ids) : await c.getRecordsByIds(ids);
+  const out = {};
+  // cached_get: ns per awaited call, over 20,000 calls.
+  let t0 = performance.now();
+  for (let i = 0; i < 20000; i++) {
+    const id = ids[i % ids.length];
+    if (ours) await c.records.getRecordById(id); else await c.getRecordById(id);
+  }
+  out.cachedGetNs = ((performance.now() - t0) * 1e6) / 20000;
+  // cached_value: ns per call, over 50,000 calls.
+  let sum = 0;
+  t0 = performance.now();
+  for (let i = 0; i < 50000; i++) {
+    const r = records[i % records.length];
+    const v = ours ? r.getValueContent(f["IC50"]) : base.latestContent(r, f["IC50"]);
+    if (typeof v === "number") sum += v;
+  }
+  out.cachedValueNs = ((performance.now() - t0) * 1e6) / 50000;
+  out.sum = sum;
+  // local_query_10k: three filters and a sort over the cached records.
+  const query = {
+    entity_field_filters: [
+      { field_id: f["IC50"], filter_type: "is_less_than", filter_prop: 1000 },
+      { field_id: f["Assay"], filter_type: "is_any_of_text", filter_prop: ["SPR", "TR-FRET"] },
+      { field_id: f["Status"], filter_type: "is_not_equal", filter_prop: "failed" },
+    ],
+    entity_field_sorts: [{ field_id: f["IC50"], descending: false }],
+  };
+  const local = () => {
+    if (ours) return c.records.queryCached(query);
+    const wanted = new Set(["spr", "tr-fret"]);
+    return [...c.cache.values()]
+      .filter((r) => {
+        const ic50 = base.latestContent(r, f["IC50"]);
+        const assay = base.latestContent(r, f["Assay"]);
+        return typeof ic50 === "number" && ic50 < 1000 && typeof assay === "string" && wanted.has(assay.toLowerCase()) && base.latestContent(r, f["Status"]) !== "failed";
+      })
+      .map((r) => [base.latestContent(r, f["IC50"]), r.record_identifier, r.id])
+      .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+      .map((x) => x[2]);
+  };
+  t0 = performance.now();
+  out.firstQuery = local().length;
+  out.firstQueryMs = performance.now() - t0;
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    t0 = performance.now();
+    local();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  out.queryMs = times[10];
+  const trips = [];
+  for (let i = 0; i < 7; i++) {
+    t0 = performance.now();
+    if (ours) await c.records.searchRecords(query); else await c.searchRecords(query);
+    trips.push(performance.now() - t0);
+  }
+  trips.sort((a, b) => a - b);
+  out.roundTripMs = trips[3];
+  return out;
+}, who);
+const warmRuns = { ours: [], baseline: [] };
+for (let run = 0; run < Math.max(3, Math.ceil(RUNS / 2)); run++) {
+  for (const who of ["ours", "baseline"]) warmRuns[who].push(await warm(who));
+}
+const m = (who, key) => median(warmRuns[who].map((r) => r[key]));
+report("cached_get", m("ours", "cachedGetNs"), m("baseline", "cachedGetNs"), "ns", "an awaited getRecordById on a cached record");
+report("cached_value", m("ours", "cachedValueNs"), m("baseline", "cachedValueNs"), "ns", "getValueContent(field uuid) on a cached record");
+report("local_query_10k", m("ours", "queryMs"), m("baseline", "queryMs"), "ms", `3 filters + sort over 10,000 cached records; first call ${m("ours", "firstQueryMs").toFixed(1)} ms (builds the index); the server round trip over all ${COMPOUNDS} compounds: ${m("ours", "roundTripMs").toFixed(1)} ms`);
+report("local_query_vs_round_trip", m("ours", "queryMs"), m("ours", "roundTripMs"), "ms", "queryCached against searchRecords for the same query (ratio < 0.05 is the goal)");
+
+// 5. requests_per_op, counted in the sandbox's log.
+const requests = await inPage(async (k, wasm, base, url) => {
+  const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).length;
+  const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+  const ids = await c.records.searchRecords({ limit: 10000 });
+  const count = async (op) => {
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    await op();
+    return log();
+  };
+  return {
+    coldGet: await count(() => c.records.getRecordById(ids[0])),
+    cachedGet: await count(() => c.records.getRecordById(ids[0])),
+    hundredConcurrentGets: await count(() => Promise.all(Array.from({ length: 100 }, () => c.records.getRecordById(ids[1])))),
+    bulk10k: await count(() => c.records.getRecordsByIds(ids)),
+    bulk10kTwiceAtOnce: await count(() => { c.records.clearRecordCaches(); return Promise.all([c.records.getRecordsByIds(ids), c.records.getRecordsByIds(ids)]); }),
+  };
+});
+report("requests_per_op", requests.hundredConcurrentGets, 100, "requests", `cold get ${requests.coldGet}, cached get ${requests.cachedGet}, 100 concurrent gets of one record ${requests.hundredConcurrentGets}, 10k bulk load ${requests.bulk10k}, the same twice at once ${requests.bulk10kTwiceAtOnce}`);
+
+// 6. cold_start: fetch and instantiate the wasm in a fresh context.
+const cold = [];
+for (let run = 0; run < RUNS; run++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+  cold.push(await page.evaluate(async () => {
+    const t0 = performance.now();
+    const k = await import("/pkg/index.js");
+    await k.default();
+    return performance.now() - t0;
+  }));
+  await context.close();
+}
+const gz = Number(readFileSync(join(ROOT, "pkg/.gzip-size"), "utf8"));
+report("cold_start", median(cold), null, "ms", `import + init over loopback; wasm + glue ${(gz / 1024).toFixed(1)} KB gzipped`);
+
+// 7. memory_50k: all records loaded; wasm memory for ours, JS heap growth for the baseline.
+const memory = {};
+for (const who of ["ours", "baseline"]) {
+  memory[who] = await inPage(async (k, wasm, base, url, who) => {
+    const ours = who === "ours";
+    gc();
+    const heap0 = performance.memory.usedJSHeapSize;
+    const c = ours ? new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }) : new base.BaselineClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const ids = ours ? await c.records.searchRecords({ limit: 50000 }) : await c.searchRecords({ limit: 50000 });
+    let handles = ours ? await c.records.getRecordsByIds(ids) : await c.getRecordsByIds(ids);
+    if (ours) for (const r of handles) r.free();
+    handles = null;
+    gc();
+    const heapMB = (performance.memory.usedJSHeapSize - heap0) / 1048576;
+    return { wasmMB: wasm.memory.buffer.byteLength / 1048576, heapMB };
+  }, who);
+}
+report("memory_50k", memory.ours.wasmMB + Math.max(0, memory.ours.heapMB), memory.baseline.heapMB, "MB", `ours: wasm memory ${memory.ours.wasmMB.toFixed(1)} MB + JS heap ${memory.ours.heapMB.toFixed(1)} MB; baseline: JS heap growth`);
+
+await browser.close();
+await site.close();
+await sandbox.stop();
+
+const fmt = (v, unit) => (v === null || v === undefined ? "–" : unit === "ns" ? v.toFixed(0) : v.toFixed(unit === "requests" ? 0 : 1));
+console.log(`\n| benchmark | ours | baseline | unit | ours/baseline | what |`);
+console.log(`| --- | --- | --- | --- | --- | --- |`);
+for (const r of results) console.log(`| ${r.name} | ${fmt(r.ours, r.unit)} | ${fmt(r.baseline, r.unit)} | ${r.unit} | ${r.ratio ?? "–"} | ${r.note} |`);
+for (const r of results) console.log(JSON.stringify({ name: r.name, ours: Number(r.ours.toFixed(3)), baseline: r.baseline === null ? null : Number(r.baseline.toFixed(3)), unit: r.unit, ratio: r.ratio }));
