@@ -172,7 +172,7 @@ fn offset_of(value: &Value) -> Option<i64> {
             .filter(|f| f.fract() == 0.0)
             .map(|f| f as i64)
     })?;
-    (n.abs() <= MAX_OFFSET).then_some(n)
+    (-MAX_OFFSET..=MAX_OFFSET).contains(&n).then_some(n)
 }
 
 fn pair_of(value: &Value) -> Option<(&Value, &Value)> {
@@ -618,6 +618,29 @@ mod tests {
             json!(["2026-11-01", "2026-11-28"]),
             json!("2026-11-28T20:00:00Z")
         ));
+    }
+
+    #[test]
+    fn huge_offsets_are_errors_not_overflows() {
+        // Found by the filter_eval fuzz target: -3.3e24 saturated to i64::MIN, whose abs() overflows.
+        for prop in [
+            json!(-3.333_333_333_333_333e24),
+            json!(i64::MIN),
+            json!(i64::MAX),
+            json!([i64::MIN, 0]),
+            json!(-1e300),
+        ] {
+            for rule in [
+                FilterRuleType::IsBeforeRelativeDay,
+                FilterRuleType::IsBetweenRelativeWeek,
+                FilterRuleType::IsAfterRelativeMonth,
+            ] {
+                assert!(
+                    CompiledFilter::new(rule, &prop, 0).is_err(),
+                    "{rule:?} {prop}"
+                );
+            }
+        }
     }
 
     #[test]
