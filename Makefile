@@ -35,12 +35,14 @@ lint:
 clean:
 	rm -rf pkg target tests/out
 
-## make bench: the sandbox's search over 100,000 records, the engine alone, and the
-## client's memory while 200,000 records stream through a 50,000-record cache.
+## make bench: the sandbox's search over 100,000 records, the engine alone, the
+## client's memory while 200,000 records stream through a 50,000-record cache, and
+## the package against a plain-JS baseline in Chromium.
 bench: install sandbox
 	@cargo bench --bench engine --quiet 2>/dev/null | grep -E '^\||^\{'
 	@tests/python/.venv/bin/python bench/sandbox_search.py
 	@bash scripts/build-pkg.sh > /dev/null && node bench/memory.mjs
+	@node bench/browser.mjs
 
 ## make fuzz: each fuzz target for FUZZ_SECONDS (default 60), nightly + cargo-fuzz.
 fuzz:
