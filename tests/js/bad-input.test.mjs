@@ -3,7 +3,7 @@
 // has broken the module). Runs in headless Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
+import { browserHarness } from "./helpers.mjs";
 
 async function badCalls(k, url) {
   const client = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -69,26 +69,14 @@ async function badCalls(k, url) {
   return results;
 }
 
-let sandbox;
-let site;
-let browser;
+let harness;
 let results;
 before(async () => {
-  sandbox = await startSandbox("--seed", "demo");
-  site = await serveStatic(ROOT);
-  browser = await launchChromium();
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
-  results = await page.evaluate(async ([src, url]) => {
-    const k = await import("/pkg/index.js");
-    await k.default();
-    return (0, eval)(`(${src})`)(k, url);
-  }, [badCalls.toString(), sandbox.url]);
+  harness = await browserHarness("--seed", "demo");
+  results = await harness.run(badCalls);
 });
 after(async () => {
-  await browser?.close();
-  await site?.close();
-  await sandbox?.stop();
+  await harness?.close();
 });
 
 test("at least 30 kinds of bad input were tried", () => {

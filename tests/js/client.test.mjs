@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
+import { ROOT, browserHarness } from "./helpers.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 const expectations = {
@@ -46,27 +46,14 @@ function check(name, result) {
   else assert.deepEqual(result, expected);
 }
 
-/** A method's source as a plain function expression, to send to the page. */
-function asFunction(method) {
-  const source = method.toString();
-  return "async function " + source.slice(source.indexOf("(k, url)"));
-}
-
+let harness;
 let sandbox;
-let site;
-let browser;
-let page;
 before(async () => {
-  sandbox = await startSandbox("--seed", "demo");
-  site = await serveStatic(ROOT);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+  harness = await browserHarness("--seed", "demo");
+  sandbox = harness.sandbox;
 });
 after(async () => {
-  await browser?.close();
-  await site?.close();
-  await sandbox?.stop();
+  await harness?.close();
 });
 
 test("every scenario has an expectation", () => {
@@ -75,13 +62,7 @@ test("every scenario has an expectation", () => {
 
 for (const [name, scenario] of Object.entries(scenarios)) {
   test(`chromium: ${name}`, async () => {
-    const result = await page.evaluate(async ([source, url]) => {
-      const k = await import("/pkg/index.js");
-      await k.default();
-      const run = (0, eval)(`(${source})`);
-      return await run(k, url);
-    }, [asFunction(scenario), sandbox.url]);
-    check(name, result);
+    check(name, await harness.run(scenario));
   });
 }
 

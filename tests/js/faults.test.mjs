@@ -3,7 +3,7 @@
 // for writes how many times the value exists (never twice).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
+import { browserHarness } from "./helpers.mjs";
 
 const FAULTS = {
   "503 twice": { times: 2, status: 503 },
@@ -70,21 +70,12 @@ async function runCase(k, url, kind, fault) {
   return { outcome, requests, values, message };
 }
 
-let sandbox;
-let site;
-let browser;
-let page;
+let harness;
 before(async () => {
-  sandbox = await startSandbox("--seed", "demo");
-  site = await serveStatic(ROOT);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+  harness = await browserHarness("--seed", "demo");
 });
 after(async () => {
-  await browser?.close();
-  await site?.close();
-  await sandbox?.stop();
+  await harness?.close();
 });
 
 const within = (expected, actual) => (Array.isArray(expected) ? expected.includes(actual) : expected === actual);
@@ -92,13 +83,7 @@ const within = (expected, actual) => (Array.isArray(expected) ? expected.include
 for (const kind of ["read", "write"]) {
   for (const [name, fault] of Object.entries(FAULTS)) {
     test(`${kind} × ${name}`, async () => {
-      const source = runCase.toString();
-      const got = await page.evaluate(async ([src, url, kind, fault]) => {
-        const k = await import("/pkg/index.js");
-        await k.default();
-        const run = (0, eval)(`(${src})`);
-        return run(k, url, kind, fault);
-      }, [source, sandbox.url, kind, fault]);
+      const got = await harness.run(runCase, kind, fault);
       const [outcome, requests, values] = EXPECTED[kind][name];
       assert.ok(within(outcome, got.outcome), `${got.outcome}: ${got.message}`);
       assert.ok(within(requests, got.requests), `requests: ${got.requests}`);

@@ -85,3 +85,39 @@ export async function launchChromium(extraArgs = []) {
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
+
+/**
+ * A sandbox, a static server for the repository and a Chromium page on it, for
+ * tests that run code in the browser. `run(fn, ...args)` evaluates `fn(k, url,
+ * ...args)` in the page, `k` being the built package (pkg/index.js), initialised.
+ * `fn` travels as source text: it must use nothing from the test file's scope.
+ */
+export async function browserHarness(...sandboxArgs) {
+  const sandbox = await startSandbox(...sandboxArgs);
+  const site = await serveStatic(ROOT);
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
+  const run = (fn, ...args) =>
+    page.evaluate(async ([source, url, args]) => {
+      const k = await import("/pkg/index.js");
+      await k.default();
+      return (0, eval)(`(${source})`)(k, url, ...args);
+    }, [asFunctionSource(fn), sandbox.url, args]);
+  const close = async () => {
+    await browser.close();
+    await site.close();
+    await sandbox.stop();
+  };
+  return { sandbox, page, run, close };
+}
+
+/** A function's or method's source as a plain function expression. */
+export function asFunctionSource(fn) {
+  const source = fn.toString();
+  if (/^(async\s+)?function\b/.test(source) || /^(async\s*)?\(/.test(source)) return source;
+  // A method such as `async "name (with parentheses)"(k, url) { … }`: keep its parameters and body.
+  const head = source.match(/^(async\s+)?("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[\w$]+)\s*\(/);
+  if (!head) throw new Error(`cannot send this function to the page: ${source.slice(0, 60)}`);
+  return (head[1] ? "async function " : "function ") + source.slice(head[0].length - 1);
+}

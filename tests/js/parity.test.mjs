@@ -2,7 +2,7 @@
 // filter rule, and sorts, over the same records, in headless Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
+import { browserHarness } from "./helpers.mjs";
 
 async function compare(k, url) {
   const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -71,26 +71,14 @@ async function compare(k, url) {
   return out;
 }
 
-let sandbox;
-let site;
-let browser;
+let harness;
 let rows;
 before(async () => {
-  sandbox = await startSandbox("--seed", "empty");
-  site = await serveStatic(ROOT);
-  browser = await launchChromium();
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/tests/js/vite-app/index.html`);
-  rows = await page.evaluate(async ([src, url]) => {
-    const k = await import("/pkg/index.js");
-    await k.default();
-    return (0, eval)(`(${src})`)(k, url);
-  }, [compare.toString(), sandbox.url]);
+  harness = await browserHarness("--seed", "empty");
+  rows = await harness.run(compare);
 });
 after(async () => {
-  await browser?.close();
-  await site?.close();
-  await sandbox?.stop();
+  await harness?.close();
 });
 
 test("all 38 rules and the sorts were compared, most with some records matching", () => {

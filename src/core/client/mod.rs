@@ -233,13 +233,7 @@ impl<T: Transport> Client<T> {
         path: &str,
         json: &serde_json::Value,
     ) -> Result<R, Error> {
-        self.call(
-            Method::Post,
-            path,
-            &[],
-            Body::Json(json.to_string().into_bytes()),
-        )
-        .await
+        self.send_json(Method::Post, path, json).await
     }
 
     async fn put<R: DeserializeOwned>(
@@ -247,13 +241,17 @@ impl<T: Transport> Client<T> {
         path: &str,
         json: &serde_json::Value,
     ) -> Result<R, Error> {
-        self.call(
-            Method::Put,
-            path,
-            &[],
-            Body::Json(json.to_string().into_bytes()),
-        )
-        .await
+        self.send_json(Method::Put, path, json).await
+    }
+
+    async fn send_json<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        json: &serde_json::Value,
+    ) -> Result<R, Error> {
+        self.call(method, path, &[], Body::Json(json.to_string().into_bytes()))
+            .await
     }
 
     /// Downloads a file's bytes (`GET /files/{id}`, or through an activity).

@@ -486,9 +486,7 @@ impl<T: Transport> Client<T> {
     /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
     pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
         let mut cache = self.cache.borrow_mut();
-        if cache.peek_record(record_id).flatten().is_none() {
-            return None;
-        }
+        cache.peek_record(record_id).flatten()?;
         cache.record(record_id).flatten()
     }
 
