@@ -90,10 +90,13 @@ impl Record {
         to_js(&self.current().record_values)
     }
 
-    /// The activity the record was created in, or null.
-    #[wasm_bindgen(getter)]
-    pub fn initial_operation_id(&self) -> Option<String> {
-        self.current().initial_operation_id.clone()
+    /// The activity the record was created in, or null (as in `toJSON()`).
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn initial_operation_id(&self) -> JsValue {
+        match &self.current().initial_operation_id {
+            Some(id) => JsValue::from_str(id),
+            None => JsValue::NULL,
+        }
     }
 
     /// Ids of the record's sub-records.

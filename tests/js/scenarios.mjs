@@ -140,7 +140,15 @@ export const scenarios = {
     const history = (await record.getValues()).filter((v) => v.content === "first note" || v.content === "second note").length;
     const fresh = await c.records.getRecordById(record.id);
     await record.refetch();
-    return { addedIsUndefined: added === undefined, content: value.content, shown: record.getValueContent("Notes"), cacheShows: fresh.getValueContent("Notes"), refetches, history, json: record.toJSON().record_identifier === record.record_identifier };
+    const j = record.toJSON();
+    const getters = [
+      record.id === j.id, record.created_at === j.created_at, record.entity_slice_id === j.entity_slice_id,
+      JSON.stringify(record.identifier_ids) === JSON.stringify(j.identifier_ids), record.identifier_ids.length === 1,
+      record.record_identifier === j.record_identifier, JSON.stringify(record.record_values) === JSON.stringify(j.record_values),
+      record.initial_operation_id === j.initial_operation_id, JSON.stringify(record.sub_record_ids) === JSON.stringify(j.sub_record_ids),
+      !Number.isNaN(Date.parse(record.created_at)),
+    ];
+    return { addedIsUndefined: added === undefined, content: value.content, shown: record.getValueContent("Notes"), cacheShows: fresh.getValueContent("Notes"), refetches, history, json: j.record_identifier === record.record_identifier, getters: getters.every(Boolean) };
   },
 
   async "files: upload a Uint8Array or a Blob, download the same bytes"(k, url) {

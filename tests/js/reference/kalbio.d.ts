@@ -574,9 +574,9 @@ export class Record {
      */
     readonly identifier_ids: string[];
     /**
-     * The activity the record was created in, or null.
+     * The activity the record was created in, or null (as in `toJSON()`).
      */
-    readonly initial_operation_id: string | undefined;
+    readonly initial_operation_id: string | null;
     /**
      * Human-readable name, e.g. `CMP-0042`.
      */
@@ -665,7 +665,7 @@ export interface InitOutput {
     readonly record_getValues: (a: number, b: number) => any;
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
-    readonly record_initial_operation_id: (a: number) => [number, number];
+    readonly record_initial_operation_id: (a: number) => any;
     readonly record_record_identifier: (a: number) => [number, number];
     readonly record_record_values: (a: number) => [number, number, number];
     readonly record_refetch: (a: number, b: number) => any;
