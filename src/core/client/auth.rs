@@ -140,24 +140,14 @@ impl Auth {
         };
         // Concurrent calls that all need a token share one token request.
         let key = format!("token:{}", request.body_key());
-        let response = match client.inflight.join(&key) {
-            super::inflight::Turn::Follow(answer) => answer.await?,
-            super::inflight::Turn::Lead => {
-                let mut guard = super::inflight::LeadGuard {
-                    inflight: &client.inflight,
-                    key: &key,
-                    done: false,
-                };
-                let answer = client.transport.send(request).await.map_err(|e| {
-                    let mut error = super::transport_error(e, Method::Post, path, false);
-                    error.message = format!("could not get a token: {}", error.message);
-                    error
-                });
-                client.inflight.finish(&key, &answer);
-                guard.done = true;
-                answer?
-            }
+        let send = async {
+            client.transport.send(request).await.map_err(|e| {
+                let mut error = super::transport_error(e, Method::Post, path, false);
+                error.message = format!("could not get a token: {}", error.message);
+                error
+            })
         };
+        let response = client.inflight.share(&key, send).await?;
         if !(200..300).contains(&response.status) {
             // The body may echo what was sent; keep only the status and the server's message.
             let mut error = super::http_error(Method::Post, path, &response);

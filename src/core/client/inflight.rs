@@ -26,7 +26,7 @@ pub struct InFlight {
 }
 
 /// What a caller of [`InFlight::join`] does next.
-pub enum Turn {
+enum Turn {
     /// Nobody asks this yet: send the request, then [`InFlight::finish`] it.
     Lead,
     /// The same read is under way: await its answer.
@@ -35,7 +35,7 @@ pub enum Turn {
 
 impl InFlight {
     /// Joins the read of `key`, or becomes the one that sends it.
-    pub fn join(&self, key: &str) -> Turn {
+    fn join(&self, key: &str) -> Turn {
         let mut slots = self.slots.borrow_mut();
         match slots.get(key) {
             Some(slot) => Turn::Follow(Follower { slot: slot.clone() }),
@@ -46,8 +46,28 @@ impl InFlight {
         }
     }
 
+    /// Answers `key` through `send` if no identical call is under way, else
+    /// waits for that call's answer. The sender's answer reaches every waiter,
+    /// and a sender dropped mid-way (a cancelled call) answers them `Aborted`.
+    pub async fn share(&self, key: &str, send: impl Future<Output = Answer>) -> Answer {
+        match self.join(key) {
+            Turn::Follow(answer) => answer.await,
+            Turn::Lead => {
+                let mut guard = LeadGuard {
+                    inflight: self,
+                    key,
+                    done: false,
+                };
+                let answer = send.await;
+                self.finish(key, &answer);
+                guard.done = true;
+                answer
+            }
+        }
+    }
+
     /// Hands the leader's answer to every follower and closes the read.
-    pub fn finish(&self, key: &str, answer: &Answer) {
+    fn finish(&self, key: &str, answer: &Answer) {
         let slot = self.slots.borrow_mut().remove(key);
         if let Some(slot) = slot {
             let waiters = {
@@ -63,7 +83,7 @@ impl InFlight {
 }
 
 /// Waits for another caller's answer to the same read.
-pub struct Follower {
+struct Follower {
     slot: Rc<RefCell<Slot>>,
 }
 
@@ -84,10 +104,10 @@ impl Future for Follower {
 
 /// Closes a read when its leader is dropped before finishing (a cancelled call),
 /// so followers are not left waiting.
-pub struct LeadGuard<'a> {
-    pub inflight: &'a InFlight,
-    pub key: &'a str,
-    pub done: bool,
+struct LeadGuard<'a> {
+    inflight: &'a InFlight,
+    key: &'a str,
+    done: bool,
 }
 
 impl Drop for LeadGuard<'_> {

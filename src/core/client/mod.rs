@@ -109,25 +109,15 @@ impl<T: Transport> Client<T> {
         }
         // Concurrent identical reads share one request.
         let key = format!("{path}?{}", encode_query(query));
-        match self.inflight.join(&key) {
-            inflight::Turn::Follow(answer) => match answer.await {
-                // The caller that was sending for everyone gave up: ask for ourselves.
-                Err(e) if e.code == ErrorCode::Aborted => {
-                    self.send_now(method, path, query, body).await
-                }
-                other => other,
-            },
-            inflight::Turn::Lead => {
-                let mut guard = inflight::LeadGuard {
-                    inflight: &self.inflight,
-                    key: &key,
-                    done: false,
-                };
-                let answer = self.send_now(method, path, query, body).await;
-                self.inflight.finish(&key, &answer);
-                guard.done = true;
-                answer
+        let shared = self
+            .inflight
+            .share(&key, self.send_now(method, path, query, body.clone()));
+        match shared.await {
+            // The caller that was sending for everyone gave up: ask for ourselves.
+            Err(e) if e.code == ErrorCode::Aborted => {
+                self.send_now(method, path, query, body).await
             }
+            other => other,
         }
     }
 
