@@ -84,6 +84,17 @@ fn optional_string_member<'a>(
     }
 }
 
+/// A 400 `unknown_activity` unless an activity has this id.
+fn known_activity(store: &Store, id: &str) -> ApiResult<()> {
+    match store.activity(id) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::bad_request(
+            "unknown_activity",
+            format!("no activity has id {id:?}"),
+        )),
+    }
+}
+
 fn check_name(name: &str, what: &str) -> ApiResult<()> {
     if name.chars().count() > MAX_NAME {
         return Err(ApiError::bad_request(
@@ -469,12 +480,7 @@ pub async fn get_or_create_record(
     }
     let operation = optional_string_member(body, "operation_id")?;
     if let Some(op) = operation {
-        if store.activity(op).is_none() {
-            return Err(ApiError::bad_request(
-                "unknown_activity",
-                format!("no activity has id {op:?}"),
-            ));
-        }
+        known_activity(&store, op)?;
     }
     if parent.is_none() {
         if let Some(found) = store.find_by_key_values(&pairs) {
@@ -580,12 +586,7 @@ pub async fn search(
     let empty = HashSet::new();
     let members = match search.operation_id() {
         Some(op) => {
-            if store.activity(op).is_none() {
-                return Err(ApiError::bad_request(
-                    "unknown_activity",
-                    format!("no activity has id {op:?}"),
-                ));
-            }
+            known_activity(&store, op)?;
             Some(store.members.get(op).unwrap_or(&empty))
         }
         None => None,
@@ -646,12 +647,7 @@ fn check_write_target(
         }
     }
     if let Some(op) = operation_id {
-        if store.activity(op).is_none() {
-            return Err(ApiError::bad_request(
-                "unknown_activity",
-                format!("no activity has id {op:?}"),
-            ));
-        }
+        known_activity(store, op)?;
     }
     Ok(())
 }
