@@ -10,7 +10,7 @@ rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name kalbio "target/wasm32-unknown-unknown/$PROFILE/kalbio.wasm"
 
 WASM_OPT=tests/js/node_modules/.bin/wasm-opt
-"$WASM_OPT" -Oz --strip-debug --strip-producers --detect-features -o pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
+"$WASM_OPT" "${KALBIO_WASM_OPT:--Oz}" --strip-debug --strip-producers --detect-features -o pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 
 cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/

@@ -72,7 +72,7 @@ async fn requests_seen(path: &str) -> usize {
 #[wasm_bindgen_test]
 async fn reads_a_record_by_key_values_from_the_sandbox() {
     let c = client();
-    let record = wait(c.records().get_record_by_id(key("CMP-0042"), None))
+    let record = wait(c.records_service().get_record_by_id(key("CMP-0042"), None))
         .await
         .unwrap();
     let record = unsafe_record(record);
@@ -93,22 +93,19 @@ fn unsafe_record(value: JsValue) -> Record {
 #[wasm_bindgen_test]
 async fn a_cached_record_sends_no_second_request() {
     let c = client();
-    let first = unsafe_record(
-        wait(c.records().get_record_by_id(key("CMP-0100"), None))
-            .await
-            .unwrap(),
-    );
-    let path = format!("/records/{}", first.id());
-    let before = requests_seen(&path).await;
-    let again = unsafe_record(
-        wait(
-            c.records()
-                .get_record_by_id(JsValue::from_str(&first.id()), None),
-        )
+    let first = wait(c.records_service().get_record_by_id(key("CMP-0100"), None))
         .await
-        .unwrap(),
-    );
-    assert_eq!(again.id(), first.id());
+        .unwrap();
+    let id = get(&first, "id").as_string().unwrap();
+    let path = format!("/records/{id}");
+    let before = requests_seen(&path).await;
+    let again = wait(
+        c.records_service()
+            .get_record_by_id(JsValue::from_str(&id), None),
+    )
+    .await
+    .unwrap();
+    assert!(Object::is(&again, &first), "the same handle answers again");
     assert_eq!(requests_seen(&path).await, before);
 }
 
@@ -116,7 +113,7 @@ async fn a_cached_record_sends_no_second_request() {
 async fn an_unknown_uuid_answers_null() {
     let c = client();
     let got = wait(
-        c.records()
+        c.records_service()
             .get_record_by_id("00000000-0000-4000-8000-000000000000".into(), None),
     )
     .await
@@ -132,7 +129,7 @@ async fn a_wrong_secret_rejects_with_a_kalbio_error_that_hides_it() {
         ("clientSecret", "not-the-secret-xyz"),
     ]);
     let c = KaleidoscopeClient::new(o.unchecked_into()).unwrap();
-    let err = wait(c.records().get_record_by_id(key("CMP-0001"), None))
+    let err = wait(c.records_service().get_record_by_id(key("CMP-0001"), None))
         .await
         .unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
@@ -153,10 +150,14 @@ async fn a_wrong_secret_rejects_with_a_kalbio_error_that_hides_it() {
 #[wasm_bindgen_test]
 async fn reads_values_with_names_after_loading_the_field_list() {
     let c = client();
-    wait(c.entity_fields().get_data_fields(None)).await.unwrap();
-    wait(c.entity_fields().get_key_fields(None)).await.unwrap();
+    wait(c.entity_fields_service().get_data_fields(None))
+        .await
+        .unwrap();
+    wait(c.entity_fields_service().get_key_fields(None))
+        .await
+        .unwrap();
     let record = unsafe_record(
-        wait(c.records().get_record_by_id(key("CMP-0007"), None))
+        wait(c.records_service().get_record_by_id(key("CMP-0007"), None))
             .await
             .unwrap(),
     );

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod filter;
+pub mod hash;
 pub mod http;
 pub mod model;
 pub mod query;

@@ -42,7 +42,15 @@ pub fn latest_value<'r>(
     field_id: &str,
     scope: ValueScope<'_>,
 ) -> Option<&'r RecordValue> {
-    let values = record.record_values.get(field_id)?;
+    latest_of(record, record.record_values.get(field_id)?, scope)
+}
+
+/// [`latest_value`] among `values`, one field's list of the record's values.
+pub fn latest_of<'r>(
+    record: &Record,
+    values: &'r [RecordValue],
+    scope: ValueScope<'_>,
+) -> Option<&'r RecordValue> {
     let mut best: Option<&RecordValue> = None;
     for value in values {
         let own = value.record_id.as_deref();

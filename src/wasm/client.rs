@@ -4,7 +4,7 @@ use super::convert::{
     self, activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg,
     to_js,
 };
-use super::record::Record;
+use super::handles::Handles;
 use super::transport::FetchTransport;
 use crate::core::client::{
     Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
@@ -134,6 +134,35 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
 #[wasm_bindgen]
 pub struct KaleidoscopeClient {
     inner: Inner,
+    /// The services, made once so that `client.records` is the same object each time.
+    records: JsValue,
+    entity_fields: JsValue,
+    activities: JsValue,
+    handles: Rc<Handles>,
+}
+
+impl KaleidoscopeClient {
+    /// `client.records` for Rust callers (the wasm tests): shares the handle registry.
+    pub fn records_service(&self) -> RecordsService {
+        RecordsService {
+            inner: self.inner.clone(),
+            handles: self.handles.clone(),
+        }
+    }
+
+    /// `client.entityFields` for Rust callers.
+    pub fn entity_fields_service(&self) -> EntityFieldsService {
+        EntityFieldsService {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// `client.activities` for Rust callers.
+    pub fn activities_service(&self) -> ActivitiesService {
+        ActivitiesService {
+            inner: self.inner.clone(),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -231,33 +260,43 @@ impl KaleidoscopeClient {
             concurrency,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
+        let inner: Inner = Rc::new(client);
+        let handles: Rc<Handles> = Rc::default();
         Ok(KaleidoscopeClient {
-            inner: Rc::new(client),
+            records: RecordsService {
+                inner: inner.clone(),
+                handles: handles.clone(),
+            }
+            .into(),
+            entity_fields: EntityFieldsService {
+                inner: inner.clone(),
+            }
+            .into(),
+            activities: ActivitiesService {
+                inner: inner.clone(),
+            }
+            .into(),
+            inner,
+            handles,
         })
     }
 
     /// Records: get, search, create, upload.
-    #[wasm_bindgen(getter)]
-    pub fn records(&self) -> RecordsService {
-        RecordsService {
-            inner: self.inner.clone(),
-        }
+    #[wasm_bindgen(getter, unchecked_return_type = "RecordsService")]
+    pub fn records(&self) -> JsValue {
+        self.records.clone()
     }
 
     /// Key fields and data fields.
-    #[wasm_bindgen(getter, js_name = entityFields)]
-    pub fn entity_fields(&self) -> EntityFieldsService {
-        EntityFieldsService {
-            inner: self.inner.clone(),
-        }
+    #[wasm_bindgen(getter, js_name = entityFields, unchecked_return_type = "EntityFieldsService")]
+    pub fn entity_fields(&self) -> JsValue {
+        self.entity_fields.clone()
     }
 
     /// Activities (experiments, tasks…).
-    #[wasm_bindgen(getter)]
-    pub fn activities(&self) -> ActivitiesService {
-        ActivitiesService {
-            inner: self.inner.clone(),
-        }
+    #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
+    pub fn activities(&self) -> JsValue {
+        self.activities.clone()
     }
 
     /// The cache's counters: hits, misses, evictions and records held.
@@ -310,10 +349,7 @@ impl KaleidoscopeClient {
 #[wasm_bindgen]
 pub struct RecordsService {
     inner: Inner,
-}
-
-fn wrap(inner: &Inner, record: Rc<crate::core::model::Record>) -> JsValue {
-    Record::new(inner.clone(), record).into()
+    handles: Rc<Handles>,
 }
 
 #[wasm_bindgen]
@@ -328,14 +364,15 @@ impl RecordsService {
         // A cached record by uuid answers at once, without scheduling a task.
         if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
             if let Some(record) = self.inner.cached_record_counted(&uuid) {
-                return Promise::resolve(&wrap(&self.inner, record));
+                return Promise::resolve(&self.handles.handle(&self.inner, record));
             }
         }
         let inner = self.inner.clone();
+        let handles = self.handles.clone();
         super::convert::cancellable(options, async move {
             let id = record_arg(&id, "id")?;
             match inner.get_record(&id).await.map_err(error_to_js)? {
-                Some(record) => Ok(wrap(&inner, record)),
+                Some(record) => Ok(handles.handle(&inner, record)),
                 None => Ok(JsValue::NULL),
             }
         })
@@ -351,6 +388,7 @@ impl RecordsService {
     ) -> Promise {
         let batch_size: JsValue = batch_size.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let inner = self.inner.clone();
+        let handles = self.handles.clone();
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let on_progress = if options.is_object() {
             option(&options, "onProgress")
@@ -397,7 +435,7 @@ impl RecordsService {
                 .map_err(error_to_js)?;
             Ok(records
                 .into_iter()
-                .map(|r| wrap(&inner, r))
+                .map(|r| handles.handle(&inner, r))
                 .collect::<js_sys::Array>()
                 .into())
         })
@@ -412,13 +450,14 @@ impl RecordsService {
         #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
+        let handles = self.handles.clone();
         super::convert::cancellable(options, async move {
             let pairs = convert::key_values_arg(&key_values, "keyValues")?;
             let record = inner
                 .get_or_create_record(&pairs)
                 .await
                 .map_err(error_to_js)?;
-            Ok(wrap(&inner, record))
+            Ok(handles.handle(&inner, record))
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod client;
 mod convert;
+mod handles;
 pub mod record;
 mod transport;
 

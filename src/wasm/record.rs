@@ -5,9 +5,9 @@ use super::client::Inner;
 use super::convert::{
     activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js,
 };
-use crate::core::client::RecordRef;
+use crate::core::client::{FieldRef, RecordRef};
 use crate::core::model::Record as RecordData;
-use crate::core::select::{latest_value, ValueScope};
+use crate::core::select::{latest_of, latest_value, ValueScope};
 use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +18,8 @@ use wasm_bindgen::prelude::*;
 pub struct Record {
     client: Inner,
     data: Rc<RefCell<Rc<RecordData>>>,
+    /// Dropped with the handle: tells the client's handle registry it is gone.
+    alive: Rc<()>,
 }
 
 impl Record {
@@ -25,7 +27,16 @@ impl Record {
         Record {
             client,
             data: Rc::new(RefCell::new(data)),
+            alive: Rc::new(()),
         }
+    }
+
+    pub(super) fn alive_token(&self) -> std::rc::Weak<()> {
+        Rc::downgrade(&self.alive)
+    }
+
+    pub(super) fn data_cell(&self) -> std::rc::Weak<RefCell<Rc<RecordData>>> {
+        Rc::downgrade(&self.data)
     }
 
     fn current(&self) -> Rc<RecordData> {
@@ -135,10 +146,21 @@ impl Record {
         let sub_record_id: JsValue = sub_record_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
         let field = field_arg(&field_id, "fieldId")?;
-        let field = self
-            .client
-            .resolve_field_cached(&record, &field)
-            .map_err(error_to_js)?;
+        // A uuid the record has a value for needs no resolving.
+        let direct = match &field {
+            FieldRef::Text(id) => record.record_values.get(id),
+            FieldRef::Object { .. } => None,
+        };
+        let values = match direct {
+            Some(values) => Some(values),
+            None => {
+                let id = self
+                    .client
+                    .resolve_field_cached(&record, &field)
+                    .map_err(error_to_js)?;
+                record.record_values.get(&id)
+            }
+        };
         let activity = match activity_arg(&activity_id, "activityId")? {
             Some(a) => Some(
                 self.client
@@ -162,7 +184,7 @@ impl Record {
             include_sub_record_values: optional_bool(&include_sub, "includeSubRecordValues")?,
             sub_record_id: sub.as_deref(),
         };
-        match latest_value(&record, &field, scope) {
+        match values.and_then(|values| latest_of(&record, values, scope)) {
             Some(value) => super::convert::value_to_js(&value.content),
             None => Ok(JsValue::NULL),
         }

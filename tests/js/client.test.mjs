@@ -8,6 +8,7 @@ import { scenarios } from "./scenarios.mjs";
 
 const expectations = {
   "getRecordById by key values (name and uuid) and by uuid; a cache hit sends nothing": { same: true, identifier: "CMP-0042", requestsForCachedGet: 0, stats: true },
+  "one handle per record: asking again answers the same object, refreshed by writes elsewhere; free() then a new one": { same: true, servicesStable: true, otherClientOwnHandle: true, refreshedInPlace: true, newAfterFree: true },
   "a 404 answers null and is remembered until clearRecordCaches": { first: null, second: null, remembered: 1, afterClear: 2 },
   "getRecordsByIds keeps order and duplicates, drops unknown ids, fetches in batches of 250": { inOrder: true, count: 602, batches: 3, cachedBatches: 0, again: 10, progress: [[250, 600], [500, 600], [600, 600]] },
   "getOrCreateRecord creates once, then finds the same record": (r) => { assert.match(r.identifier, /^NEW-/); assert.equal(r.same, true); assert.equal(r.postsAtLeast2, true); },

@@ -19,6 +19,33 @@ export const scenarios = {
     return { same: byName.id === byUuidKey.id && byId.id === byName.id && again.id === byName.id, identifier: byId.record_identifier, requestsForCachedGet: after - before, stats: c.cacheStats().hits > 0 };
   },
 
+  async "one handle per record: asking again answers the same object, refreshed by writes elsewhere; free() then a new one"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await c.entityFields.getDataFields();
+    const first = await c.records.getRecordById({ "Compound ID": "CMP-0043" });
+    const again = await c.records.getRecordById(first.id);
+    const [inBulk] = await c.records.getRecordsByIds([first.id]);
+    const servicesStable = c.records === c.records && c.entityFields === c.entityFields && c.activities === c.activities;
+    // A second client has its own handles; its write reaches this client's handle on its next read.
+    const other = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await other.entityFields.getDataFields();
+    const note = `handle ${Math.random().toString(36).slice(2)}`;
+    await (await other.records.getRecordById(first.id)).updateField("Notes", note);
+    c.records.clearRecordCaches();
+    const reloaded = await c.records.getRecordById(first.id);
+    const refreshedInPlace = reloaded === first && first.getValueContent("Notes") === note;
+    const id = first.id;
+    first.free();
+    const fresh = await c.records.getRecordById(id);
+    return {
+      same: first === again && again === inBulk,
+      servicesStable,
+      otherClientOwnHandle: (await other.records.getRecordById(id)) !== fresh,
+      refreshedInPlace,
+      newAfterFree: fresh !== first && fresh.record_identifier === "CMP-0043" && fresh.getValueContent("Notes") === note,
+    };
+  },
+
   async "a 404 answers null and is remembered until clearRecordCaches"(k, url) {
     const missing = "00000000-0000-4000-8000-00000000abcd";
     const count = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === `/records/${missing}`).length;

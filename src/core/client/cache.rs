@@ -2,9 +2,10 @@
 //! activities for a short while, and the field and activity lists.
 
 use crate::core::client::ident::key_values_key;
+use crate::core::client::lru::Lru;
 use crate::core::model::{Activity, EntityField, Record};
 use crate::core::search::SearchIndex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// How long a record's activity list is reused.
@@ -30,84 +31,9 @@ pub const DEFAULT_MAX_RECORDS: usize = 50_000;
 
 type Entry = Option<Rc<Record>>;
 
-/// uuid → record (or a remembered 404), least recently used first out.
-struct Lru {
-    map: HashMap<String, (u64, Entry)>,
-    order: BTreeMap<u64, String>,
-    tick: u64,
-    max: usize,
-}
-
-impl Lru {
-    fn new(max: usize) -> Self {
-        Lru {
-            map: HashMap::new(),
-            order: BTreeMap::new(),
-            tick: 0,
-            max: max.max(1),
-        }
-    }
-
-    fn next_tick(&mut self) -> u64 {
-        self.tick += 1;
-        self.tick
-    }
-
-    /// The entry, marked as just used.
-    fn get(&mut self, id: &str) -> Option<Entry> {
-        let tick = self.next_tick();
-        let (old, entry) = {
-            let (at, entry) = self.map.get_mut(id)?;
-            let old = std::mem::replace(at, tick);
-            (old, entry.clone())
-        };
-        self.order.remove(&old);
-        self.order.insert(tick, id.to_string());
-        Some(entry)
-    }
-
-    fn peek(&self, id: &str) -> Option<&Entry> {
-        self.map.get(id).map(|(_, e)| e)
-    }
-
-    /// Stores an entry; answers the entries evicted to stay within the bound.
-    fn insert(&mut self, id: &str, entry: Entry) -> Vec<Entry> {
-        let tick = self.next_tick();
-        if let Some((old, _)) = self.map.insert(id.to_string(), (tick, entry)) {
-            self.order.remove(&old);
-        }
-        self.order.insert(tick, id.to_string());
-        let mut evicted = Vec::new();
-        while self.map.len() > self.max {
-            let Some((_, oldest)) = self.order.pop_first() else {
-                break;
-            };
-            if let Some((_, entry)) = self.map.remove(&oldest) {
-                evicted.push(entry);
-            }
-        }
-        evicted
-    }
-
-    fn remove(&mut self, id: &str) -> Option<Entry> {
-        let (at, entry) = self.map.remove(id)?;
-        self.order.remove(&at);
-        Some(entry)
-    }
-
-    fn clear(&mut self) {
-        self.map.clear();
-        self.order.clear();
-    }
-
-    fn records(&self) -> impl Iterator<Item = &Rc<Record>> {
-        self.map.values().filter_map(|(_, e)| e.as_ref())
-    }
-}
-
 pub(super) struct Caches {
     /// uuid → the record, or `None` when the server said 404.
-    records: Lru,
+    records: Lru<Entry>,
     /// key-values key → record uuid, or `None` when no record has those values.
     by_key: HashMap<String, Option<String>>,
     record_activities: HashMap<String, (i64, Rc<Vec<Activity>>)>,
@@ -155,9 +81,17 @@ pub fn record_key(record: &Record) -> String {
 impl Caches {
     /// `Some(entry)` when the uuid is cached (the entry is `None` for a remembered 404).
     pub fn record(&mut self, id: &str) -> Option<Option<Rc<Record>>> {
-        let found = self.records.get(id);
+        let found = self.records.get(id).cloned();
         self.count(found.is_some());
         found
+    }
+
+    /// A cached record (not a remembered 404), counted as a hit and marked used;
+    /// nothing is counted when it is not there.
+    pub fn cached_record(&mut self, id: &str) -> Option<Rc<Record>> {
+        let record = self.records.get(id)?.clone()?;
+        self.count(true);
+        Some(record)
     }
 
     /// A cached entry without counting a lookup or marking it used.
@@ -172,7 +106,7 @@ impl Caches {
             Some(None) => Some(None),
             Some(Some(id)) => {
                 let id = id.clone();
-                self.records.get(&id)
+                self.records.get(&id).cloned()
             }
         };
         self.count(found.is_some());
@@ -240,7 +174,7 @@ impl Caches {
     pub fn search_index(&mut self) -> &SearchIndex {
         let records = &self.records;
         self.index.get_or_insert_with(|| {
-            let mut list: Vec<&Record> = records.records().map(|r| r.as_ref()).collect();
+            let mut list: Vec<&Record> = records.values().flatten().map(|r| r.as_ref()).collect();
             list.sort_by(|a, b| {
                 a.created_at
                     .cmp(&b.created_at)
@@ -295,7 +229,7 @@ impl Caches {
     /// The counters, with the number of records held now.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
-            records: self.records.records().count() as u64,
+            records: self.records.values().filter(|e| e.is_some()).count() as u64,
             ..self.stats
         }
     }

@@ -7,6 +7,7 @@ mod cache;
 pub mod ident;
 mod inflight;
 mod join;
+mod lru;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};

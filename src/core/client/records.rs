@@ -485,9 +485,7 @@ impl<T: Transport> Client<T> {
 
     /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
     pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
-        let mut cache = self.cache.borrow_mut();
-        cache.peek_record(record_id).flatten()?;
-        cache.record(record_id).flatten()
+        self.cache.borrow_mut().cached_record(record_id)
     }
 
     /// A cached record, without a request.

@@ -650,12 +650,12 @@ export interface InitOutput {
     readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
     readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
     readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
-    readonly kaleidoscopeclient_activities: (a: number) => number;
+    readonly kaleidoscopeclient_activities: (a: number) => any;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
     readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
-    readonly kaleidoscopeclient_entityFields: (a: number) => number;
+    readonly kaleidoscopeclient_entityFields: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
-    readonly kaleidoscopeclient_records: (a: number) => number;
+    readonly kaleidoscopeclient_records: (a: number) => any;
     readonly record_addValue: (a: number, b: any, c: any, d: number, e: number) => any;
     readonly record_created_at: (a: number) => [number, number];
     readonly record_entity_slice_id: (a: number) => [number, number];
