@@ -388,10 +388,10 @@ impl CompiledFilter {
     /// Whether a field's latest value matches. `value` is its content (None when
     /// the field has no value); `updated_ms` is when that value was written.
     pub fn matches(&self, value: Option<&Value>, updated_ms: Option<i64>) -> bool {
-        let blank = is_blank(value);
+        let blank = || is_blank(value);
         match &self.test {
-            Test::Set => !blank,
-            Test::Empty => blank,
+            Test::Set => !blank(),
+            Test::Empty => blank(),
             Test::Equal(p) => value.is_some_and(|v| values_equal(v, p)),
             Test::NotEqual(p) => !value.is_some_and(|v| values_equal(v, p)),
             Test::AnyOfText(options) => {
@@ -401,15 +401,15 @@ impl CompiledFilter {
             Test::NotIncludes(p) => !any_text(value, TextTest::Contains, p),
             Test::StartsWith(p) => any_text(value, TextTest::StartsWith, p),
             Test::EndsWith(p) => any_text(value, TextTest::EndsWith, p),
-            Test::In(set) => !blank && elements(value).iter().all(|v| contains(set, v)),
-            Test::NotIn(set) => blank || !elements(value).iter().all(|v| contains(set, v)),
-            Test::Subset(set) => !blank && elements(value).iter().all(|v| contains(set, v)),
-            Test::Superset(set) => !blank && set.iter().all(|p| contains(elements(value), p)),
+            Test::In(set) => !blank() && elements(value).iter().all(|v| contains(set, v)),
+            Test::NotIn(set) => blank() || !elements(value).iter().all(|v| contains(set, v)),
+            Test::Subset(set) => !blank() && elements(value).iter().all(|v| contains(set, v)),
+            Test::Superset(set) => !blank() && set.iter().all(|p| contains(elements(value), p)),
             Test::Overlap(set) => elements(value).iter().any(|v| contains(set, v)),
             Test::NoOverlap(set) => !elements(value).iter().any(|v| contains(set, v)),
             Test::SameElements(set) => {
                 let own = elements(value);
-                !blank
+                !blank()
                     && own.iter().all(|v| contains(set, v))
                     && set.iter().all(|p| contains(own, p))
             }

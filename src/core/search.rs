@@ -153,8 +153,20 @@ impl CompiledSearch {
             .iter()
             .map(|s| (column(&s.field_id), s.descending))
             .collect();
-        let matching = (0..index.rows.len())
-            .filter(|&at| self.row_matches(index, at, &filters, operation_records));
+        // Filter by filter over the candidates: each pass reads one column in order.
+        let mut candidates: Vec<usize> = (0..index.rows.len())
+            .filter(|&at| self.row_qualifies(index, at, operation_records))
+            .collect();
+        for (col, filter) in &filters {
+            candidates.retain(|&at| {
+                let cell = index.cell(*col, at);
+                filter.matches(cell.map(|c| &c.content), cell.and_then(|c| c.updated_ms))
+            });
+        }
+        if self.search_text.is_some() {
+            candidates.retain(|&at| self.row_has_text(index, at));
+        }
+        let matching = candidates.into_iter();
         let limit = self.limit.unwrap_or(usize::MAX);
         if sorts.is_empty() {
             return matching
@@ -218,11 +230,11 @@ impl CompiledSearch {
             .collect()
     }
 
-    fn row_matches(
+    /// The checks that do not read field values: slice, activity, identifiers.
+    fn row_qualifies(
         &self,
         index: &SearchIndex,
         at: usize,
-        filters: &[(Option<u32>, &CompiledFilter)],
         operation_records: Option<&HashSet<String>>,
     ) -> bool {
         let Some(row) = index.rows.get(at) else {
@@ -245,12 +257,14 @@ impl CompiledSearch {
                 return false;
             }
         }
-        for (col, filter) in filters {
-            let cell = index.cell(*col, at);
-            if !filter.matches(cell.map(|c| &c.content), cell.and_then(|c| c.updated_ms)) {
-                return false;
-            }
-        }
+        true
+    }
+
+    /// Whether the search text is in the row's identifier or one of its text values.
+    fn row_has_text(&self, index: &SearchIndex, at: usize) -> bool {
+        let Some(row) = index.rows.get(at) else {
+            return false;
+        };
         if let Some(needle) = &self.search_text {
             let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
             let hit = contains(&row.identifier)
@@ -265,9 +279,7 @@ impl CompiledSearch {
                         }
                         _ => false,
                     });
-            if !hit {
-                return false;
-            }
+            return hit;
         }
         true
     }
