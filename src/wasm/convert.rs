@@ -134,8 +134,12 @@ pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
 
 /// A field named by an object (`{ id, is_key }`), a uuid or a name.
 pub fn field_arg(value: &JsValue, what: &str) -> Result<FieldRef, JsValue> {
-    if value.is_string() {
-        return Ok(FieldRef::Text(string_arg(value, what)?));
+    // One call across the boundary for the common case, a uuid or a name.
+    if let Some(text) = value.as_string() {
+        if text.is_empty() {
+            return Err(invalid(format!("{what} must not be empty")));
+        }
+        return Ok(FieldRef::Text(text));
     }
     if value.is_object() {
         let id = get(value, "id");
