@@ -122,7 +122,8 @@ impl Caches {
     }
 
     /// Stores a record under its uuid and its key values.
-    pub fn put_record(&mut self, record: Record) -> Rc<Record> {
+    pub fn put_record(&mut self, mut record: Record) -> Rc<Record> {
+        record.shrink_to_fit();
         let record = Rc::new(record);
         self.index = None;
         self.by_key
