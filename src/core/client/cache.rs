@@ -41,6 +41,8 @@ pub(super) struct Caches {
     pub data_fields: Option<Rc<Vec<EntityField>>>,
     pub activities: Option<Rc<Vec<Activity>>>,
     pub stats: CacheStats,
+    /// How many entries of `records` hold a record (not a remembered 404).
+    held: usize,
     /// The cached records laid out for `queryCached`; rebuilt after the records change.
     index: Option<SearchIndex>,
 }
@@ -50,6 +52,7 @@ impl Caches {
     pub fn new(max_records: usize) -> Self {
         Caches {
             records: Lru::new(max_records),
+            held: 0,
             by_key: HashMap::new(),
             record_activities: HashMap::new(),
             key_fields: None,
@@ -128,14 +131,24 @@ impl Caches {
         self.index = None;
         self.by_key
             .insert(record_key(&record), Some(record.id.clone()));
+        if !self.holds(&record.id) {
+            self.held += 1;
+        }
         let evicted = self.records.insert(&record.id, Some(record.clone()));
         self.forget_evicted(evicted);
         record
     }
 
+    fn holds(&self, id: &str) -> bool {
+        matches!(self.records.peek(id), Some(Some(_)))
+    }
+
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
         self.index = None;
+        if self.holds(id) {
+            self.held = self.held.saturating_sub(1);
+        }
         let evicted = self.records.insert(id, None);
         self.forget_evicted(evicted);
     }
@@ -145,6 +158,7 @@ impl Caches {
         for entry in evicted {
             self.stats.evictions += 1;
             if let Some(record) = entry {
+                self.held = self.held.saturating_sub(1);
                 let key = record_key(&record);
                 if self.by_key.get(&key).and_then(|v| v.as_deref()) == Some(record.id.as_str()) {
                     self.by_key.remove(&key);
@@ -164,6 +178,7 @@ impl Caches {
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
         if let Some(Some(record)) = self.records.remove(id) {
+            self.held = self.held.saturating_sub(1);
             self.index = None;
             self.by_key.remove(&record_key(&record));
         }
@@ -223,6 +238,7 @@ impl Caches {
     pub fn clear_records(&mut self) {
         self.index = None;
         self.records.clear();
+        self.held = 0;
         self.by_key.clear();
         self.record_activities.clear();
     }
@@ -230,7 +246,7 @@ impl Caches {
     /// The counters, with the number of records held now.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
-            records: self.records.values().filter(|e| e.is_some()).count() as u64,
+            records: self.held as u64,
             ..self.stats
         }
     }
@@ -271,6 +287,35 @@ mod tests {
         // The evicted record's key values no longer answer.
         assert!(c.record_by_key(&record_key(&record("b"))).is_none());
         assert!(c.record_by_key(&record_key(&record("a"))).is_some());
+    }
+
+    #[test]
+    fn the_held_count_follows_every_change() {
+        let mut c = Caches::new(3);
+        let count = |c: &Caches| c.records.values().filter(|e| e.is_some()).count() as u64;
+        c.put_record(record("a"));
+        c.put_record(record("a"));
+        c.put_missing("x");
+        assert_eq!(
+            (c.stats().records, count(&c)),
+            (1, 1),
+            "a replaced, x is a 404"
+        );
+        c.put_record(record("b"));
+        c.put_record(record("c"));
+        assert_eq!(
+            (c.stats().records, count(&c)),
+            (2, 2),
+            "a, the oldest, was evicted; x stays a 404"
+        );
+        c.put_missing("b");
+        assert_eq!((c.stats().records, count(&c)), (1, 1), "b is now a 404");
+        c.drop_record("c");
+        c.drop_record("nothing");
+        assert_eq!((c.stats().records, count(&c)), (0, 0));
+        c.put_record(record("d"));
+        c.clear_records();
+        assert_eq!(c.stats().records, 0);
     }
 
     #[test]
