@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod exact;
 pub mod filter;
 pub mod hash;
 pub mod http;

@@ -37,46 +37,19 @@ pub struct Record {
     /// The entity type (set of key fields) the record belongs to.
     pub entity_slice_id: String,
     /// Ids of the record values that hold its key values.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
     pub identifier_ids: Vec<String>,
     /// Human-readable name, e.g. `CMP-0042`.
     pub record_identifier: String,
     /// Field id → every value written to that field.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::core::exact::exact_record_values")]
     pub record_values: BTreeMap<String, Vec<RecordValue>>,
     /// The activity the record was created in, or null.
     #[serde(default)]
     pub initial_operation_id: Option<String>,
     /// Ids of the record's sub-records (batches, aliquots…).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
     pub sub_record_ids: Vec<String>,
-}
-
-impl Record {
-    /// Gives back the spare room decoding leaves in the record's lists: a list
-    /// decoded from JSON keeps space for at least four items, and most fields hold
-    /// one or two values. Done once, when a record enters a cache.
-    pub fn shrink_to_fit(&mut self) {
-        self.identifier_ids.shrink_to_fit();
-        self.sub_record_ids.shrink_to_fit();
-        for values in self.record_values.values_mut() {
-            values.shrink_to_fit();
-            for value in values.iter_mut() {
-                shrink_value(&mut value.content);
-            }
-        }
-    }
-}
-
-fn shrink_value(value: &mut Value) {
-    match value {
-        Value::Array(items) => {
-            items.shrink_to_fit();
-            items.iter_mut().for_each(shrink_value);
-        }
-        Value::Object(map) => map.values_mut().for_each(shrink_value),
-        _ => {}
-    }
 }
 
 /// A key field or a data field; `is_key` tells which.
@@ -230,27 +203,4 @@ pub struct FileContent {
     pub mime_type: String,
     /// Size in bytes.
     pub size: u64,
-}
-
-#[cfg(test)]
-mod shrink_tests {
-    use super::*;
-
-    #[test]
-    fn shrinking_keeps_the_data_and_drops_the_spare_room() {
-        let json = r#"{"id":"r1","created_at":"2026-01-05T09:00:00Z","entity_slice_id":"s",
-            "identifier_ids":["k1"],"record_identifier":"CMP-1","sub_record_ids":[],
-            "record_values":{"f1":[{"id":"v1","content":["EGFR","KRAS"],"created_at":null,"record_id":"r1","operation_id":null}]}}"#;
-        let mut record: Record = serde_json::from_str(json).unwrap();
-        let before = record.clone();
-        record.shrink_to_fit();
-        assert_eq!(record, before);
-        let values = record.record_values.get("f1").unwrap();
-        assert_eq!(values.capacity(), values.len());
-        assert_eq!(record.identifier_ids.capacity(), 1);
-        match &values[0].content {
-            Value::Array(items) => assert_eq!(items.capacity(), 2),
-            other => panic!("not a list: {other}"),
-        }
-    }
 }

@@ -125,8 +125,7 @@ impl Caches {
     }
 
     /// Stores a record under its uuid and its key values.
-    pub fn put_record(&mut self, mut record: Record) -> Rc<Record> {
-        record.shrink_to_fit();
+    pub fn put_record(&mut self, record: Record) -> Rc<Record> {
         let record = Rc::new(record);
         self.index = None;
         self.by_key
