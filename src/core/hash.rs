@@ -58,9 +58,17 @@ impl Hasher for FastHasher {
         self.add(n as u64);
     }
 
+    /// Mixes the high bits into the low ones (MurmurHash3's finaliser): the
+    /// multiply-rotate rounds leave the low bits depending on few input bits, and
+    /// hash tables pick buckets by the low bits.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let mut h = self.hash;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -85,6 +93,18 @@ mod tests {
         assert_ne!(hash(""), hash("\0"));
         assert_ne!(hash(""), hash("\0\0\0\0\0\0\0\0"));
         assert_ne!(hash("a"), hash("a\0"));
+    }
+
+    #[test]
+    fn similar_keys_spread_over_the_low_bits() {
+        // Keys that differ only past their first bytes, as record ids do.
+        let buckets: std::collections::HashSet<u64> =
+            (0..4096).map(|i| hash(&format!("r-{i}")) & 1023).collect();
+        assert!(
+            buckets.len() > 900,
+            "only {} of 1024 buckets used",
+            buckets.len()
+        );
     }
 
     #[test]

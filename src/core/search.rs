@@ -307,10 +307,10 @@ struct RowMeta {
 /// order they were first added in.
 #[derive(Debug, Default, Clone)]
 pub struct SearchIndex {
-    columns: std::collections::HashMap<String, u32>,
+    columns: crate::core::hash::FastMap<String, u32>,
     cells: Vec<Vec<Option<Cell>>>,
     rows: Vec<RowMeta>,
-    positions: std::collections::HashMap<String, usize>,
+    positions: crate::core::hash::FastMap<String, usize>,
 }
 
 impl SearchIndex {
