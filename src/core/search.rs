@@ -240,6 +240,9 @@ impl CompiledSearch {
         let Some(row) = index.rows.get(at) else {
             return false;
         };
+        if !row.present {
+            return false;
+        }
         if self
             .entity_slice_id
             .as_ref()
@@ -299,6 +302,8 @@ struct RowMeta {
     identifier: String,
     entity_slice_id: String,
     identifier_ids: Vec<String>,
+    /// False once the record was removed; its row stays so others keep their places.
+    present: bool,
 }
 
 /// Records laid out for searching, column by column: each field id becomes a
@@ -311,6 +316,8 @@ pub struct SearchIndex {
     cells: Vec<Vec<Option<Cell>>>,
     rows: Vec<RowMeta>,
     positions: crate::core::hash::FastMap<String, usize>,
+    /// Rows whose record was removed.
+    removed: usize,
 }
 
 impl SearchIndex {
@@ -325,12 +332,42 @@ impl SearchIndex {
 
     /// How many records the index holds.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.rows.len().saturating_sub(self.removed)
     }
 
     /// Whether the index holds no record.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
+    }
+
+    /// Whether the index has a row for this record, present or removed.
+    pub fn has_row(&self, id: &str) -> bool {
+        self.positions.contains_key(id)
+    }
+
+    /// How many rows are left from removed records.
+    pub fn removed_rows(&self) -> usize {
+        self.removed
+    }
+
+    /// Takes a record out of the answers; its row keeps its place for an `upsert`.
+    pub fn remove(&mut self, id: &str) {
+        let Some(&at) = self.positions.get(id) else {
+            return;
+        };
+        let Some(meta) = self.rows.get_mut(at) else {
+            return;
+        };
+        if !meta.present {
+            return;
+        }
+        meta.present = false;
+        self.removed += 1;
+        for column in &mut self.cells {
+            if let Some(slot) = column.get_mut(at) {
+                *slot = None;
+            }
+        }
     }
 
     fn cell(&self, column: Option<u32>, at: usize) -> Option<&Cell> {
@@ -349,6 +386,7 @@ impl SearchIndex {
                     identifier: String::new(),
                     entity_slice_id: String::new(),
                     identifier_ids: Vec::new(),
+                    present: true,
                 });
                 for column in &mut self.cells {
                     column.push(None);
@@ -357,6 +395,10 @@ impl SearchIndex {
             }
         };
         if let Some(meta) = self.rows.get_mut(at) {
+            if !meta.present {
+                meta.present = true;
+                self.removed = self.removed.saturating_sub(1);
+            }
             meta.identifier.clone_from(&record.record_identifier);
             meta.entity_slice_id.clone_from(&record.entity_slice_id);
             meta.identifier_ids.clone_from(&record.identifier_ids);

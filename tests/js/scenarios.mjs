@@ -161,8 +161,12 @@ export const scenarios = {
     const record = await c.records.getOrCreateRecord({ "Compound ID": `W-${Math.random().toString(36).slice(2)}` });
     const gets = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "GET" && e.path === `/records/${record.id}`).length;
     const before = await gets();
+    const notesId = (await c.entityFields.getDataFields()).find((f) => f.field_name === "Notes").id;
+    const noted = (text) => c.records.queryCached({ entity_field_filters: [{ field_id: notesId, filter_type: "is_equal", filter_prop: text }] }).includes(record.id);
     const added = await record.addValue("Notes", "first note");
+    const queryAfterFirst = noted("first note");
     const value = await record.updateField("Notes", "second note");
+    const queryAfterSecond = !noted("first note") && noted("second note");
     const refetches = (await gets()) - before;
     const history = (await record.getValues()).filter((v) => v.content === "first note" || v.content === "second note").length;
     const fresh = await c.records.getRecordById(record.id);
@@ -175,7 +179,7 @@ export const scenarios = {
       record.initial_operation_id === j.initial_operation_id, JSON.stringify(record.sub_record_ids) === JSON.stringify(j.sub_record_ids),
       !Number.isNaN(Date.parse(record.created_at)),
     ];
-    return { addedIsUndefined: added === undefined, content: value.content, shown: record.getValueContent("Notes"), cacheShows: fresh.getValueContent("Notes"), refetches, history, json: j.record_identifier === record.record_identifier, getters: getters.every(Boolean) };
+    return { queryCachedFollows: queryAfterFirst && queryAfterSecond, addedIsUndefined: added === undefined, content: value.content, shown: record.getValueContent("Notes"), cacheShows: fresh.getValueContent("Notes"), refetches, history, json: j.record_identifier === record.record_identifier, getters: getters.every(Boolean) };
   },
 
   async "files: upload a Uint8Array or a Blob, download the same bytes"(k, url) {

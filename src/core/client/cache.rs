@@ -127,7 +127,12 @@ impl Caches {
     /// Stores a record under its uuid and its key values.
     pub fn put_record(&mut self, record: Record) -> Rc<Record> {
         let record = Rc::new(record);
-        self.index = None;
+        // A record the index already has a row for (a refetch after a write) is
+        // updated in place; a new one needs its place in creation order: rebuild.
+        match self.index.as_mut() {
+            Some(index) if index.has_row(&record.id) => index.upsert(&record),
+            _ => self.index = None,
+        }
         self.by_key
             .insert(record_key(&record), Some(record.id.clone()));
         if !self.holds(&record.id) {
@@ -138,13 +143,24 @@ impl Caches {
         record
     }
 
+    /// Takes a record out of the search index; rebuilds later once more than half
+    /// of the rows are left from removed records.
+    fn unindex(&mut self, id: &str) {
+        if let Some(index) = self.index.as_mut() {
+            index.remove(id);
+            if index.removed_rows() * 2 > index.len() + index.removed_rows() {
+                self.index = None;
+            }
+        }
+    }
+
     fn holds(&self, id: &str) -> bool {
         matches!(self.records.peek(id), Some(Some(_)))
     }
 
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
-        self.index = None;
+        self.unindex(id);
         if self.holds(id) {
             self.held = self.held.saturating_sub(1);
         }
@@ -158,6 +174,7 @@ impl Caches {
             self.stats.evictions += 1;
             if let Some(record) = entry {
                 self.held = self.held.saturating_sub(1);
+                self.unindex(&record.id);
                 let key = record_key(&record);
                 if self.by_key.get(&key).and_then(|v| v.as_deref()) == Some(record.id.as_str()) {
                     self.by_key.remove(&key);
@@ -178,7 +195,7 @@ impl Caches {
     pub fn drop_record(&mut self, id: &str) {
         if let Some(Some(record)) = self.records.remove(id) {
             self.held = self.held.saturating_sub(1);
-            self.index = None;
+            self.unindex(id);
             self.by_key.remove(&record_key(&record));
         }
         self.record_activities.remove(id);
@@ -286,6 +303,65 @@ mod tests {
         // The evicted record's key values no longer answer.
         assert!(c.record_by_key(&record_key(&record("b"))).is_none());
         assert!(c.record_by_key(&record_key(&record("a"))).is_some());
+    }
+
+    fn with_note(id: &str, created: &str, note: &str) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "created_at": created, "entity_slice_id": "s",
+            "identifier_ids": [], "record_identifier": id, "sub_record_ids": [],
+            "record_values": { "notes": [{ "id": format!("v-{id}"), "content": note, "record_id": id }] }
+        }))
+        .unwrap()
+    }
+
+    fn notes_equal(c: &mut Caches, note: &str) -> Vec<String> {
+        let query: crate::core::query::SearchRecordsQuery = serde_json::from_value(serde_json::json!({
+            "entity_field_filters": [{ "field_id": "notes", "filter_type": "is_equal", "filter_prop": note }]
+        }))
+        .unwrap();
+        let search = crate::core::search::CompiledSearch::new(&query, 0).unwrap();
+        search.run(c.search_index(), None)
+    }
+
+    #[test]
+    fn the_search_index_follows_refetches_and_drops_without_a_rebuild() {
+        let mut c = Caches::new(10);
+        c.put_record(with_note("a", "2026-01-01T00:00:00Z", "x"));
+        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "x"));
+        c.put_record(with_note("c", "2026-01-03T00:00:00Z", "x"));
+        assert_eq!(notes_equal(&mut c, "x"), ["a", "b", "c"]);
+        // A write's refetch: dropped, then stored again with the new value.
+        c.drop_record("b");
+        assert!(c.index.is_some(), "a drop keeps the index");
+        assert_eq!(notes_equal(&mut c, "x"), ["a", "c"]);
+        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "y"));
+        assert!(
+            c.index.is_some(),
+            "a known record updates the index in place"
+        );
+        assert_eq!(notes_equal(&mut c, "x"), ["a", "c"]);
+        assert_eq!(notes_equal(&mut c, "y"), ["b"]);
+        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "x"));
+        assert_eq!(
+            notes_equal(&mut c, "x"),
+            ["a", "b", "c"],
+            "b keeps its place in creation order"
+        );
+        // A record the index has never seen makes it rebuild, in creation order.
+        c.put_record(with_note("0", "2025-12-31T00:00:00Z", "x"));
+        assert!(c.index.is_none());
+        assert_eq!(notes_equal(&mut c, "x"), ["0", "a", "b", "c"]);
+        // A 404 over a held record and many drops: answers stay right, and a mostly
+        // removed index is rebuilt.
+        c.put_missing("a");
+        assert_eq!(notes_equal(&mut c, "x"), ["0", "b", "c"]);
+        c.drop_record("b");
+        c.drop_record("c");
+        assert!(
+            c.index.is_none(),
+            "three of four rows removed: rebuilt on next use"
+        );
+        assert_eq!(notes_equal(&mut c, "x"), ["0"]);
     }
 
     #[test]
