@@ -16,12 +16,19 @@ thread_local! {
     static VALUES_SCRATCH: RefCell<Vec<RecordValue>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Moves the scratch's items into a list of exactly their number; the scratch
-/// keeps its room for the next list.
-fn exact_copy<T>(scratch: &mut Vec<T>) -> Vec<T> {
+/// Reads a list's items into `scratch`, then moves them into a list of exactly
+/// their number; the scratch keeps its room for the next list.
+fn read_exact<'de, A: SeqAccess<'de>, T: DeserializeOwned>(
+    mut seq: A,
+    scratch: &mut Vec<T>,
+) -> Result<Vec<T>, A::Error> {
+    scratch.clear();
+    while let Some(item) = seq.next_element()? {
+        scratch.push(item);
+    }
     let mut exact = Vec::with_capacity(scratch.len());
     exact.append(scratch);
-    exact
+    Ok(exact)
 }
 
 struct ExactList<T>(PhantomData<T>);
@@ -33,12 +40,8 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ExactList<T> {
         f.write_str("a list")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut scratch: Vec<T> = Vec::with_capacity(8);
-        while let Some(item) = seq.next_element()? {
-            scratch.push(item);
-        }
-        Ok(exact_copy(&mut scratch))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        read_exact(seq, &mut Vec::with_capacity(8))
     }
 }
 
@@ -60,14 +63,10 @@ impl<'de> Visitor<'de> for ExactValues {
         f.write_str("a list of record values")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RecordValue>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<RecordValue>, A::Error> {
         // Taken out of the thread-local so that no borrow is held while decoding.
         let mut scratch = VALUES_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        scratch.clear();
-        while let Some(item) = seq.next_element()? {
-            scratch.push(item);
-        }
-        let exact = exact_copy(&mut scratch);
+        let exact = read_exact(seq, &mut scratch)?;
         VALUES_SCRATCH.with(|s| *s.borrow_mut() = scratch);
         Ok(exact)
     }

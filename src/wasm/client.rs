@@ -260,25 +260,17 @@ impl KaleidoscopeClient {
             concurrency,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
-        let inner: Inner = Rc::new(client);
-        let handles: Rc<Handles> = Rc::default();
-        Ok(KaleidoscopeClient {
-            records: RecordsService {
-                inner: inner.clone(),
-                handles: handles.clone(),
-            }
-            .into(),
-            entity_fields: EntityFieldsService {
-                inner: inner.clone(),
-            }
-            .into(),
-            activities: ActivitiesService {
-                inner: inner.clone(),
-            }
-            .into(),
-            inner,
-            handles,
-        })
+        let mut client = KaleidoscopeClient {
+            inner: Rc::new(client),
+            handles: Rc::default(),
+            records: JsValue::UNDEFINED,
+            entity_fields: JsValue::UNDEFINED,
+            activities: JsValue::UNDEFINED,
+        };
+        client.records = client.records_service().into();
+        client.entity_fields = client.entity_fields_service().into();
+        client.activities = client.activities_service().into();
+        Ok(client)
     }
 
     /// Records: get, search, create, upload.

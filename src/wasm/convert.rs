@@ -123,8 +123,7 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 /// A string argument, or an `invalid_argument` error.
 pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     match value.as_string() {
-        Some(s) if !s.is_empty() => Ok(s),
-        Some(_) => Err(invalid(format!("{what} must not be empty"))),
+        Some(s) => non_empty(s, what),
         None => Err(invalid(format!(
             "{what} must be a string, got {}",
             type_name(value)
@@ -132,14 +131,18 @@ pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     }
 }
 
+fn non_empty(text: String, what: &str) -> Result<String, JsValue> {
+    if text.is_empty() {
+        return Err(invalid(format!("{what} must not be empty")));
+    }
+    Ok(text)
+}
+
 /// A field named by an object (`{ id, is_key }`), a uuid or a name.
 pub fn field_arg(value: &JsValue, what: &str) -> Result<FieldRef, JsValue> {
     // One call across the boundary for the common case, a uuid or a name.
     if let Some(text) = value.as_string() {
-        if text.is_empty() {
-            return Err(invalid(format!("{what} must not be empty")));
-        }
-        return Ok(FieldRef::Text(text));
+        return non_empty(text, what).map(FieldRef::Text);
     }
     if value.is_object() {
         let id = get(value, "id");

@@ -5,7 +5,7 @@ use super::client::Inner;
 use super::convert::{
     activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js,
 };
-use crate::core::client::{FieldRef, RecordRef};
+use crate::core::client::RecordRef;
 use crate::core::model::Record as RecordData;
 use crate::core::select::{latest_of, latest_value, ValueScope};
 use js_sys::Promise;
@@ -146,21 +146,10 @@ impl Record {
         let sub_record_id: JsValue = sub_record_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
         let field = field_arg(&field_id, "fieldId")?;
-        // A uuid the record has a value for needs no resolving.
-        let direct = match &field {
-            FieldRef::Text(id) => record.record_values.get(id),
-            FieldRef::Object { .. } => None,
-        };
-        let values = match direct {
-            Some(values) => Some(values),
-            None => {
-                let id = self
-                    .client
-                    .resolve_field_cached(&record, &field)
-                    .map_err(error_to_js)?;
-                record.record_values.get(&id)
-            }
-        };
+        let values = self
+            .client
+            .field_values_cached(&record, &field)
+            .map_err(error_to_js)?;
         let activity = match activity_arg(&activity_id, "activityId")? {
             Some(a) => Some(
                 self.client

@@ -148,7 +148,7 @@ impl Caches {
     fn unindex(&mut self, id: &str) {
         if let Some(index) = self.index.as_mut() {
             index.remove(id);
-            if index.removed_rows() * 2 > index.len() + index.removed_rows() {
+            if index.removed_rows() > index.len() {
                 self.index = None;
             }
         }

@@ -543,17 +543,27 @@ pub fn looks_like_uuid(text: &str) -> bool {
 }
 
 impl<T: Transport> Client<T> {
-    /// Resolves a field for reading a record's values without a request: ids the
-    /// record holds values for, then the cached field lists. A name needs the
-    /// lists to be loaded; an unknown uuid simply has no values.
-    pub fn resolve_field_cached(&self, record: &Record, field: &FieldRef) -> Result<String, Error> {
-        let text = match field {
-            FieldRef::Object { id, .. } => return Ok(id.clone()),
-            FieldRef::Text(t) => t,
+    /// A record's values of a field, found without a request: an id the record
+    /// holds values for, then the cached field lists. A name needs the lists to be
+    /// loaded; an unknown uuid simply has no values (`None`).
+    pub fn field_values_cached<'r>(
+        &self,
+        record: &'r Record,
+        field: &FieldRef,
+    ) -> Result<Option<&'r Vec<RecordValue>>, Error> {
+        let id = match field {
+            FieldRef::Object { id, .. } => id,
+            FieldRef::Text(text) => match record.record_values.get(text) {
+                Some(values) => return Ok(Some(values)),
+                None => &self.resolve_field_name(text)?,
+            },
         };
-        if record.record_values.contains_key(text) {
-            return Ok(text.clone());
-        }
+        Ok(record.record_values.get(id))
+    }
+
+    /// A field uuid or name that is not among a record's fields, through the
+    /// cached field lists.
+    fn resolve_field_name(&self, text: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();
         let lists: Vec<&Rc<Vec<EntityField>>> =
             [cache.data_fields.as_ref(), cache.key_fields.as_ref()]
@@ -570,7 +580,7 @@ impl<T: Transport> Client<T> {
             }
         }
         if looks_like_uuid(text) {
-            return Ok(text.clone());
+            return Ok(text.to_string());
         }
         if lists.len() == 2 {
             return Err(not_found("field", text));
