@@ -23,11 +23,8 @@ PIDS+=($!)
 for _ in $(seq 300); do grep -q '^listening on ' "$OUT" && break; kill -0 "${PIDS[0]}" 2>/dev/null || exit 1; sleep 0.1; done
 URL=$(sed -n 's/^listening on //p' "$OUT")
 
-# The dashboard depends on pkg/ like a user's app; npm links it, so a rebuilt
-# package is picked up without reinstalling.
-if [ ! -d examples/dashboard/node_modules ]; then
-  (cd examples/dashboard && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The dashboard depends on pkg/ like a user's app; npm links it (scripts/install.sh
+# ran `npm ci` there), so a rebuilt package is picked up without reinstalling.
 (cd examples/dashboard && node node_modules/vite/bin/vite.js build --logLevel error)
 (cd examples/dashboard && exec node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port "$DASHBOARD_PORT" --strictPort --logLevel error) &
 PIDS+=($!)

@@ -1,9 +1,9 @@
 // Bad input from JavaScript: each call throws or rejects with a clear
 // KalbioError, and the next good call on the same client succeeds (no panic
 // has broken the module). Runs in headless Chromium.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarness } from "./helpers.mjs";
+import { browserHarnessForFile } from "./helpers.mjs";
 
 async function badCalls(k, url) {
   const client = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -69,14 +69,10 @@ async function badCalls(k, url) {
   return results;
 }
 
-let harness;
+const harness = browserHarnessForFile("--seed", "demo");
 let results;
 before(async () => {
-  harness = await browserHarness("--seed", "demo");
-  results = await harness.run(badCalls);
-});
-after(async () => {
-  await harness?.close();
+  results = await (await harness).run(badCalls);
 });
 
 test("at least 30 kinds of bad input were tried", () => {

@@ -1,9 +1,9 @@
 // Issue tests of the records client: every scenario in headless Chromium against
 // the sandbox, and the same scenarios in Node 20 (global fetch).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browserHarness } from "./helpers.mjs";
+import { ROOT, browserHarnessForFile } from "./helpers.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 const expectations = {
@@ -47,15 +47,7 @@ function check(name, result) {
   else assert.deepEqual(result, expected);
 }
 
-let harness;
-let sandbox;
-before(async () => {
-  harness = await browserHarness("--seed", "demo");
-  sandbox = harness.sandbox;
-});
-after(async () => {
-  await harness?.close();
-});
+const harness = browserHarnessForFile("--seed", "demo");
 
 test("every scenario has an expectation", () => {
   assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(expectations).sort());
@@ -63,7 +55,7 @@ test("every scenario has an expectation", () => {
 
 for (const [name, scenario] of Object.entries(scenarios)) {
   test(`chromium: ${name}`, async () => {
-    check(name, await harness.run(scenario));
+    check(name, await (await harness).run(scenario));
   });
 }
 
@@ -71,6 +63,6 @@ for (const [name, scenario] of Object.entries(scenarios)) {
   test(`node: ${name}`, async () => {
     const k = await import(join(ROOT, "pkg/node.js"));
     await k.default();
-    check(name, await scenario(k, sandbox.url));
+    check(name, await scenario(k, (await harness).sandbox.url));
   });
 }

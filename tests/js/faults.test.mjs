@@ -1,9 +1,9 @@
 // The fault matrix: reads and writes against the sandbox's injected faults, in
 // headless Chromium. For each: the outcome, the requests the sandbox saw, and
 // for writes how many times the value exists (never twice).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarness } from "./helpers.mjs";
+import { browserHarnessForFile } from "./helpers.mjs";
 
 const FAULTS = {
   "503 twice": { times: 2, status: 503 },
@@ -70,20 +70,14 @@ async function runCase(k, url, kind, fault) {
   return { outcome, requests, values, message };
 }
 
-let harness;
-before(async () => {
-  harness = await browserHarness("--seed", "demo");
-});
-after(async () => {
-  await harness?.close();
-});
+const harness = browserHarnessForFile("--seed", "demo");
 
 const within = (expected, actual) => (Array.isArray(expected) ? expected.includes(actual) : expected === actual);
 
 for (const kind of ["read", "write"]) {
   for (const [name, fault] of Object.entries(FAULTS)) {
     test(`${kind} × ${name}`, async () => {
-      const got = await harness.run(runCase, kind, fault);
+      const got = await (await harness).run(runCase, kind, fault);
       const [outcome, requests, values] = EXPECTED[kind][name];
       assert.ok(within(outcome, got.outcome), `${got.outcome}: ${got.message}`);
       assert.ok(within(requests, got.requests), `requests: ${got.requests}`);

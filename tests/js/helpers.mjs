@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, dirname, extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { after } from "node:test";
 
 export const JS_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(JS_DIR, "../..");
@@ -110,6 +111,19 @@ export async function browserHarness(...sandboxArgs) {
     await sandbox.stop();
   };
   return { sandbox, page, run, close };
+}
+
+/**
+ * A browserHarness for the whole test file: started now, closed after the file's
+ * last test. Answers a promise of the harness; a failed start fails whoever awaits it.
+ */
+export function browserHarnessForFile(...sandboxArgs) {
+  const started = browserHarness(...sandboxArgs);
+  started.catch(() => {});
+  after(async () => {
+    await (await started.catch(() => null))?.close();
+  });
+  return started;
 }
 
 /** A function's or method's source as a plain function expression. */

@@ -1,8 +1,8 @@
 // queryCached answers exactly what searchRecords answers on the sandbox: every
 // filter rule, and sorts, over the same records, in headless Chromium.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarness } from "./helpers.mjs";
+import { browserHarnessForFile } from "./helpers.mjs";
 
 async function compare(k, url) {
   const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -71,14 +71,10 @@ async function compare(k, url) {
   return out;
 }
 
-let harness;
+const harness = browserHarnessForFile("--seed", "empty");
 let rows;
 before(async () => {
-  harness = await browserHarness("--seed", "empty");
-  rows = await harness.run(compare);
-});
-after(async () => {
-  await harness?.close();
+  rows = await (await harness).run(compare);
 });
 
 test("all 38 rules and the sorts were compared, most with some records matching", () => {
