@@ -2,6 +2,7 @@
 //! browser or network imports.
 
 pub mod client;
+pub mod defaults;
 pub mod error;
 pub mod exact;
 pub mod filter;

@@ -9,7 +9,7 @@
 //!   a `Retry-After` (seconds or an HTTP date) is honoured up to the cap.
 
 use crate::core::http::{HttpResponse, Method, TransportError};
-use crate::core::time;
+use crate::core::{defaults, time};
 
 /// How many times and how patiently to retry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,9 +25,9 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_retries: 2,
-            base_ms: 500.0,
-            max_ms: 8_000.0,
+            max_retries: defaults::MAX_RETRIES,
+            base_ms: defaults::RETRY_BASE_MS,
+            max_ms: defaults::RETRY_MAX_MS,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::core::client::{
     Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
     DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS, DEFAULT_URL,
 };
+use crate::core::defaults;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::model::TokenResponse;
 use crate::core::query::SearchRecordsQuery;
@@ -209,7 +210,7 @@ impl KaleidoscopeClient {
         }
         let timeout = option(&options, "timeoutMs");
         let timeout_ms = if timeout.is_undefined() || timeout.is_null() {
-            30_000.0
+            defaults::TIMEOUT_MS
         } else {
             match timeout.as_f64() {
                 Some(ms) if ms.is_finite() && ms > 0.0 => ms,
@@ -229,9 +230,9 @@ impl KaleidoscopeClient {
             }
         };
         let retry = RetryPolicy {
-            max_retries: number("maxRetries", 2.0, 0.0, 10.0)? as u32,
-            base_ms: number("retryBaseMs", 500.0, 0.0, 60_000.0)?,
-            max_ms: number("retryMaxMs", 8_000.0, 0.0, 300_000.0)?,
+            max_retries: number("maxRetries", defaults::MAX_RETRIES.into(), 0.0, 10.0)? as u32,
+            base_ms: number("retryBaseMs", defaults::RETRY_BASE_MS, 0.0, 60_000.0)?,
+            max_ms: number("retryMaxMs", defaults::RETRY_MAX_MS, 0.0, 300_000.0)?,
         };
         let cache = option(&options, "cache");
         let max_records = if cache.is_undefined() || cache.is_null() {

@@ -39,8 +39,11 @@ impl Record {
         Rc::downgrade(&self.data)
     }
 
+    /// The record as this handle holds it; reading it marks it used in the cache.
     fn current(&self) -> Rc<RecordData> {
-        self.data.borrow().clone()
+        let data = self.data.borrow().clone();
+        self.client.touch_record(&data.id);
+        data
     }
 }
 

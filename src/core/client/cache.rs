@@ -26,9 +26,6 @@ pub struct CacheStats {
     pub records: u64,
 }
 
-/// The default bound on cached records.
-pub const DEFAULT_MAX_RECORDS: usize = 50_000;
-
 type Entry = Option<Rc<Record>>;
 
 pub(super) struct Caches {
@@ -95,6 +92,11 @@ impl Caches {
         let record = self.records.get(id)?.clone()?;
         self.count(true);
         Some(record)
+    }
+
+    /// Marks a cached record used (last to be evicted), without counting a lookup.
+    pub fn touch(&mut self, id: &str) {
+        let _ = self.records.get(id);
     }
 
     /// A cached entry without counting a lookup or marking it used.

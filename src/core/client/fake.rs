@@ -13,6 +13,9 @@ pub struct FakeTransport {
     pub requests: RefCell<Vec<HttpRequest>>,
     /// Every backoff wait asked for, in milliseconds.
     pub sleeps: RefCell<Vec<f64>>,
+    /// The most requests that were waiting for their answers at one time.
+    pub max_in_flight: Cell<usize>,
+    in_flight: Cell<usize>,
     handler: Handler,
 }
 
@@ -23,6 +26,8 @@ impl FakeTransport {
         FakeTransport {
             requests: RefCell::new(Vec::new()),
             sleeps: RefCell::new(Vec::new()),
+            max_in_flight: Cell::new(0),
+            in_flight: Cell::new(0),
             handler: Box::new(handler),
         }
     }
@@ -47,7 +52,11 @@ impl FakeTransport {
 impl Transport for FakeTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         // Like a real network, answer on a later poll, so concurrent calls overlap.
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.max_in_flight
+            .set(self.max_in_flight.get().max(self.in_flight.get()));
         YieldOnce(false).await;
+        self.in_flight.set(self.in_flight.get().saturating_sub(1));
         let answer = (self.handler)(&request);
         self.requests.borrow_mut().push(request);
         answer
@@ -78,6 +87,14 @@ pub fn token_answer() -> Result<HttpResponse, TransportError> {
 pub fn client(
     handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
 ) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
+    client_holding(handler, crate::core::client::DEFAULT_MAX_RECORDS)
+}
+
+/// A client over a fake whose cache holds at most `max_records` records.
+pub fn client_holding(
+    handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+    max_records: usize,
+) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
     let now = Rc::new(Cell::new(1_800_000_000_000));
     let clock = now.clone();
     let config = ClientConfig {
@@ -90,7 +107,7 @@ pub fn client(
         clock: Rc::new(move || clock.get()),
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
-        max_records: crate::core::client::DEFAULT_MAX_RECORDS,
+        max_records,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
     let client = Client::new(FakeTransport::new(handler), config).unwrap();

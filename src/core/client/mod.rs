@@ -11,12 +11,15 @@ mod lru;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
-pub use cache::{CacheStats, DEFAULT_MAX_RECORDS};
-
-/// The default number of batches fetched at once.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+pub use cache::CacheStats;
 pub use ident::{FieldRef, RecordRef};
-pub use records::DEFAULT_BATCH_SIZE;
+
+/// The default bound on cached records.
+pub const DEFAULT_MAX_RECORDS: usize = crate::core::defaults::MAX_RECORDS;
+/// The default number of batches fetched at once.
+pub const DEFAULT_CONCURRENCY: usize = crate::core::defaults::CONCURRENCY;
+/// The reference client's batch size for `getRecordsByIds`.
+pub const DEFAULT_BATCH_SIZE: usize = crate::core::defaults::BATCH_SIZE;
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{
@@ -28,7 +31,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The production API.
-pub const DEFAULT_URL: &str = "https://api.kaleidoscope.bio";
+pub const DEFAULT_URL: &str = crate::core::defaults::URL;
 
 /// How a client is set up.
 pub struct ClientConfig {

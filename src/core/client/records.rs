@@ -13,9 +13,6 @@ use crate::core::query::SearchRecordsQuery;
 use serde_json::{json, Value};
 use std::rc::Rc;
 
-/// The reference client's batch size for `getRecordsByIds`.
-pub const DEFAULT_BATCH_SIZE: usize = 250;
-
 fn not_found(what: &str, name: &str) -> Error {
     Error::new(ErrorCode::NotFound, format!("no {what} is named {name:?}"))
 }
@@ -328,12 +325,12 @@ impl<T: Transport> Client<T> {
                     if got.contains_key(id) || !asked.insert(id.as_str()) {
                         continue;
                     }
-                    match cache.peek_record(id) {
-                        Some(Some(record)) => {
-                            cache.stats.hits += 1;
+                    // A hit counts and marks the record used, as every read path does.
+                    match cache.cached_record(id) {
+                        Some(record) => {
                             got.insert(id.clone(), record);
                         }
-                        _ => {
+                        None => {
                             cache.stats.misses += 1;
                             wanted.push(id.clone());
                         }
@@ -486,6 +483,12 @@ impl<T: Transport> Client<T> {
     /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
     pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
         self.cache.borrow_mut().cached_record(record_id)
+    }
+
+    /// Marks a cached record used, as reading it through its handle does, so the
+    /// records an app keeps reading are the last to be evicted.
+    pub fn touch_record(&self, record_id: &str) {
+        self.cache.borrow_mut().touch(record_id);
     }
 
     /// A cached record, without a request.

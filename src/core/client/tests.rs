@@ -469,3 +469,120 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
     );
     assert_eq!(c.cache_stats().records, 5);
 }
+
+#[test]
+fn batches_are_fetched_concurrency_at_a_time() {
+    let (c, _) = client(api);
+    let ids: Vec<RecordRef> = (0..10).map(|i| RecordRef::Id(format!("id{i}"))).collect();
+    pollster::block_on(c.get_records_by_ids(&ids, 1, &|_, _| {})).unwrap();
+    assert_eq!(c.transport().api_calls().len(), 10);
+    assert_eq!(
+        c.transport().max_in_flight.get(),
+        crate::core::client::DEFAULT_CONCURRENCY
+    );
+}
+
+/// `api` plus `POST /records`, which makes a record named by its key value.
+fn api_that_creates(
+    req: &HttpRequest,
+) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError> {
+    if req.method == crate::core::http::Method::Post && req.path == "/records" {
+        let name = match &req.body {
+            Body::Json(body) => serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|b| b["key_field_to_value"]["kf"].as_str().map(String::from)),
+            _ => None,
+        }
+        .unwrap_or_default();
+        return json(200, record_json(&format!("made-{name}"), &name));
+    }
+    api(req)
+}
+
+#[test]
+fn get_or_create_answers_a_cached_record_without_a_request_and_creates_once() {
+    let (c, _) = client(api_that_creates);
+    let keys = vec![(FieldRef::Text("Compound ID".into()), j!("NEW-1"))];
+    let made = pollster::block_on(c.get_or_create_record(&keys)).unwrap();
+    assert_eq!(made.id, "made-NEW-1");
+    let calls = c.transport().api_calls();
+    assert_eq!(calls, vec!["GET /key_fields", "POST /records"]);
+    let again = pollster::block_on(c.get_or_create_record(&keys)).unwrap();
+    assert!(std::rc::Rc::ptr_eq(&made, &again));
+    assert_eq!(
+        c.transport().api_calls(),
+        calls,
+        "a cached record sends nothing"
+    );
+    let by_id = pollster::block_on(c.get_record(&RecordRef::Id("made-NEW-1".into()))).unwrap();
+    assert!(by_id.is_some_and(|r| std::rc::Rc::ptr_eq(&r, &made)));
+    assert_eq!(c.transport().api_calls(), calls);
+}
+
+/// Fills a cache of 3 with a, b, c (a used least recently), reads `a` through
+/// `read`, loads d, and answers which of a and b the cache still holds.
+fn after_reading_a(read: impl Fn(&super::Client<super::fake::FakeTransport>)) -> (bool, bool) {
+    let (c, _) = super::fake::client_holding(api, 3);
+    let ids: Vec<RecordRef> = ["a", "b", "c"]
+        .iter()
+        .map(|i| RecordRef::Id(i.to_string()))
+        .collect();
+    pollster::block_on(c.get_records_by_ids(&ids, 1, &|_, _| {})).unwrap();
+    // Key fields loaded first, so that reading by key values sends nothing else.
+    pollster::block_on(c.key_fields()).unwrap();
+    read(&c);
+    pollster::block_on(c.get_records_by_ids(&[RecordRef::Id("d".into())], 1, &|_, _| {})).unwrap();
+    let held = |id: &str| c.cached_record(id).is_some();
+    assert!(held("d") && held("c"));
+    (held("a"), held("b"))
+}
+
+#[test]
+fn every_read_path_marks_a_record_used() {
+    let by_key = || RecordRef::KeyValues(vec![(FieldRef::Text("Compound ID".into()), j!("N-a"))]);
+    // Without a read, a is the least recently used and goes first.
+    assert_eq!(after_reading_a(|_| {}), (false, true));
+    let paths: Vec<(
+        &str,
+        Box<dyn Fn(&super::Client<super::fake::FakeTransport>)>,
+    )> = vec![
+        (
+            "getRecordById(uuid)",
+            Box::new(|c| {
+                pollster::block_on(c.get_record(&RecordRef::Id("a".into()))).unwrap();
+            }),
+        ),
+        (
+            "getRecordById(key values)",
+            Box::new(move |c| {
+                pollster::block_on(c.get_record(&by_key())).unwrap();
+            }),
+        ),
+        (
+            "getRecordsByIds",
+            Box::new(|c| {
+                pollster::block_on(c.get_records_by_ids(
+                    &[RecordRef::Id("a".into())],
+                    250,
+                    &|_, _| {},
+                ))
+                .unwrap();
+            }),
+        ),
+        (
+            "getOrCreateRecord",
+            Box::new(|c| {
+                let keys = vec![(FieldRef::Text("Compound ID".into()), j!("N-a"))];
+                pollster::block_on(c.get_or_create_record(&keys)).unwrap();
+            }),
+        ),
+        ("a Record's readers", Box::new(|c| c.touch_record("a"))),
+    ];
+    for (name, read) in paths {
+        assert_eq!(
+            after_reading_a(read),
+            (true, false),
+            "{name} did not mark the record used"
+        );
+    }
+}
