@@ -6,7 +6,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install pkg sandbox lint bench fuzz clean
+.PHONY: demo test install pkg sandbox lint bench fuzz mutants clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install pkg sandbox
@@ -43,6 +43,11 @@ bench: install sandbox
 	@tests/python/.venv/bin/python bench/sandbox_search.py
 	@bash scripts/build-pkg.sh > /dev/null && node bench/memory.mjs
 	@node bench/browser.mjs
+
+## make mutants: cargo-mutants over the client logic, the filter engine and value
+## selection (.cargo/mutants.toml); installs cargo-mutants if missing. Not part of make test.
+mutants:
+	@bash scripts/mutants.sh
 
 ## make fuzz: each fuzz target for FUZZ_SECONDS (default 60), nightly + cargo-fuzz.
 fuzz:

