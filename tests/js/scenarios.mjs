@@ -343,8 +343,11 @@ export const scenarios = {
 
   async "the cache drops the least recently used record, whichever path read it last"(k, url) {
     const log = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path.startsWith("/records"));
-    const ids = await new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }).records.searchRecords({ limit: 4 });
+    const other = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const ids = await other.records.searchRecords({ limit: 4 });
     const [a, b, c, d] = ids;
+    // a's key value, read through another client: reading a's handle below would mark it used.
+    const name = (await other.records.getRecordById(a)).record_identifier;
     // Fills a cache of 3 with a, b, c (a least recently used), reads a through
     // `read`, loads d, then answers which of a and b are still held (asked b first:
     // asking for an evicted a would fetch it and evict b).
@@ -353,7 +356,6 @@ export const scenarios = {
       await client.entityFields.getKeyFields();
       await client.entityFields.getDataFields();
       const [ra] = await client.records.getRecordsByIds([a, b, c], 1);
-      const name = ra.record_identifier;
       await read(client, ra, name);
       await client.records.getRecordsByIds([d]);
       await fetch(`${url}/_sandbox/requests`, { method: "DELETE" });
