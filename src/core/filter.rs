@@ -112,8 +112,8 @@ enum Test {
     Equal(Value),
     NotEqual(Value),
     AnyOfText(Vec<String>),
-    Includes(String),
-    NotIncludes(String),
+    Includes(Needle),
+    NotIncludes(Needle),
     In(Vec<Value>),
     NotIn(Vec<Value>),
     Subset(Vec<Value>),
@@ -221,7 +221,6 @@ fn contains(set: &[Value], item: &Value) -> bool {
 #[derive(Clone, Copy)]
 enum TextTest {
     Equals,
-    Contains,
     StartsWith,
     EndsWith,
 }
@@ -239,7 +238,6 @@ impl TextTest {
                 TextTest::Equals => t.len() == n.len() && at(0),
                 TextTest::StartsWith => at(0),
                 TextTest::EndsWith => t.len() >= n.len() && at(t.len() - n.len()),
-                TextTest::Contains => n.is_empty() || (0..=t.len().saturating_sub(n.len())).any(at),
             };
         }
         let lower = text.to_lowercase();
@@ -247,8 +245,29 @@ impl TextTest {
             TextTest::Equals => lower == needle,
             TextTest::StartsWith => lower.starts_with(needle),
             TextTest::EndsWith => lower.ends_with(needle),
-            TextTest::Contains => lower.contains(needle),
         }
+    }
+}
+
+/// A lower-case needle made ready for substring search: linear in the text's
+/// length whatever the needle (comparing at every position cost text × needle).
+#[derive(Debug, Clone)]
+struct Needle(memchr::memmem::Finder<'static>);
+
+impl Needle {
+    fn new(lower: &str) -> Self {
+        Needle(memchr::memmem::Finder::new(lower.as_bytes()).into_owned())
+    }
+
+    /// Whether the text holds the needle, ignoring case.
+    fn found_in(&self, text: &str) -> bool {
+        if !text.is_ascii() {
+            return self.0.find(text.to_lowercase().as_bytes()).is_some();
+        }
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.0.find(text.to_ascii_lowercase().as_bytes()).is_some();
+        }
+        self.0.find(text.as_bytes()).is_some()
     }
 }
 
@@ -257,6 +276,14 @@ fn any_text(value: Option<&Value>, test: TextTest, needle: &str) -> bool {
     elements(value).iter().any(|v| match v {
         Value::String(s) => test.apply(s, needle),
         other => text_of(other).is_some_and(|t| test.apply(&t, needle)),
+    })
+}
+
+/// Whether any text of the value (its elements, for a list) holds the needle.
+fn any_text_holds(value: Option<&Value>, needle: &Needle) -> bool {
+    elements(value).iter().any(|v| match v {
+        Value::String(s) => needle.found_in(s),
+        other => text_of(other).is_some_and(|t| needle.found_in(&t)),
     })
 }
 
@@ -303,8 +330,8 @@ impl CompiledFilter {
                     .collect::<Option<Vec<_>>>()
                     .ok_or(fail("a list of strings"))?,
             ),
-            R::Includes => Test::Includes(text()?),
-            R::DoesNotInclude => Test::NotIncludes(text()?),
+            R::Includes => Test::Includes(Needle::new(&text()?)),
+            R::DoesNotInclude => Test::NotIncludes(Needle::new(&text()?)),
             R::StartsWith => Test::StartsWith(text()?),
             R::EndsWith => Test::EndsWith(text()?),
             R::IsIn => Test::In(list()?),
@@ -397,8 +424,8 @@ impl CompiledFilter {
             Test::AnyOfText(options) => {
                 options.iter().any(|o| any_text(value, TextTest::Equals, o))
             }
-            Test::Includes(p) => any_text(value, TextTest::Contains, p),
-            Test::NotIncludes(p) => !any_text(value, TextTest::Contains, p),
+            Test::Includes(p) => any_text_holds(value, p),
+            Test::NotIncludes(p) => !any_text_holds(value, p),
             Test::StartsWith(p) => any_text(value, TextTest::StartsWith, p),
             Test::EndsWith(p) => any_text(value, TextTest::EndsWith, p),
             Test::In(set) => !blank() && elements(value).iter().all(|v| contains(set, v)),
@@ -531,6 +558,16 @@ mod tests {
         assert!(check(R::EndsWith, json!(""), json!("x")));
         assert!(!check(R::EndsWith, json!("long suffix"), json!("x")));
         assert!(check(R::Includes, json!("3"), json!([1, 23])));
+        // A long needle that almost matches everywhere (once a stall) ends the scan at the one real match.
+        let near = "a".repeat(2_000);
+        let text = format!("{}{near}B", "A".repeat(50_000));
+        assert!(check(R::Includes, json!(format!("{near}b")), json!(text)));
+        assert!(!check(R::Includes, json!(format!("{near}c")), json!(text)));
+        assert!(check(
+            R::DoesNotInclude,
+            json!(format!("{near}c")),
+            json!(text)
+        ));
     }
 
     #[test]
