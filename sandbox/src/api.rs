@@ -701,11 +701,18 @@ pub async fn add_file_value(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let boundary = multipart::boundary(content_type, &body).ok_or_else(|| {
-        ApiError::bad_request(
+    let boundary = multipart::boundary(content_type, &body).map_err(|e| match e {
+        multipart::BoundaryError::Missing => ApiError::bad_request(
             "invalid_multipart",
             "send multipart/form-data with a file part and a body part",
-        )
+        ),
+        multipart::BoundaryError::Invalid => ApiError::bad_request(
+            "invalid_boundary",
+            format!(
+                "the multipart boundary must be 1 to {} characters of those RFC 2046 allows",
+                multipart::MAX_BOUNDARY
+            ),
+        ),
     })?;
     let parts = multipart::parse(&body, &boundary).ok_or_else(|| {
         ApiError::bad_request("invalid_multipart", "the multipart body is malformed")
