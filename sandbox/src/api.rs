@@ -130,8 +130,10 @@ pub async fn require_auth(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let Some(token) = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .trim()
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
     else {
         return ApiError::unauthorized("X-Kal-Authorization: Bearer <token> is required")
@@ -165,9 +167,10 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
                 .get("client_secret")
                 .map(String::as_str)
                 .unwrap_or_default();
-            if !constant_time_eq(id.as_bytes(), state.config.client_id.as_bytes())
-                || !constant_time_eq(secret.as_bytes(), state.config.client_secret.as_bytes())
-            {
+            // Both compared, each in time that depends only on what was sent.
+            let same = same_secret(id.as_bytes(), state.config.client_id.as_bytes())
+                & same_secret(secret.as_bytes(), state.config.client_secret.as_bytes());
+            if !bool::from(same) {
                 return Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "invalid_client",
@@ -206,8 +209,16 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
     ))
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `given` equals `expected`, in time that depends on `given`'s length
+/// only: no early return on a length or a byte that differs.
+fn same_secret(given: &[u8], expected: &[u8]) -> subtle::Choice {
+    use subtle::ConstantTimeEq;
+    let mut same = (given.len() as u64).ct_eq(&(expected.len() as u64));
+    for (i, g) in given.iter().enumerate() {
+        let e = expected.get(i).copied().unwrap_or(!*g);
+        same &= g.ct_eq(&e);
+    }
+    same
 }
 
 // ----- fields, slices, activities -----
@@ -952,6 +963,11 @@ fn file_response(store: &Store, file_id: &str) -> ApiResult<Response> {
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
+    // An uploaded file is served as the type it was sent with, never as one a browser guesses.
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(response)
 }
 
@@ -994,6 +1010,10 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send the body as JSON"),
         StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long (a body shorter than its Content-Length?)",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
             "this endpoint does not take that method",
