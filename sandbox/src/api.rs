@@ -994,7 +994,21 @@ pub async fn download_activity_file(
 /// Gives error answers that axum or tower made (body limits, bad paths) the
 /// API's JSON shape, so every 4xx has `{ "code", "message" }`.
 pub async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = json_error_body(next.run(request).await);
+    if matches!(
+        response.status(),
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    ) {
+        // The body was not read to its end, so the connection cannot carry another
+        // request: say so, or a client reusing it finds it closed under its next request.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+fn json_error_body(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
