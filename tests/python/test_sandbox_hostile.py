@@ -365,6 +365,19 @@ def test_writes_wait_for_a_busy_store(box, ctx):
     db.close()
     writer.join()
     assert outcome["resp"].status_code == 200, outcome["resp"].text[:200]
+    # Held past the busy timeout (5 s): a 503 that says nothing was written, not a 500.
+    before = s.get(url + f"/records/{ctx['other']}/values", timeout=10).json()
+    db = sqlite3.connect(os.path.join(box.dir, "sandbox.sqlite3"), isolation_level=None, timeout=10)
+    db.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        resp = s.post(url + f"/records/{ctx['other']}/values", json={"field_id": ids["IC50"], "content": 5.5}, timeout=30)
+    finally:
+        db.execute("COMMIT")
+        db.close()
+    assert 4.5 < time.monotonic() - started < 10
+    assert resp.status_code == 503 and resp.json()["code"] == "store_busy", resp.text[:200]
+    assert s.get(url + f"/records/{ctx['other']}/values", timeout=10).json() == before
 
 
 def test_the_bearer_scheme_is_case_insensitive(box, ctx):
