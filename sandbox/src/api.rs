@@ -1055,3 +1055,27 @@ pub async fn method_not_allowed() -> ApiError {
         "this endpoint does not take that method",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        let same = |a: &str, b: &str| bool::from(same_secret(a.as_bytes(), b.as_bytes()));
+        assert!(same("sandbox-secret", "sandbox-secret"));
+        assert!(same("", ""));
+        for wrong in [
+            "",
+            "s",
+            "sandbox-secreT",
+            "sandbox-secret-",
+            "sandbox-secre",
+            "xandbox-secret",
+        ] {
+            assert!(!same(wrong, "sandbox-secret"), "{wrong}");
+        }
+        // A byte equal to the missing one's complement: the padding never matches by accident.
+        assert!(!same("ab\u{0}", "ab"));
+    }
+}

@@ -126,28 +126,29 @@ fn origin_allowed(origin: &HeaderValue, extra: &[String]) -> bool {
 }
 
 /// Whether a `Host` header names this sandbox: a loopback name (any port) or one
-/// given with `--allow-host`. Anything else may be a DNS-rebinding page.
+/// given with `--allow-host` (with any port, or with the port it names). Anything
+/// else may be a page on a DNS-rebinding domain.
 fn host_allowed(host: &str, extra: &[String]) -> bool {
     let host = host.trim().to_ascii_lowercase();
     let name = match host.rsplit_once(':') {
-        Some((name, port))
-            if !name.is_empty() && port.parse::<u16>().is_ok() && !name.ends_with(':') =>
-        {
-            name
-        }
+        Some((name, port)) if port.parse::<u16>().is_ok() && !name.contains(':') => name,
+        Some((name, port)) if port.parse::<u16>().is_ok() && name.ends_with(']') => name,
         _ => host.as_str(),
     };
-    ["localhost", "127.0.0.1", "[::1]"].contains(&name) || extra.iter().any(|h| h == name)
+    ["localhost", "127.0.0.1", "[::1]"].contains(&name)
+        || extra.iter().any(|h| *h == name || *h == host)
 }
 
-/// Answers 421 to requests whose `Host` is not this sandbox's.
+/// Answers 421 to requests whose `Host` (and the authority of an absolute-form
+/// request line, when there is one) is not this sandbox's.
 async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| request.uri().authority().map(|a| a.as_str()));
-    if host.is_some_and(|h| host_allowed(h, &state.config.allow_hosts)) {
+    let extra = &state.config.allow_hosts;
+    let header = request.headers().get(header::HOST).map(|v| v.to_str().ok());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    let named = header.is_some() || authority.is_some();
+    let header_ok = header.is_none_or(|h| h.is_some_and(|h| host_allowed(h, extra)));
+    let authority_ok = authority.is_none_or(|a| host_allowed(a, extra));
+    if named && header_ok && authority_ok {
         return next.run(request).await;
     }
     error::ApiError::new(
@@ -312,4 +313,41 @@ async fn run(args: Args) -> Result<(), String> {
         header_timeout: std::time::Duration::from_secs(args.header_timeout_s),
     };
     serve::serve(listener, app, limits).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_loopback_names_and_allowed_hosts_are_served() {
+        let extra = vec!["lab.example".to_string(), "proxy.example:8443".to_string()];
+        for host in [
+            "localhost",
+            "LocalHost:8787",
+            "127.0.0.1:1",
+            "[::1]",
+            "[::1]:8787",
+            "lab.example",
+            "Lab.Example:80",
+            "proxy.example:8443",
+        ] {
+            assert!(host_allowed(host, &extra), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:8787",
+            "127.0.0.2",
+            "::1",
+            "[::2]:8787",
+            "localhost:99999",
+            "lab.example.evil",
+            "proxy.example:8444",
+            "localhost:8787@evil.example",
+        ] {
+            assert!(!host_allowed(host, &extra), "{host}");
+        }
+    }
 }

@@ -848,3 +848,23 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_their_decimal_strings_make_one_key() {
+        let key = |v: Value| lookup_key(&[("f".to_string(), v)]);
+        assert_eq!(key(json!(7)), key(json!("7")));
+        assert_eq!(key(json!(7.0)), key(json!("7")));
+        assert_eq!(key(json!(-0.0)), key(json!(0)));
+        assert_eq!(key(json!(7.5)), key(json!("7.5")));
+        assert_ne!(key(json!("07")), key(json!(7)));
+        assert_ne!(key(json!("7.0")), key(json!(7)));
+        assert_eq!(
+            key(json!(9_007_199_254_740_992u64)),
+            key(json!("9007199254740992"))
+        );
+    }
+}

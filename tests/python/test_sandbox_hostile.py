@@ -89,8 +89,9 @@ def test_foreign_host_names_are_refused(box):
     for host in [f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "LOCALHOST", "sandbox.lab.example", f"SANDBOX.lab.example:{port}"]:
         resp = requests.get(box.url + "/key_fields", headers={"Host": host}, timeout=10)
         assert resp.status_code == 401, host  # served: refused only for want of a token
-    status, headers, body = raw(box.url, b"GET /key_fields HTTP/1.0\r\n\r\n")
-    assert_json_error(status, headers, body, 421, "unknown_host")
+    for request in [b"GET /key_fields HTTP/1.0\r\n\r\n", b"GET http://rebind.evil.example/key_fields HTTP/1.1\r\nHost: localhost\r\n\r\n"]:
+        status, headers, body = raw(box.url, request)
+        assert_json_error(status, headers, body, 421, "unknown_host")
 
 
 # ----- stalls -----
