@@ -4,6 +4,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::multipart;
 use crate::store::{
     now_ms, random_hex, NewValue, Stamp, Store, Upload, ACTIVITY_TYPES, FIELD_TYPES,
+    MAX_EXACT_INTEGER,
 };
 use crate::AppState;
 use axum::extract::{Path, RawQuery, Request, State};
@@ -14,7 +15,7 @@ use axum::Json;
 use bytes::Bytes;
 use kalbio::core::model::{Activity, EntityField, Record};
 use kalbio::core::query::SearchRecordsQuery;
-use kalbio::core::search::{CompiledSearch, SearchError};
+use kalbio::core::search::{CompiledSearch, SearchError, SearchIndex};
 use kalbio::core::time::{format_iso, parse_iso};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -24,6 +25,12 @@ use std::sync::{Arc, MutexGuard};
 const MAX_IDS: usize = 10_000;
 /// The longest field name or activity title.
 const MAX_NAME: usize = 500;
+/// The most filters one search may carry (entity and view field filters together).
+const MAX_FILTERS: usize = 50;
+/// The longest `filter_prop` (as JSON text) or `search_text`, in bytes.
+const MAX_PROP_BYTES: usize = 16 * 1024;
+/// Field types that take uploads.
+const FILE_FIELD_TYPES: &[&str] = &["file", "image"];
 
 fn store(state: &AppState) -> MutexGuard<'_, Store> {
     state
@@ -123,8 +130,10 @@ pub async fn require_auth(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let Some(token) = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .trim()
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
     else {
         return ApiError::unauthorized("X-Kal-Authorization: Bearer <token> is required")
@@ -158,9 +167,10 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
                 .get("client_secret")
                 .map(String::as_str)
                 .unwrap_or_default();
-            if !constant_time_eq(id.as_bytes(), state.config.client_id.as_bytes())
-                || !constant_time_eq(secret.as_bytes(), state.config.client_secret.as_bytes())
-            {
+            // Both compared, each in time that depends only on what was sent.
+            let same = same_secret(id.as_bytes(), state.config.client_id.as_bytes())
+                & same_secret(secret.as_bytes(), state.config.client_secret.as_bytes());
+            if !bool::from(same) {
                 return Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "invalid_client",
@@ -199,8 +209,16 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
     ))
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `given` equals `expected`, in time that depends on `given`'s length
+/// only: no early return on a length or a byte that differs.
+fn same_secret(given: &[u8], expected: &[u8]) -> subtle::Choice {
+    use subtle::ConstantTimeEq;
+    let mut same = (given.len() as u64).ct_eq(&(expected.len() as u64));
+    for (i, g) in given.iter().enumerate() {
+        let e = expected.get(i).copied().unwrap_or(!*g);
+        same &= g.ct_eq(&e);
+    }
+    same
 }
 
 // ----- fields, slices, activities -----
@@ -343,6 +361,14 @@ pub async fn create_activity(
         ),
     };
     let mut store = store(&state);
+    if store.activities.iter().any(|a| a.title == title) {
+        // Clients look activities up by title: a second one would make that ambiguous.
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate_name",
+            format!("an activity titled {title:?} exists already"),
+        ));
+    }
     let activity = Activity {
         id: store.new_id(),
         created_at: format_iso(now_ms()),
@@ -447,7 +473,22 @@ fn key_pairs(store: &Store, value: &Value) -> ApiResult<Vec<(String, Value)>> {
         }
         let ok = match content {
             Value::String(s) => !s.trim().is_empty() && s.chars().count() <= MAX_NAME,
-            Value::Number(_) => true,
+            Value::Number(n) => {
+                let exact = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                    (Some(i), _, _) => i.unsigned_abs() <= MAX_EXACT_INTEGER as u64,
+                    (None, Some(u), _) => u <= MAX_EXACT_INTEGER as u64,
+                    (None, None, f) => f.is_some_and(|f| f.abs() <= MAX_EXACT_INTEGER),
+                };
+                if !exact {
+                    return Err(ApiError::bad_request(
+                        "number_too_large",
+                        format!(
+                            "the key value of {field_id:?} is beyond ±2^53 and would not be kept exactly; send it as a string"
+                        ),
+                    ));
+                }
+                true
+            }
             _ => false,
         };
         if !ok {
@@ -482,10 +523,9 @@ pub async fn get_or_create_record(
     if let Some(op) = operation {
         known_activity(&store, op)?;
     }
-    if parent.is_none() {
-        if let Some(found) = store.find_by_key_values(&pairs) {
-            return Ok(Json(found.clone()));
-        }
+    // Found before created, under the store's lock: parallel creations make one record.
+    if let Some(found) = store.find_by_key_values(&pairs, parent) {
+        return Ok(Json(found.clone()));
     }
     Ok(Json(store.create_record(&pairs, parent, operation, None)?))
 }
@@ -521,7 +561,7 @@ pub async fn records_by_identifiers(
     let mut out = Vec::new();
     for item in list {
         let pairs = key_pairs(&store, item)?;
-        if let Some(record) = store.find_by_key_values(&pairs) {
+        if let Some(record) = store.find_by_key_values(&pairs, None) {
             out.push(json!({ "record": record }));
         }
     }
@@ -536,11 +576,30 @@ pub async fn search(
     let query =
         SearchRecordsQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+    check_search_size(&query)?;
     let search = CompiledSearch::new(&query, now_ms()).map_err(|e| match e {
         SearchError::Unsupported(_) => ApiError::bad_request("unsupported", e.to_string()),
         _ => ApiError::bad_request("invalid_filter", e.to_string()),
     })?;
-    let store = store(&state);
+    let (index, members) = search_snapshot(&store(&state), &query, &search)?;
+    // Run on the snapshot, off the store's lock and off the threads that serve
+    // requests: a long search holds up neither writers nor other readers.
+    let found = tokio::task::spawn_blocking(move || search.run(&index, members.as_deref())).await;
+    found
+        .map(Json)
+        .map_err(|_| ApiError::internal("the search stopped unexpectedly"))
+}
+
+/// The members of a search's activity, when it names one.
+type Members = Option<Arc<HashSet<String>>>;
+
+/// Checks the fields, slice and activity a search names, and answers what it
+/// runs on: the store's search index and the activity's members, shared.
+fn search_snapshot(
+    store: &Store,
+    query: &SearchRecordsQuery,
+    search: &CompiledSearch,
+) -> ApiResult<(Arc<SearchIndex>, Members)> {
     let field_ids = query
         .entity_field_filters
         .iter()
@@ -583,15 +642,40 @@ pub async fn search(
             ));
         }
     }
-    let empty = HashSet::new();
     let members = match search.operation_id() {
         Some(op) => {
-            known_activity(&store, op)?;
-            Some(store.members.get(op).unwrap_or(&empty))
+            known_activity(store, op)?;
+            Some(store.members.get(op).cloned().unwrap_or_default())
         }
         None => None,
     };
-    Ok(Json(search.run(&store.index, members)))
+    Ok((Arc::clone(&store.index), members))
+}
+
+/// Refuses searches too big to be a real query: too many filters, or a prop or
+/// text too long.
+fn check_search_size(query: &SearchRecordsQuery) -> ApiResult<()> {
+    let entity = query.entity_field_filters.iter().flatten();
+    let view = query.view_field_filters.iter().flatten();
+    let count = entity.clone().count() + view.clone().count();
+    if count > MAX_FILTERS {
+        return Err(ApiError::bad_request(
+            "too_many_filters",
+            format!("a search takes at most {MAX_FILTERS} filters; this one has {count}"),
+        ));
+    }
+    let props = entity
+        .map(|f| &f.filter_prop)
+        .chain(view.map(|f| &f.filter_prop))
+        .map(|p| serde_json::to_string(p).map_or(usize::MAX, |t| t.len()));
+    let text = query.search_text.as_ref().map(String::len);
+    if props.chain(text).any(|len| len > MAX_PROP_BYTES) {
+        return Err(ApiError::bad_request(
+            "too_long",
+            format!("a filter_prop or search_text is longer than {MAX_PROP_BYTES} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `content` suits a field of `field_type`.
@@ -701,11 +785,18 @@ pub async fn add_file_value(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let boundary = multipart::boundary(content_type, &body).ok_or_else(|| {
-        ApiError::bad_request(
+    let boundary = multipart::boundary(content_type, &body).map_err(|e| match e {
+        multipart::BoundaryError::Missing => ApiError::bad_request(
             "invalid_multipart",
             "send multipart/form-data with a file part and a body part",
-        )
+        ),
+        multipart::BoundaryError::Invalid => ApiError::bad_request(
+            "invalid_boundary",
+            format!(
+                "the multipart boundary must be 1 to {} characters of those RFC 2046 allows",
+                multipart::MAX_BOUNDARY
+            ),
+        ),
     })?;
     let parts = multipart::parse(&body, &boundary).ok_or_else(|| {
         ApiError::bad_request("invalid_multipart", "the multipart body is malformed")
@@ -745,6 +836,17 @@ pub async fn add_file_value(
         .unwrap_or_else(|| "application/octet-stream".into());
     let mut store = store(&state);
     check_write_target(&store, &id, field_id, operation_id)?;
+    let field_type = store.field(field_id).map(|f| f.field_type.as_str());
+    if !field_type.is_some_and(|t| FILE_FIELD_TYPES.contains(&t)) {
+        return Err(ApiError::bad_request(
+            "wrong_type",
+            format!(
+                "this {} field does not take files; uploads go into {} fields",
+                field_type.unwrap_or("unknown"),
+                FILE_FIELD_TYPES.join(" or ")
+            ),
+        ));
+    }
     let upload = Upload {
         file_name: &file_name,
         mime_type: &mime,
@@ -861,6 +963,11 @@ fn file_response(store: &Store, file_id: &str) -> ApiResult<Response> {
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
+    // An uploaded file is served as the type it was sent with, never as one a browser guesses.
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(response)
 }
 
@@ -887,7 +994,21 @@ pub async fn download_activity_file(
 /// Gives error answers that axum or tower made (body limits, bad paths) the
 /// API's JSON shape, so every 4xx has `{ "code", "message" }`.
 pub async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = json_error_body(next.run(request).await);
+    if matches!(
+        response.status(),
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    ) {
+        // The body was not read to its end, so the connection cannot carry another
+        // request: say so, or a client reusing it finds it closed under its next request.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+fn json_error_body(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -903,6 +1024,10 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send the body as JSON"),
         StatusCode::NOT_FOUND => ("not_found", "no such endpoint"),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long (a body shorter than its Content-Length?)",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
             "this endpoint does not take that method",
@@ -929,4 +1054,28 @@ pub async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this endpoint does not take that method",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        let same = |a: &str, b: &str| bool::from(same_secret(a.as_bytes(), b.as_bytes()));
+        assert!(same("sandbox-secret", "sandbox-secret"));
+        assert!(same("", ""));
+        for wrong in [
+            "",
+            "s",
+            "sandbox-secreT",
+            "sandbox-secret-",
+            "sandbox-secre",
+            "xandbox-secret",
+        ] {
+            assert!(!same(wrong, "sandbox-secret"), "{wrong}");
+        }
+        // A byte equal to the missing one's complement: the padding never matches by accident.
+        assert!(!same("ab\u{0}", "ab"));
+    }
 }

@@ -37,6 +37,14 @@ impl ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            // Another process held the file past the busy timeout: nothing was written.
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_busy",
+                "another process holds the sandbox's store; nothing was written, try again",
+            );
+        }
         tracing::error!("storage error: {e}");
         ApiError::internal("the sandbox could not read or write its store")
     }

@@ -11,10 +11,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kalbio::core::time::format_iso;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// The most log entries kept; older ones are dropped.
 const LOG_MAX: usize = 200_000;
+/// The most bytes the log's entries may hold; older ones are dropped.
+const LOG_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// One served request.
 #[derive(Clone, Serialize)]
@@ -49,10 +52,38 @@ pub struct Fault {
     pub body: Option<String>,
 }
 
+impl LogEntry {
+    /// Roughly what the entry takes in memory.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<LogEntry>()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.time.len()
+            + self.request_id.len()
+    }
+}
+
+/// The request log (kept only with `--test-hooks`) and the queued faults.
 #[derive(Default)]
 pub struct Hooks {
-    pub log: Vec<LogEntry>,
+    log: VecDeque<LogEntry>,
+    log_bytes: usize,
     pub faults: Vec<Fault>,
+}
+
+impl Hooks {
+    /// Adds an entry, dropping the oldest ones past [`LOG_MAX`] entries or [`LOG_MAX_BYTES`].
+    fn record(&mut self, entry: LogEntry) {
+        self.log_bytes += entry.bytes();
+        self.log.push_back(entry);
+        while self.log.len() > LOG_MAX || self.log_bytes > LOG_MAX_BYTES {
+            let Some(old) = self.log.pop_front() else {
+                break;
+            };
+            self.log_bytes = self.log_bytes.saturating_sub(old.bytes());
+        }
+    }
 }
 
 fn lock(state: &AppState) -> std::sync::MutexGuard<'_, Hooks> {
@@ -72,18 +103,16 @@ pub async fn request_log(
     let request_id = format!("req-{}", random_hex(8));
     let method = request.method().to_string();
     let path = request.uri().path().to_string();
-    let query = request.uri().query().map(String::from);
+    // Without --test-hooks nothing is kept: a stream of requests cannot grow the process.
+    let keep = state.config.test_hooks && !path.starts_with("/_sandbox");
+    let query = request.uri().query().filter(|_| keep).map(String::from);
     let mut response = next.run(request).await;
     let reset = response.extensions().get::<ResetMarker>().is_some();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
-    if !path.starts_with("/_sandbox") {
-        let mut hooks = lock(&state);
-        if hooks.log.len() >= LOG_MAX {
-            hooks.log.drain(..LOG_MAX / 10);
-        }
-        hooks.log.push(LogEntry {
+    if keep {
+        lock(&state).record(LogEntry {
             method,
             path,
             query,
@@ -186,11 +215,13 @@ pub async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-pub async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Vec<LogEntry>> {
+pub async fn list_requests(State(state): State<Arc<AppState>>) -> Json<VecDeque<LogEntry>> {
     Json(lock(&state).log.clone())
 }
 
 pub async fn clear_requests(State(state): State<Arc<AppState>>) -> StatusCode {
-    lock(&state).log.clear();
+    let mut hooks = lock(&state);
+    hooks.log.clear();
+    hooks.log_bytes = 0;
     StatusCode::NO_CONTENT
 }

@@ -10,12 +10,15 @@ mod error;
 mod hooks;
 mod multipart;
 mod seed;
+mod serve;
 mod store;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Method, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{middleware, Router, ServiceExt};
+use axum::{middleware, Router};
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +26,10 @@ use std::sync::{Arc, Mutex};
 use tower::Layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::normalize_path::NormalizePathLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The longest access-token lifetime: a year (refresh tokens live 24 times as long).
+const MAX_TOKEN_TTL_S: u64 = 365 * 24 * 3600;
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 enum SeedKind {
@@ -54,8 +61,8 @@ struct Args {
     /// OAuth client secret.
     #[arg(long, default_value = "sandbox-secret")]
     client_secret: String,
-    /// Access-token lifetime in seconds.
-    #[arg(long, default_value_t = 3600)]
+    /// Access-token lifetime in seconds (1 to 31536000, a year).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_TTL_S))]
     token_ttl_s: u64,
     /// Largest upload, in MB.
     #[arg(long, default_value_t = 50)]
@@ -63,7 +70,22 @@ struct Args {
     /// An origin allowed by CORS besides any http://localhost:* and http://127.0.0.1:* (repeatable).
     #[arg(long)]
     allow_origin: Vec<String>,
-    /// Serve /_sandbox/faults and /_sandbox/requests (for tests), without authentication.
+    /// A host name served besides localhost, 127.0.0.1 and [::1] (repeatable), for
+    /// a sandbox reached through a proxy or another name. Other `Host` headers get 421.
+    #[arg(long)]
+    allow_host: Vec<String>,
+    /// Seconds a client may take to send a request's headers, and a kept-alive
+    /// connection may stay idle; then the connection is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout_s: u64,
+    /// Seconds one request may take, reading its body included; then it is answered 408.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout_s: u64,
+    /// The most connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_connections: u64,
+    /// Serve /_sandbox/faults and /_sandbox/requests (for tests), without
+    /// authentication, and keep a log of requests for the latter.
     #[arg(long)]
     test_hooks: bool,
 }
@@ -74,6 +96,10 @@ pub struct Config {
     pub client_secret: String,
     pub token_ttl_s: u64,
     pub max_upload_mb: usize,
+    /// Whether `/_sandbox/*` is served and requests are logged.
+    pub test_hooks: bool,
+    /// Host names served besides the loopback ones, in lower case.
+    pub allow_hosts: Vec<String>,
 }
 
 /// Shared by every handler.
@@ -97,6 +123,40 @@ fn origin_allowed(origin: &HeaderValue, extra: &[String]) -> bool {
                 .and_then(|rest| rest.strip_prefix(':'))
                 .is_some_and(|port| port.parse::<u16>().is_ok())
     })
+}
+
+/// Whether a `Host` header names this sandbox: a loopback name (any port) or one
+/// given with `--allow-host` (with any port, or with the port it names). Anything
+/// else may be a page on a DNS-rebinding domain.
+fn host_allowed(host: &str, extra: &[String]) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.parse::<u16>().is_ok() && !name.contains(':') => name,
+        Some((name, port)) if port.parse::<u16>().is_ok() && name.ends_with(']') => name,
+        _ => host.as_str(),
+    };
+    ["localhost", "127.0.0.1", "[::1]"].contains(&name)
+        || extra.iter().any(|h| *h == name || *h == host)
+}
+
+/// Answers 421 to requests whose `Host` (and the authority of an absolute-form
+/// request line, when there is one) is not this sandbox's.
+async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let extra = &state.config.allow_hosts;
+    let header = request.headers().get(header::HOST).map(|v| v.to_str().ok());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    let named = header.is_some() || authority.is_some();
+    let header_ok = header.is_none_or(|h| h.is_some_and(|h| host_allowed(h, extra)));
+    let authority_ok = authority.is_none_or(|a| host_allowed(a, extra));
+    if named && header_ok && authority_ok {
+        return next.run(request).await;
+    }
+    error::ApiError::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "unknown_host",
+        "this sandbox answers only to localhost, 127.0.0.1 and [::1]; name other hosts with --allow-host",
+    )
+    .into_response()
 }
 
 fn router(state: Arc<AppState>, args: &Args) -> Router {
@@ -173,6 +233,10 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(json_limit)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(args.request_timeout_s),
+        ))
         .layer(middleware::from_fn(api::json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -189,6 +253,7 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
         hooks::request_log,
     ))
     .layer(cors)
+    .layer(middleware::from_fn_with_state(state.clone(), check_host))
     .with_state(state)
 }
 
@@ -227,6 +292,12 @@ async fn run(args: Args) -> Result<(), String> {
             client_secret: args.client_secret.clone(),
             token_ttl_s: args.token_ttl_s,
             max_upload_mb: args.max_upload_mb,
+            test_hooks: args.test_hooks,
+            allow_hosts: args
+                .allow_host
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
         },
     });
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(state, &args));
@@ -237,13 +308,46 @@ async fn run(args: Args) -> Result<(), String> {
     println!("listening on http://127.0.0.1:{port}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    axum::serve(
-        listener,
-        ServiceExt::<Request<axum::body::Body>>::into_make_service(app),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| format!("server stopped: {e}"))
+    let limits = serve::Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_s),
+    };
+    serve::serve(listener, app, limits).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_loopback_names_and_allowed_hosts_are_served() {
+        let extra = vec!["lab.example".to_string(), "proxy.example:8443".to_string()];
+        for host in [
+            "localhost",
+            "LocalHost:8787",
+            "127.0.0.1:1",
+            "[::1]",
+            "[::1]:8787",
+            "lab.example",
+            "Lab.Example:80",
+            "proxy.example:8443",
+        ] {
+            assert!(host_allowed(host, &extra), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:8787",
+            "127.0.0.2",
+            "::1",
+            "[::2]:8787",
+            "localhost:99999",
+            "lab.example.evil",
+            "proxy.example:8444",
+            "localhost:8787@evil.example",
+        ] {
+            assert!(!host_allowed(host, &extra), "{host}");
+        }
+    }
 }

@@ -11,33 +11,70 @@ pub struct Part {
     pub data: Vec<u8>,
 }
 
+/// The longest boundary RFC 2046 allows.
+pub const MAX_BOUNDARY: usize = 70;
+
+/// Where `needle` first occurs in `haystack` at or after `from`: linear in the
+/// haystack's length whatever the needle.
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
+}
+
+/// Why no boundary could be taken.
+#[derive(Debug, PartialEq)]
+pub enum BoundaryError {
+    /// Neither the header nor the body's first line names one.
+    Missing,
+    /// Longer than [`MAX_BOUNDARY`] characters, or with characters RFC 2046 does not allow.
+    Invalid,
+}
+
+/// Whether a boundary is one RFC 2046 allows: 1 to 70 characters from its set.
+fn valid_boundary(b: &str) -> bool {
+    (1..=MAX_BOUNDARY).contains(&b.len())
+        && b.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"'()+_,-./:=? ".contains(&c))
+        && !b.ends_with(' ')
 }
 
 /// The boundary from a `Content-Type` header, or else from the body's first line.
-pub fn boundary(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+pub fn boundary(content_type: Option<&str>, body: &[u8]) -> Result<String, BoundaryError> {
+    let checked = |b: &str| {
+        valid_boundary(b)
+            .then(|| b.to_string())
+            .ok_or(BoundaryError::Invalid)
+    };
     if let Some(ct) = content_type {
         if ct.to_ascii_lowercase().starts_with("multipart/") {
             for piece in ct.split(';') {
                 let piece = piece.trim();
                 if let Some(b) = piece.strip_prefix("boundary=") {
-                    return Some(b.trim_matches('"').to_string());
+                    return checked(b.trim_matches('"'));
                 }
             }
         }
     }
-    let rest = body.strip_prefix(b"--")?;
-    let end = find(rest, b"\r\n", 0)?;
-    let line = std::str::from_utf8(rest.get(..end)?).ok()?;
-    (!line.is_empty() && line.len() <= 200 && !line.contains(' ')).then(|| line.to_string())
+    let rest = body.strip_prefix(b"--").ok_or(BoundaryError::Missing)?;
+    // Look for the line's end no further than a valid boundary can reach.
+    let head = rest.get(..rest.len().min(MAX_BOUNDARY + 2)).unwrap_or(rest);
+    let Some(end) = find(head, b"\r\n", 0) else {
+        return Err(if head.len() > MAX_BOUNDARY + 1 {
+            BoundaryError::Invalid
+        } else {
+            BoundaryError::Missing
+        });
+    };
+    let line = head
+        .get(..end)
+        .and_then(|l| std::str::from_utf8(l).ok())
+        .ok_or(BoundaryError::Invalid)?;
+    if line.contains(' ') {
+        return Err(BoundaryError::Missing);
+    }
+    checked(line)
 }
 
 fn header_param(header: &str, name: &str) -> Option<String> {
@@ -102,6 +139,13 @@ mod tests {
     fn reads_file_and_body_parts_with_the_boundary_from_the_body() {
         let body = b"--xyz\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\n{\"field_id\":\"f\"}\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\nA,B\r\n1,2\r\n--xyz--\r\n";
         let b = boundary(Some("application/json"), body).unwrap();
+        assert_eq!(
+            boundary(
+                Some(&format!("multipart/form-data; boundary={}", "b".repeat(70))),
+                body
+            ),
+            Ok("b".repeat(70))
+        );
         assert_eq!(b, "xyz");
         let parts = parse(body, &b).unwrap();
         assert_eq!(parts.len(), 2);
@@ -114,6 +158,16 @@ mod tests {
     #[test]
     fn broken_bodies_are_none() {
         assert!(parse(b"--xyz\r\nno end", "xyz").is_none());
-        assert!(boundary(None, b"{\"json\": 1}").is_none());
+        assert_eq!(
+            boundary(None, b"{\"json\": 1}"),
+            Err(BoundaryError::Missing)
+        );
+        let long = format!("multipart/form-data; boundary={}", "b".repeat(71));
+        assert_eq!(boundary(Some(&long), b""), Err(BoundaryError::Invalid));
+        let body = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n",
+            "b".repeat(5000)
+        );
+        assert_eq!(boundary(None, body.as_bytes()), Err(BoundaryError::Invalid));
     }
 }

@@ -12,6 +12,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Field types a data field may have.
 pub const FIELD_TYPES: &[&str] = &[
@@ -85,12 +87,17 @@ pub struct Store {
     pub order: Vec<String>,
     /// Sub-record id → parent record id.
     pub parents: HashMap<String, String>,
-    /// Key-values key (see `kalbio::core::client::ident::key_values_key`) → record id.
+    /// Lookup key (see [`lookup_key`]) → top-level record id.
     pub by_key: HashMap<String, String>,
-    /// Every record laid out for search, in creation order.
-    pub index: SearchIndex,
+    /// Parent id and lookup key (see [`sub_record_key`]) → sub-record id.
+    pub sub_by_key: HashMap<String, String>,
+    /// Every record laid out for search, in creation order. Shared so a search
+    /// can run on a snapshot without the store's lock; a write copies it only
+    /// while a search still holds the old one.
+    pub index: Arc<SearchIndex>,
     /// Activity id → the records it contains (the index behind `all_record_ids`).
-    pub members: HashMap<String, HashSet<String>>,
+    /// Shared for the same reason as `index`.
+    pub members: HashMap<String, Arc<HashSet<String>>>,
     /// While seeding: a deterministic source of ids.
     pub id_seed: Option<u64>,
 }
@@ -119,8 +126,42 @@ pub struct NewValue {
     pub operation_id: Option<String>,
 }
 
-/// The key-values key of a record's own key values.
-fn record_key(record: &Record) -> String {
+/// A key value as lookups compare it: a number as its canonical decimal string
+/// (`7`, `7.0` and `"7"` are one key, as the client compares them).
+pub fn canonical_key_value(value: &Value) -> Value {
+    let Value::Number(n) = value else {
+        return value.clone();
+    };
+    let text = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (None, Some(u), _) => u.to_string(),
+        (None, None, Some(f)) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER => {
+            (f as i64).to_string()
+        }
+        _ => n.to_string(),
+    };
+    Value::String(text)
+}
+
+/// The largest integer a key number may be: beyond 2^53 a JSON number is no longer exact.
+pub const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// The key under which records are found by their key values.
+pub fn lookup_key(pairs: &[(String, Value)]) -> String {
+    let canonical: Vec<(String, Value)> = pairs
+        .iter()
+        .map(|(f, v)| (f.clone(), canonical_key_value(v)))
+        .collect();
+    key_values_key(&canonical)
+}
+
+/// The key under which a parent's sub-records are found by their key values.
+fn sub_record_key(parent: &str, pairs: &[(String, Value)]) -> String {
+    format!("{parent}\u{1d}{}", lookup_key(pairs))
+}
+
+/// The key values of a record, as (field id, content) pairs.
+fn record_pairs(record: &Record) -> Vec<(String, Value)> {
     let pairs: Vec<(String, Value)> = record
         .record_values
         .iter()
@@ -131,7 +172,7 @@ fn record_key(record: &Record) -> String {
                 .map(move |v| (field_id.clone(), v.content.clone()))
         })
         .collect();
-    key_values_key(&pairs)
+    pairs
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
@@ -164,6 +205,8 @@ impl Store {
         let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Another process holding the file (a backup, `sqlite3` in a terminal) makes writes wait, not fail.
+        conn.busy_timeout(Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         let mut store = Store {
             conn,
@@ -176,8 +219,9 @@ impl Store {
             order: Vec::new(),
             parents: HashMap::new(),
             by_key: HashMap::new(),
+            sub_by_key: HashMap::new(),
             members: HashMap::new(),
-            index: SearchIndex::default(),
+            index: Arc::default(),
             id_seed: None,
         };
         store.load()?;
@@ -306,8 +350,9 @@ impl Store {
         }
         self.seq = max_seq;
         self.index_keys();
-        self.index =
-            SearchIndex::from_records(self.order.iter().filter_map(|id| self.records.get(id)));
+        self.index = Arc::new(SearchIndex::from_records(
+            self.order.iter().filter_map(|id| self.records.get(id)),
+        ));
         for r in self.records.values() {
             if let Some(at) = parse_iso(&r.created_at) {
                 self.last_stamp = self.last_stamp.max(at);
@@ -318,11 +363,12 @@ impl Store {
 
     /// Refreshes the search rows of a record and of its parent.
     fn reindex(&mut self, id: &str) {
+        let index = Arc::make_mut(&mut self.index);
         if let Some(record) = self.records.get(id) {
-            self.index.upsert(record);
+            index.upsert(record);
         }
         if let Some(parent) = self.parents.get(id).and_then(|p| self.records.get(p)) {
-            self.index.upsert(parent);
+            index.upsert(parent);
         }
     }
 
@@ -469,22 +515,30 @@ impl Store {
         Ok(activity)
     }
 
-    /// The top-level record with exactly these key values.
-    pub fn find_by_key_values(&self, pairs: &[(String, Value)]) -> Option<&Record> {
-        self.by_key
-            .get(&key_values_key(pairs))
-            .and_then(|id| self.records.get(id))
+    /// The record with exactly these key values: a top-level one, or a sub-record of `parent`.
+    pub fn find_by_key_values(
+        &self,
+        pairs: &[(String, Value)],
+        parent: Option<&str>,
+    ) -> Option<&Record> {
+        let id = match parent {
+            None => self.by_key.get(&lookup_key(pairs)),
+            Some(p) => self.sub_by_key.get(&sub_record_key(p, pairs)),
+        };
+        id.and_then(|id| self.records.get(id))
     }
 
     fn index_keys(&mut self) {
         for id in &self.order {
-            if self.parents.contains_key(id) {
+            let Some(record) = self.records.get(id) else {
                 continue;
+            };
+            let pairs = record_pairs(record);
+            match self.parents.get(id) {
+                None => self.by_key.entry(lookup_key(&pairs)),
+                Some(p) => self.sub_by_key.entry(sub_record_key(p, &pairs)),
             }
-            if let Some(record) = self.records.get(id) {
-                let key = record_key(record);
-                self.by_key.entry(key).or_insert_with(|| id.clone());
-            }
+            .or_insert_with(|| id.clone());
         }
     }
 
@@ -599,11 +653,11 @@ impl Store {
         for (field_id, _, value) in key_values {
             self.attach_value(&id, &field_id, value, true);
         }
-        if parent.is_none() {
-            self.by_key
-                .entry(key_values_key(pairs))
-                .or_insert_with(|| id.clone());
+        match parent {
+            None => self.by_key.entry(lookup_key(pairs)),
+            Some(p) => self.sub_by_key.entry(sub_record_key(p, pairs)),
         }
+        .or_insert_with(|| id.clone());
         self.reindex(&id);
         self.records
             .get(&id)
@@ -680,7 +734,7 @@ impl Store {
 
     fn apply_membership(&mut self, pairs: Vec<(String, String)>) {
         for (activity, record) in pairs {
-            let members = self.members.entry(activity.clone()).or_default();
+            let members = Arc::make_mut(self.members.entry(activity.clone()).or_default());
             if members.insert(record.clone()) {
                 if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
                     a.all_record_ids.push(record);
@@ -792,5 +846,25 @@ impl Store {
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_their_decimal_strings_make_one_key() {
+        let key = |v: Value| lookup_key(&[("f".to_string(), v)]);
+        assert_eq!(key(json!(7)), key(json!("7")));
+        assert_eq!(key(json!(7.0)), key(json!("7")));
+        assert_eq!(key(json!(-0.0)), key(json!(0)));
+        assert_eq!(key(json!(7.5)), key(json!("7.5")));
+        assert_ne!(key(json!("07")), key(json!(7)));
+        assert_ne!(key(json!("7.0")), key(json!(7)));
+        assert_eq!(
+            key(json!(9_007_199_254_740_992u64)),
+            key(json!("9007199254740992"))
+        );
     }
 }

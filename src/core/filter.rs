@@ -239,7 +239,12 @@ impl TextTest {
                 TextTest::Equals => t.len() == n.len() && at(0),
                 TextTest::StartsWith => at(0),
                 TextTest::EndsWith => t.len() >= n.len() && at(t.len() - n.len()),
-                TextTest::Contains => n.is_empty() || (0..=t.len().saturating_sub(n.len())).any(at),
+                // std's Two-Way search: linear in the text whatever the needle (comparing
+                // at every position cost text × needle: seconds for a long near-miss needle).
+                TextTest::Contains if t.iter().any(u8::is_ascii_uppercase) => {
+                    text.to_ascii_lowercase().contains(needle)
+                }
+                TextTest::Contains => text.contains(needle),
             };
         }
         let lower = text.to_lowercase();
@@ -531,6 +536,17 @@ mod tests {
         assert!(check(R::EndsWith, json!(""), json!("x")));
         assert!(!check(R::EndsWith, json!("long suffix"), json!("x")));
         assert!(check(R::Includes, json!("3"), json!([1, 23])));
+        // A long needle that almost matches everywhere (once a stall) ends the scan at the one real match.
+        let near = "a".repeat(2_000);
+        let text = format!("{}{near}B", "A".repeat(50_000));
+        assert!(check(R::Includes, json!(format!("{near}b")), json!(text)));
+        assert!(!check(R::Includes, json!(format!("{near}c")), json!(text)));
+        assert!(check(
+            R::DoesNotInclude,
+            json!(format!("{near}c")),
+            json!(text)
+        ));
+        assert!(check(R::Includes, json!(""), json!("any")));
     }
 
     #[test]
