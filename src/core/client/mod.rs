@@ -357,3 +357,6 @@ pub mod fake;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_requests;
