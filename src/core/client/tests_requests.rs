@@ -159,3 +159,115 @@ fn files_download_as_bytes_and_a_missing_one_is_none() {
         assert!(c.download_file("a/b", None).await.is_err());
     });
 }
+
+/// A client whose token answers last `expires_in` seconds; `tokens()` counts
+/// the token requests sent so far.
+fn client_with_tokens_for(
+    expires_in: f64,
+) -> (
+    super::Client<super::fake::FakeTransport>,
+    Rc<Cell<i64>>,
+    impl Fn(&super::Client<super::fake::FakeTransport>) -> usize,
+) {
+    let (c, now) = client(move |req| match req.path.as_str() {
+        "/auth/oauth/token" => json(
+            200,
+            j!({"access_token": "tok", "refresh_token": "ref", "expires_in": expires_in}),
+        ),
+        _ => json(200, record()),
+    });
+    let tokens = |c: &super::Client<super::fake::FakeTransport>| {
+        c.transport()
+            .requests
+            .borrow()
+            .iter()
+            .filter(|r| r.path == "/auth/oauth/token")
+            .count()
+    };
+    (c, now, tokens)
+}
+
+fn read(c: &super::Client<super::fake::FakeTransport>) {
+    c.clear_record_caches();
+    pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+}
+
+#[test]
+fn an_hour_long_token_is_renewed_exactly_ten_minutes_before_it_expires() {
+    let (c, now, tokens) = client_with_tokens_for(3600.0);
+    let start = now.get();
+    read(&c);
+    assert_eq!(tokens(&c), 1);
+    for (minutes_ms, expected) in [(30 * 60_000, 1), (50 * 60_000 - 1, 1), (50 * 60_000, 2)] {
+        now.set(start + minutes_ms);
+        read(&c);
+        assert_eq!(tokens(&c), expected, "at {minutes_ms} ms");
+    }
+}
+
+#[test]
+fn a_short_token_is_renewed_half_way_through_its_life() {
+    let (c, now, tokens) = client_with_tokens_for(60.0);
+    let start = now.get();
+    read(&c);
+    read(&c);
+    now.set(start + 29_999);
+    read(&c);
+    assert_eq!(tokens(&c), 1);
+    now.set(start + 30_000);
+    read(&c);
+    assert_eq!(tokens(&c), 2);
+}
+
+#[test]
+fn a_token_answer_without_an_access_token_is_an_auth_error() {
+    for answer in [
+        j!({"access_token": "", "expires_in": 3600}),
+        j!({"access_token": "tok", "expires_in": null}),
+    ] {
+        let (c, _) = client(move |req| match req.path.as_str() {
+            "/auth/oauth/token" => json(200, answer.clone()),
+            _ => json(200, record()),
+        });
+        let result = pollster::block_on(c.get_record(&RecordRef::Id("r1".into())));
+        assert_eq!(result.map(|_| ()).unwrap_err().code, ErrorCode::Auth);
+        assert!(c.transport().api_calls().is_empty());
+    }
+}
+
+#[test]
+fn created_stamps_of_different_forms_compare_by_time() {
+    use crate::core::select::compare_created;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let cases = [
+        // Different lengths, both UTC: text order would say Greater.
+        ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.500Z", Less),
+        // Same length, only one in UTC: text order would say Greater.
+        (
+            "2026-01-01T01:00:00+01:00",
+            "2026-01-01T00:30:00.0000Z",
+            Less,
+        ),
+        (
+            "2026-01-01T00:30:00.0000Z",
+            "2026-01-01T01:00:00+01:00",
+            Greater,
+        ),
+        (
+            "2026-01-01T00:00:00.000Z",
+            "2026-01-01T00:00:00.000Z",
+            Equal,
+        ),
+        (
+            "2026-01-01T00:00:00.001Z",
+            "2026-01-01T00:00:00.000Z",
+            Greater,
+        ),
+    ];
+    for (a, b, expected) in cases {
+        assert_eq!(compare_created(Some(a), Some(b)), expected, "{a} vs {b}");
+    }
+    assert_eq!(compare_created(None, Some("2026-01-01T00:00:00Z")), Less);
+    assert_eq!(compare_created(Some("2026-01-01T00:00:00Z"), None), Greater);
+    assert_eq!(compare_created(None, None), Equal);
+}
