@@ -10,6 +10,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 type Answer = Result<HttpResponse, TransportError>;
+type TestClient = super::Client<super::fake::FakeTransport>;
 
 fn record() -> serde_json::Value {
     j!({
@@ -164,11 +165,7 @@ fn files_download_as_bytes_and_a_missing_one_is_none() {
 /// the token requests sent so far.
 fn client_with_tokens_for(
     expires_in: f64,
-) -> (
-    super::Client<super::fake::FakeTransport>,
-    Rc<Cell<i64>>,
-    impl Fn(&super::Client<super::fake::FakeTransport>) -> usize,
-) {
+) -> (TestClient, Rc<Cell<i64>>, impl Fn(&TestClient) -> usize) {
     let (c, now) = client(move |req| match req.path.as_str() {
         "/auth/oauth/token" => json(
             200,
@@ -176,7 +173,7 @@ fn client_with_tokens_for(
         ),
         _ => json(200, record()),
     });
-    let tokens = |c: &super::Client<super::fake::FakeTransport>| {
+    let tokens = |c: &TestClient| {
         c.transport()
             .requests
             .borrow()
@@ -187,7 +184,7 @@ fn client_with_tokens_for(
     (c, now, tokens)
 }
 
-fn read(c: &super::Client<super::fake::FakeTransport>) {
+fn read(c: &TestClient) {
     c.clear_record_caches();
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
 }
