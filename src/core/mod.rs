@@ -6,6 +6,8 @@ pub mod defaults;
 pub mod error;
 pub mod exact;
 pub mod filter;
+#[cfg(test)]
+mod filter_rules_tests;
 pub mod hash;
 pub mod http;
 pub mod model;
