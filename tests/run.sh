@@ -2,7 +2,8 @@
 # Runs every tier of tests and ends with one line: "N passed, M failed".
 #   lints       cargo fmt --check; clippy -D warnings for the host and wasm32
 #   tier 1      native cargo test of the core and the sandbox
-#   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox
+#   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox, then
+#               the same tests in headless Firefox ESR (tier2-firefox)
 #   tier 3      the packed package in Node 20 and a Vite app (Playwright), the .d.ts,
 #               and the official Python client against the sandbox
 #   self-test   this script itself: a crashing test binary and a never-settling
@@ -17,6 +18,9 @@
 # whole run going red.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# wasm-bindgen-test-runner takes the first driver variable it finds (Gecko before
+# Chrome); each wasm tier sets its own.
+unset GECKODRIVER CHROMEDRIVER GECKODRIVER_REMOTE CHROMEDRIVER_REMOTE
 mkdir -p tests/out
 LOG=${KALBIO_TEST_LOG:-tests/out}
 mkdir -p "$LOG"
@@ -145,23 +149,39 @@ tier1() {
   cargo_tier "tier 1" "$LOG/tier1.log" 2400 test --workspace
 }
 
-tier2() {
-  step "tier 2: wasm in headless Chromium against the sandbox"
-  local dir pid url
+# wasm_tier NAME LOG BROWSER DRIVER-VARIABLE DRIVER: tier 2 in one browser, against
+# a sandbox of its own. The sandbox's URL is compiled into the test binary.
+wasm_tier() {
+  local name=$1 log=$2 browser=$3 driver_var=$4 driver=$5 dir pid url
+  step "$name: wasm in headless $browser against the sandbox"
+  if [ ! -x "$driver" ]; then
+    fail_step "$name (no $driver_var at '$driver': run scripts/install.sh)"
+    return
+  fi
   dir=$(mktemp -d)
-  ./target/release/kalbio-sandbox --port 0 --data-dir "$dir" --seed demo --test-hooks > "$LOG/tier2-sandbox.out" 2> "$LOG/tier2-sandbox.err" &
+  ./target/release/kalbio-sandbox --port 0 --data-dir "$dir" --seed demo --test-hooks > "$log-sandbox.out" 2> "$log-sandbox.err" &
   pid=$!
-  for _ in $(seq 100); do grep -q '^listening on ' "$LOG/tier2-sandbox.out" && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$LOG/tier2-sandbox.out")
+  for _ in $(seq 100); do grep -q '^listening on ' "$log-sandbox.out" && break; sleep 0.1; done
+  url=$(sed -n 's/^listening on //p' "$log-sandbox.out")
   if [ -n "$url" ]; then
-    CHROMEDRIVER=/usr/bin/chromedriver KALBIO_SANDBOX_URL="$url" \
+    export "$driver_var=$driver"
+    KALBIO_SANDBOX_URL="$url" \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
       WASM_BINDGEN_TEST_TIMEOUT=120 \
-      cargo_tier "tier 2" "$LOG/tier2.log" 2400 test --target wasm32-unknown-unknown --test web
+      cargo_tier "$name" "$log.log" 2400 test --target wasm32-unknown-unknown --test web
+    unset "$driver_var"
   else
-    fail_step "tier 2 (the sandbox did not start)"
+    fail_step "$name (the sandbox did not start)"
   fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"
+}
+
+tier2() {
+  wasm_tier "tier 2" "$LOG/tier2" Chromium CHROMEDRIVER /usr/bin/chromedriver
+}
+
+tier2_firefox() {
+  wasm_tier "tier 2 Firefox" "$LOG/tier2-firefox" "Firefox ESR" GECKODRIVER "$(command -v geckodriver)"
 }
 
 tier3js() {
@@ -206,13 +226,14 @@ selftest() {
 }
 
 TIERS=${KALBIO_TIERS:-all}
-TIERS=${TIERS/all/lint build tier1 tier2 tier3js tier3py selftest}
+TIERS=${TIERS/all/lint build tier1 tier2 tier2-firefox tier3js tier3py selftest}
 for tier in $TIERS; do
   case "$tier" in
     lint) lint ;;
     build) build ;;
     tier1) tier1 ;;
     tier2) tier2 ;;
+    tier2-firefox) tier2_firefox ;;
     tier3js) tier3js ;;
     tier3py) tier3py ;;
     selftest) selftest ;;
