@@ -4,8 +4,9 @@
 #   tier 1      native cargo test of the core and the sandbox
 #   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox, then
 #               the same tests in headless Firefox ESR (tier2-firefox)
-#   tier 3      the packed package in Node 20 and a Vite app (Playwright), the .d.ts,
-#               and the official Python client against the sandbox
+#   tier 3      the packed package in Node and in Vite, webpack, esbuild and Rollup apps
+#               and a module Web Worker (Playwright), the .d.ts, and the official
+#               Python client against the sandbox
 #   self-test   this script itself: a crashing test binary and a never-settling
 #               JS test must each turn its summary red
 #
@@ -185,7 +186,7 @@ tier2_firefox() {
 }
 
 tier3js() {
-  step "tier 3: the packed package in Node and a Vite app, the .d.ts"
+  step "tier 3: the packed package in Node, bundlers' apps and a Web Worker, the .d.ts"
   node_tier "tier 3 JS" "$LOG/tier3-js.log" 3600 tests/js/*.test.mjs
 }
 
