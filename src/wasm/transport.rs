@@ -90,11 +90,16 @@ fn js_failure(e: JsValue) -> TransportError {
 
 /// The request's headers. Built here rather than with gloo-net's `header()`, which
 /// throws (skipping Rust's unwinding) on a name or value `fetch` rejects, such as a
-/// caller's `additionalHeaders` value with a line break; here that is an error.
+/// caller's `additionalHeaders` value with a line break; here that is an error that
+/// names the header but not its value, which may hold a token.
 fn headers(request: &HttpRequest) -> Result<Headers, TransportError> {
     let raw = web_sys::Headers::new().map_err(js_failure)?;
     for (name, value) in &request.headers {
-        raw.append(name, value).map_err(js_failure)?;
+        raw.append(name, value).map_err(|_| {
+            TransportError::Network(format!(
+                "the header {name:?} has a name or value that fetch rejects"
+            ))
+        })?;
     }
     Ok(Headers::from_raw(raw))
 }
