@@ -1,5 +1,6 @@
-// The Node entry of `kalbio` (Node 20+, global fetch). The wasm module is
-// loaded from disk on import, so `await init()` is harmless and optional.
+// The Node entry of `kalbio` (Node 20.19+ or 22.12+: global fetch, and `require`
+// of an ES module). The wasm module is loaded from disk on import, so `await init()`
+// is harmless and optional.
 import { readFileSync } from "node:fs";
 import { initSync } from "./kalbio.js";
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make fuzz: runs each fuzz target for FUZZ_SECONDS (default 60) with cargo-fuzz
 # on the nightly toolchain, two at a time, and prints the executions per target.
+# `make fuzz` installs both first (scripts/install.sh fuzz).
 # A crash leaves its input in fuzz/artifacts/<target>/: turn it into a test in
 # tests/fuzz_regressions.rs.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 cargo +nightly fuzz build
 run() {
   mkdir -p "corpus/$1"

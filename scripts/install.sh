@@ -1,46 +1,123 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, idempotently: each step checks first.
+#
+#   scripts/install.sh          everything `make test` needs
+#   scripts/install.sh demo     what `make demo` and `make bench` need: all but Firefox
+#   scripts/install.sh pkg      only what `make pkg` needs (wasm32 target, wasm-bindgen, wasm-opt)
+#   scripts/install.sh lint     only what `make lint` needs (rustfmt, clippy, wasm32 target)
+#   scripts/install.sh fuzz     only what `make fuzz` needs (nightly, cargo-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '[install] %s\n' "$*"; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "rustup target add wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
-fi
+APT_UPDATED=
+apt_install() {
+  # Another apt run on the machine holds the lock for a while: wait for it rather than fail.
+  if [ -z "$APT_UPDATED" ]; then
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@"
+}
+
+install_rust_components() {
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "rustup component add $component"
+      rustup component add "$component"
+    fi
+  done
+}
+
+install_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
 
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
-cargo metadata --format-version 1 >/dev/null  # writes Cargo.lock if missing
-WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
-  say "cargo install wasm-bindgen-cli --version $WB_VERSION"
-  cargo install wasm-bindgen-cli --version "$WB_VERSION"
-fi
-
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "apt-get install chromium chromium-driver"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
-fi
-
-# JS tooling (TypeScript, Playwright's driver, binaryen's wasm-opt, Vite), from the committed lock.
-if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
-  say "npm ci in tests/js"
-  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
-fi
-if [ -f examples/dashboard/package-lock.json ]; then
-  if [ ! -d examples/dashboard/node_modules ] || [ examples/dashboard/package-lock.json -nt examples/dashboard/node_modules/.package-lock.json ]; then
-    say "npm ci in examples/dashboard"
-    (cd examples/dashboard && npm ci --no-audit --no-fund --loglevel=error)
+install_wasm_bindgen_cli() {
+  cargo metadata --format-version 1 >/dev/null  # writes Cargo.lock if missing
+  local version
+  version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
+    say "cargo install wasm-bindgen-cli --version $version"
+    cargo install wasm-bindgen-cli --version "$version"
   fi
-fi
+}
+
+install_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "apt-get install chromium chromium-driver"
+    apt_install chromium chromium-driver
+  fi
+}
+
+# Firefox ESR for the wasm tier's second browser, driven by geckodriver (built from
+# crates.io: about 10 minutes on two cores, once).
+GECKODRIVER_VERSION=0.37.0
+install_firefox() {
+  if ! command -v firefox-esr >/dev/null; then
+    say "apt-get install firefox-esr"
+    apt_install firefox-esr
+  fi
+  if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
+    say "cargo install geckodriver --version $GECKODRIVER_VERSION"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+  fi
+}
+
+# JS tooling (TypeScript, Playwright's driver, binaryen's wasm-opt, Vite, esbuild,
+# webpack), from the committed lock.
+install_js_tooling() {
+  if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+    say "npm ci in tests/js"
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+install_dashboard() {
+  if [ -f examples/dashboard/package-lock.json ]; then
+    if [ ! -d examples/dashboard/node_modules ] || [ examples/dashboard/package-lock.json -nt examples/dashboard/node_modules/.package-lock.json ]; then
+      say "npm ci in examples/dashboard"
+      (cd examples/dashboard && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  fi
+}
 
 # The official Python client, for the sandbox's compatibility tests.
-VENV=tests/python/.venv
-if [ ! -x "$VENV/bin/python" ] || ! cmp -s tests/python/requirements.txt "$VENV/requirements.txt"; then
-  say "python venv with tests/python/requirements.txt"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/python/requirements.txt
-  cp tests/python/requirements.txt "$VENV/requirements.txt"
-fi
+install_python_venv() {
+  local venv=tests/python/.venv
+  if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/python/requirements.txt "$venv/requirements.txt"; then
+    say "python venv with tests/python/requirements.txt"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r tests/python/requirements.txt
+    cp tests/python/requirements.txt "$venv/requirements.txt"
+  fi
+}
+
+install_fuzzing() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "rustup toolchain install nightly"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "cargo install cargo-fuzz"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
+case "${1:-all}" in
+  all)
+    install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
+    install_firefox; install_js_tooling; install_dashboard; install_python_venv ;;
+  demo)
+    install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
+    install_js_tooling; install_dashboard; install_python_venv ;;
+  pkg) install_wasm_target; install_wasm_bindgen_cli; install_js_tooling ;;
+  lint) install_rust_components; install_wasm_target ;;
+  fuzz) install_fuzzing ;;
+  *) echo "usage: scripts/install.sh [all|demo|pkg|lint|fuzz]" >&2; exit 2 ;;
+esac

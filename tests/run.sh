@@ -2,9 +2,11 @@
 # Runs every tier of tests and ends with one line: "N passed, M failed".
 #   lints       cargo fmt --check; clippy -D warnings for the host and wasm32
 #   tier 1      native cargo test of the core and the sandbox
-#   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox
-#   tier 3      the packed package in Node 20 and a Vite app (Playwright), the .d.ts,
-#               and the official Python client against the sandbox
+#   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox, then
+#               the same tests in headless Firefox ESR (tier2-firefox)
+#   tier 3      the packed package in Node and in Vite, webpack, esbuild and Rollup apps
+#               and a module Web Worker (Playwright), the .d.ts, and the official
+#               Python client against the sandbox
 #   self-test   this script itself: a crashing test binary and a never-settling
 #               JS test must each turn its summary red
 #
@@ -17,6 +19,9 @@
 # whole run going red.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# wasm-bindgen-test-runner takes the first driver variable it finds (Gecko before
+# Chrome); each wasm tier sets its own.
+unset GECKODRIVER CHROMEDRIVER GECKODRIVER_REMOTE CHROMEDRIVER_REMOTE
 mkdir -p tests/out
 LOG=${KALBIO_TEST_LOG:-tests/out}
 mkdir -p "$LOG"
@@ -145,27 +150,43 @@ tier1() {
   cargo_tier "tier 1" "$LOG/tier1.log" 2400 test --workspace
 }
 
-tier2() {
-  step "tier 2: wasm in headless Chromium against the sandbox"
-  local dir pid url
+# wasm_tier NAME LOG BROWSER DRIVER-VARIABLE DRIVER: tier 2 in one browser, against
+# a sandbox of its own. The sandbox's URL is compiled into the test binary.
+wasm_tier() {
+  local name=$1 log=$2 browser=$3 driver_var=$4 driver=$5 dir pid url
+  step "$name: wasm in headless $browser against the sandbox"
+  if [ ! -x "$driver" ]; then
+    fail_step "$name (no $driver_var at '$driver': run scripts/install.sh)"
+    return
+  fi
   dir=$(mktemp -d)
-  ./target/release/kalbio-sandbox --port 0 --data-dir "$dir" --seed demo --test-hooks > "$LOG/tier2-sandbox.out" 2> "$LOG/tier2-sandbox.err" &
+  ./target/release/kalbio-sandbox --port 0 --data-dir "$dir" --seed demo --test-hooks > "$log-sandbox.out" 2> "$log-sandbox.err" &
   pid=$!
-  for _ in $(seq 100); do grep -q '^listening on ' "$LOG/tier2-sandbox.out" && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$LOG/tier2-sandbox.out")
+  for _ in $(seq 100); do grep -q '^listening on ' "$log-sandbox.out" && break; sleep 0.1; done
+  url=$(sed -n 's/^listening on //p' "$log-sandbox.out")
   if [ -n "$url" ]; then
-    CHROMEDRIVER=/usr/bin/chromedriver KALBIO_SANDBOX_URL="$url" \
+    export "$driver_var=$driver"
+    KALBIO_SANDBOX_URL="$url" \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
       WASM_BINDGEN_TEST_TIMEOUT=120 \
-      cargo_tier "tier 2" "$LOG/tier2.log" 2400 test --target wasm32-unknown-unknown --test web
+      cargo_tier "$name" "$log.log" 2400 test --target wasm32-unknown-unknown --test web
+    unset "$driver_var"
   else
-    fail_step "tier 2 (the sandbox did not start)"
+    fail_step "$name (the sandbox did not start)"
   fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"
 }
 
+tier2() {
+  wasm_tier "tier 2" "$LOG/tier2" Chromium CHROMEDRIVER /usr/bin/chromedriver
+}
+
+tier2_firefox() {
+  wasm_tier "tier 2 Firefox" "$LOG/tier2-firefox" "Firefox ESR" GECKODRIVER "$(command -v geckodriver)"
+}
+
 tier3js() {
-  step "tier 3: the packed package in Node and a Vite app, the .d.ts"
+  step "tier 3: the packed package in Node, bundlers' apps and a Web Worker, the .d.ts"
   node_tier "tier 3 JS" "$LOG/tier3-js.log" 3600 tests/js/*.test.mjs
 }
 
@@ -206,13 +227,14 @@ selftest() {
 }
 
 TIERS=${KALBIO_TIERS:-all}
-TIERS=${TIERS/all/lint build tier1 tier2 tier3js tier3py selftest}
+TIERS=${TIERS/all/lint build tier1 tier2 tier2-firefox tier3js tier3py selftest}
 for tier in $TIERS; do
   case "$tier" in
     lint) lint ;;
     build) build ;;
     tier1) tier1 ;;
     tier2) tier2 ;;
+    tier2-firefox) tier2_firefox ;;
     tier3js) tier3js ;;
     tier3py) tier3py ;;
     selftest) selftest ;;

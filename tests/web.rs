@@ -1,4 +1,4 @@
-//! Tier 2: the wasm bindings in headless Chromium against a live sandbox.
+//! Tier 2: the wasm bindings in headless Chromium and Firefox ESR against a live sandbox.
 //! `tests/run.sh` starts the sandbox and passes its URL in `KALBIO_SANDBOX_URL`.
 #![cfg(target_arch = "wasm32")]
 #![allow(

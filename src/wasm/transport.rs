@@ -1,45 +1,71 @@
-//! The browser transport: the global `fetch` (also Node 20's), bodies read as
-//! bytes, each attempt aborted after its timeout.
+//! The browser transport: gloo-net's `Request` over the global `fetch` (a page's,
+//! a worker's or Node 20's), bodies read as bytes. What gloo-net leaves to us:
+//! each attempt's timeout, and telling a timeout, a caller's abort and a network
+//! failure apart.
 
 use crate::core::http::{Body, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use gloo_net::http::{Headers, RequestBuilder};
 use js_sys::{Promise, Uint8Array};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &web_sys::Request) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
 }
 
-/// Aborts its controller when dropped or when the timer fires; clears the timer on drop.
-struct TimeoutGuard {
+/// One attempt's abort signal: aborted when the timer fires (a timeout) or when
+/// the attempt is dropped before its answer (the caller aborted: `cancellable`
+/// drops the work). Clears its timer on drop.
+struct AttemptGuard {
     controller: web_sys::AbortController,
+    timed_out: Rc<Cell<bool>>,
     timer: JsValue,
     _callback: Closure<dyn FnMut()>,
 }
 
-impl TimeoutGuard {
+impl AttemptGuard {
     fn new(ms: f64) -> Result<Self, TransportError> {
         let controller = web_sys::AbortController::new()
             .map_err(|_| TransportError::Network("AbortController is missing".into()))?;
-        let to_abort = controller.clone();
-        let callback = Closure::<dyn FnMut()>::new(move || to_abort.abort());
+        let timed_out = Rc::new(Cell::new(false));
+        let (to_abort, flag) = (controller.clone(), timed_out.clone());
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            flag.set(true);
+            to_abort.abort();
+        });
         let timer = set_timeout(callback.as_ref().unchecked_ref(), ms);
-        Ok(TimeoutGuard {
+        Ok(AttemptGuard {
             controller,
+            timed_out,
             timer,
             _callback: callback,
         })
     }
+
+    /// What a failed fetch or body read means: our timer fired, the signal was
+    /// aborted otherwise, or the network failed.
+    fn failure(&self, error: gloo_net::Error) -> TransportError {
+        if self.timed_out.get() {
+            TransportError::Timeout
+        } else if self.controller.signal().aborted() {
+            TransportError::Aborted
+        } else {
+            TransportError::Network(match error {
+                gloo_net::Error::JsError(e) => e.message,
+                other => other.to_string(),
+            })
+        }
+    }
 }
 
-impl Drop for TimeoutGuard {
+impl Drop for AttemptGuard {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
         // A send dropped before its answer (a cancelled call) stops its fetch too;
@@ -48,18 +74,60 @@ impl Drop for TimeoutGuard {
     }
 }
 
-/// `fetch` with a per-attempt timeout.
+/// `fetch` through gloo-net with a per-attempt timeout.
 pub struct FetchTransport {
     /// Milliseconds an attempt may take, body included.
     pub timeout_ms: f64,
 }
 
-fn network(e: JsValue) -> TransportError {
+fn js_failure(e: JsValue) -> TransportError {
     let text = js_sys::Reflect::get(&e, &"message".into())
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| "fetch failed".into());
     TransportError::Network(text)
+}
+
+/// The request's headers. Built here rather than with gloo-net's `header()`, which
+/// throws (skipping Rust's unwinding) on a name or value `fetch` rejects, such as a
+/// caller's `additionalHeaders` value with a line break; here that is an error that
+/// names the header but not its value, which may hold a token.
+fn headers(request: &HttpRequest) -> Result<Headers, TransportError> {
+    let raw = web_sys::Headers::new().map_err(js_failure)?;
+    for (name, value) in &request.headers {
+        raw.append(name, value).map_err(|_| {
+            TransportError::Network(format!(
+                "the header {name:?} has a name or value that fetch rejects"
+            ))
+        })?;
+    }
+    Ok(Headers::from_raw(raw))
+}
+
+fn method(method: Method) -> gloo_net::http::Method {
+    match method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+        Method::Put => gloo_net::http::Method::PUT,
+        Method::Delete => gloo_net::http::Method::DELETE,
+    }
+}
+
+/// A multipart body: the file under `file`, the JSON under `body`.
+fn multipart(
+    file_name: &str,
+    mime_type: &str,
+    bytes: &[u8],
+    json: &str,
+) -> Result<web_sys::FormData, JsValue> {
+    let form = web_sys::FormData::new()?;
+    let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    form.append_with_blob_and_filename("file", &blob, file_name)?;
+    form.append_with_str("body", json)?;
+    Ok(form)
 }
 
 impl Transport for FetchTransport {
@@ -74,66 +142,34 @@ impl Transport for FetchTransport {
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let guard = TimeoutGuard::new(self.timeout_ms)?;
-        let init = web_sys::RequestInit::new();
-        init.set_method(request.method.as_str());
-        init.set_signal(Some(&guard.controller.signal()));
-        let headers = web_sys::Headers::new().map_err(network)?;
-        for (name, value) in &request.headers {
-            headers.append(name, value).map_err(network)?;
-        }
-        match &request.body {
-            Body::Empty => {
-                if request.method == Method::Delete {
-                    init.set_body(&JsValue::from_str("{}"));
-                }
-            }
-            Body::Json(bytes) => init.set_body(&Uint8Array::from(bytes.as_slice())),
-            Body::Form(text) => init.set_body(&JsValue::from_str(text)),
+        let guard = AttemptGuard::new(self.timeout_ms)?;
+        let builder = RequestBuilder::new(&request.url)
+            .method(method(request.method))
+            .headers(headers(&request)?)
+            .abort_signal(Some(&guard.controller.signal()));
+        let built = match &request.body {
+            Body::Empty if request.method == Method::Delete => builder.body("{}"),
+            Body::Empty => builder.build(),
+            Body::Json(bytes) => builder.body(Uint8Array::from(bytes.as_slice())),
+            Body::Form(text) => builder.body(text.as_str()),
             Body::Multipart {
                 file_name,
                 mime_type,
                 bytes,
                 json,
-            } => {
-                let form = web_sys::FormData::new().map_err(network)?;
-                let parts = js_sys::Array::of1(&Uint8Array::from(bytes.as_slice()));
-                let options = web_sys::BlobPropertyBag::new();
-                options.set_type(mime_type);
-                let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-                    .map_err(network)?;
-                form.append_with_blob_and_filename("file", &blob, file_name)
-                    .map_err(network)?;
-                form.append_with_str("body", json).map_err(network)?;
-                init.set_body(&form);
-            }
+            } => builder.body(multipart(file_name, mime_type, bytes, json).map_err(js_failure)?),
         }
-        init.set_headers(&headers);
-        let req = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(network)?;
-        let aborted = |e: JsValue| {
-            if guard.controller.signal().aborted() {
-                TransportError::Timeout
-            } else {
-                network(e)
-            }
-        };
-        let response: web_sys::Response = JsFuture::from(global_fetch(&req))
-            .await
-            .map_err(aborted)?
-            .unchecked_into();
-        let body = JsFuture::from(response.array_buffer().map_err(network)?)
-            .await
-            .map_err(aborted)?;
-        let body = Uint8Array::new(&body).to_vec();
-        let mut out_headers = Vec::new();
-        for name in ["x-request-id", "retry-after", "content-type"] {
-            if let Ok(Some(value)) = response.headers().get(name) {
-                out_headers.push((name.to_string(), value));
-            }
-        }
+        .map_err(|e| guard.failure(e))?;
+        let response = built.send().await.map_err(|e| guard.failure(e))?;
+        let body = response.binary().await.map_err(|e| guard.failure(e))?;
+        let response_headers = response.headers();
+        let headers = ["x-request-id", "retry-after", "content-type"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_string(), response_headers.get(name)?)))
+            .collect();
         Ok(HttpResponse {
             status: response.status(),
-            headers: out_headers,
+            headers,
             body,
         })
     }

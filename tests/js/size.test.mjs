@@ -1,7 +1,7 @@
 // The package's download size: wasm plus JS glue, gzipped at level 9 like `make pkg`
-// reports it. A guard against growth while the 60 KB ceiling of the foundation issue
-// waits for a decision (see the README's figures): it fails when the package grows
-// past GUARD_BYTES.
+// reports it. The ceiling is 230 KB (issue 13); the goal stays far lower, 150 KB (the
+// README's figures give today's size and what takes the room). It fails when the
+// package grows past CEILING_BYTES.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT } from "./helpers.mjs";
 
-const GUARD_BYTES = 220 * 1024;
+const CEILING_BYTES = 230 * 1024;
 
-test(`wasm + glue stay under ${GUARD_BYTES / 1024} KB gzipped`, () => {
+test(`wasm + glue stay under ${CEILING_BYTES / 1024} KB gzipped`, () => {
   const gz = (file) => gzipSync(readFileSync(join(ROOT, "pkg", file)), { level: 9 }).length;
   const total = gz("kalbio_bg.wasm") + gz("kalbio.js") + gz("index.js");
   console.log(`wasm + glue: ${total} B gzipped (${(total / 1024).toFixed(1)} KB)`);
-  assert.ok(total <= GUARD_BYTES, `the package is ${total} B gzipped, over the ${GUARD_BYTES} B guard`);
+  assert.ok(total <= CEILING_BYTES, `the package is ${total} B gzipped, over the ${CEILING_BYTES} B ceiling`);
   assert.ok(total > 10 * 1024, "the package was measured (it cannot be this small)");
 });
