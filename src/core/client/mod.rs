@@ -360,3 +360,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_requests;
+
+#[cfg(test)]
+mod tests_lists;

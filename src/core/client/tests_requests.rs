@@ -268,3 +268,25 @@ fn created_stamps_of_different_forms_compare_by_time() {
     assert_eq!(compare_created(Some("2026-01-01T00:00:00Z"), None), Greater);
     assert_eq!(compare_created(None, None), Equal);
 }
+
+#[test]
+fn readers_left_by_a_cancelled_sender_ask_for_themselves() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let (c, _) = client(api(|_| json(200, record())));
+    let id = RecordRef::Id("r1".into());
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut leader = Box::pin(c.get_record(&id));
+    let mut follower = Box::pin(c.get_record(&id));
+    assert!(leader.as_mut().poll(&mut cx).is_pending());
+    assert!(follower.as_mut().poll(&mut cx).is_pending());
+    // The caller that was sending for both goes away (an aborted call drops its future).
+    drop(leader);
+    for _ in 0..50 {
+        if let Poll::Ready(answer) = follower.as_mut().poll(&mut cx) {
+            assert_eq!(answer.unwrap().unwrap().id, "r1");
+            return;
+        }
+    }
+    panic!("the remaining reader was left waiting");
+}
