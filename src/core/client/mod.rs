@@ -325,10 +325,22 @@ fn decode<R: DeserializeOwned>(
     path: &str,
     response: HttpResponse,
 ) -> Result<R, Error> {
+    decode_with(method, path, response, |bytes| {
+        serde_json::from_slice(bytes)
+    })
+}
+
+/// Decodes a 2xx answer's bytes with `read`; every other status is an error.
+fn decode_with<R>(
+    method: Method,
+    path: &str,
+    response: HttpResponse,
+    read: impl FnOnce(&[u8]) -> Result<R, serde_json::Error>,
+) -> Result<R, Error> {
     if !(200..300).contains(&response.status) {
         return Err(http_error(method, path, &response));
     }
-    serde_json::from_slice(&response.body).map_err(|e| {
+    read(&response.body).map_err(|e| {
         let mut error = Error::new(
             ErrorCode::Decode,
             format!(

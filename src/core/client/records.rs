@@ -10,6 +10,7 @@ use crate::core::model::{
     Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource,
 };
 use crate::core::query::SearchRecordsQuery;
+use crate::core::store::{CompactRecord, Decoder, Sym};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
@@ -124,12 +125,41 @@ impl<T: Transport> Client<T> {
     }
 
     /// The records an activity contains (`GET /operations/{id}/records`), cached on the way.
-    pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<Record>>, Error> {
+    pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<CompactRecord>>, Error> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
-        let records: Vec<Record> = self.get_optional(&path, &[]).await?.unwrap_or_default();
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        if response.status == 404 {
+            return Ok(Vec::new());
+        }
         let mut cache = self.cache.borrow_mut();
+        let records = super::decode_with(Method::Get, &path, response, |bytes| {
+            Decoder::new(&mut cache.symbols).records(bytes)
+        })?;
         Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
+    }
+
+    /// Stores a wire-shaped record (from the less travelled paths) in the cache.
+    fn store_record(
+        &self,
+        record: &Record,
+        method: Method,
+        path: &str,
+    ) -> Result<Rc<CompactRecord>, Error> {
+        let mut cache = self.cache.borrow_mut();
+        let compact = Decoder::new(&mut cache.symbols)
+            .from_record(record)
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Decode,
+                    format!(
+                        "{} {path} answered a record that could not be stored: {e}",
+                        method.as_str()
+                    ),
+                )
+                .on(method, path)
+            })?;
+        Ok(cache.put_record(compact))
     }
 
     /// Every activity, cached until the activity cache is cleared.
@@ -233,7 +263,7 @@ impl<T: Transport> Client<T> {
 
     /// A record by uuid or key values; `None` when none exists (remembered until
     /// the record caches are cleared).
-    pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<Record>>, Error> {
+    pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<CompactRecord>>, Error> {
         match record {
             RecordRef::Id(id) => self.get_record_by_uuid(id).await,
             RecordRef::KeyValues(pairs) => {
@@ -243,24 +273,28 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<Record>>, Error> {
+    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
         let path = format!("/records/{}", path_segment(id)?);
         if let Some(entry) = self.cache.borrow_mut().record(id) {
             return Ok(entry);
         }
-        match self.get_optional::<Record>(&path, &[]).await? {
-            Some(record) => Ok(Some(self.cache.borrow_mut().put_record(record))),
-            None => {
-                self.cache.borrow_mut().put_missing(id);
-                Ok(None)
-            }
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        let mut cache = self.cache.borrow_mut();
+        if response.status == 404 {
+            cache.put_missing(id);
+            return Ok(None);
         }
+        // Straight from the bytes into the store.
+        let record = super::decode_with(Method::Get, &path, response, |bytes| {
+            Decoder::new(&mut cache.symbols).record(bytes)
+        })?;
+        Ok(Some(cache.put_record(record)))
     }
 
     async fn get_record_by_key_values(
         &self,
         resolved: &[(String, Value)],
-    ) -> Result<Option<Rc<Record>>, Error> {
+    ) -> Result<Option<Rc<CompactRecord>>, Error> {
         let key = key_values_key(resolved);
         if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
             return Ok(entry);
@@ -275,7 +309,11 @@ impl<T: Transport> Client<T> {
             .await?
             .unwrap_or_default();
         match found.into_iter().next() {
-            Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit.record))),
+            Some(hit) => Ok(Some(self.store_record(
+                &hit.record,
+                Method::Get,
+                "/records/identifiers",
+            )?)),
             None => {
                 self.cache.borrow_mut().put_missing_key(key);
                 Ok(None)
@@ -287,7 +325,7 @@ impl<T: Transport> Client<T> {
     pub async fn resolve_record_id(&self, record: &RecordRef) -> Result<Option<String>, Error> {
         match record {
             RecordRef::Id(id) => Ok(Some(id.clone())),
-            RecordRef::KeyValues(_) => Ok(self.get_record(record).await?.map(|r| r.id.clone())),
+            RecordRef::KeyValues(_) => Ok(self.get_record(record).await?.map(|r| r.id_string())),
         }
     }
 
@@ -299,7 +337,7 @@ impl<T: Transport> Client<T> {
         records: &[RecordRef],
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
-    ) -> Result<Vec<Rc<Record>>, Error> {
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
@@ -316,7 +354,7 @@ impl<T: Transport> Client<T> {
         }
         // Hold every record of the answer here, so that a cache bound smaller
         // than the request cannot drop early batches before the answer is built.
-        let mut got: std::collections::HashMap<String, Rc<Record>> =
+        let mut got: std::collections::HashMap<String, Rc<CompactRecord>> =
             std::collections::HashMap::new();
         let mut batches: Vec<(usize, Vec<String>)> = Vec::new();
         {
@@ -350,7 +388,14 @@ impl<T: Transport> Client<T> {
                     return Ok(Vec::new());
                 }
                 let query = vec![("record_ids".to_string(), wanted.join(","))];
-                self.get::<Vec<Record>>("/records", &query).await
+                let response = self
+                    .send(Method::Get, "/records", &query, Body::Empty)
+                    .await?;
+                // Straight from the bytes into the store's form.
+                let mut cache = self.cache.borrow_mut();
+                super::decode_with(Method::Get, "/records", response, |bytes| {
+                    Decoder::new(&mut cache.symbols).records(bytes)
+                })
             });
             let answers = super::join::join_all(fetches.collect()).await;
             for ((size, _), answer) in wave.iter().zip(answers) {
@@ -359,7 +404,7 @@ impl<T: Transport> Client<T> {
                     let mut cache = self.cache.borrow_mut();
                     for record in fetched {
                         let record = cache.put_record(record);
-                        got.insert(record.id.clone(), record);
+                        got.insert(record.id_string(), record);
                     }
                 }
                 done += size;
@@ -377,7 +422,7 @@ impl<T: Transport> Client<T> {
     pub async fn get_or_create_record(
         &self,
         pairs: &[(FieldRef, Value)],
-    ) -> Result<Rc<Record>, Error> {
+    ) -> Result<Rc<CompactRecord>, Error> {
         let resolved = self.resolve_key_values(pairs).await?;
         let key = key_values_key(&resolved);
         if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
@@ -387,7 +432,7 @@ impl<T: Transport> Client<T> {
         let record: Record = self
             .post("/records", &json!({ "key_field_to_value": map }))
             .await?;
-        Ok(self.cache.borrow_mut().put_record(record))
+        self.store_record(&record, Method::Post, "/records")
     }
 
     /// Record ids matching a search, as the server orders them.
@@ -399,7 +444,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// Drops a record from the caches and fetches it again.
-    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<Record>>, Error> {
+    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
         self.cache.borrow_mut().drop_record(record_id);
         self.get_record_by_uuid(record_id).await
     }
@@ -484,13 +529,18 @@ impl<T: Transport> Client<T> {
     }
 
     /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
-    pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
+    pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<CompactRecord>> {
         self.cache.borrow_mut().cached_record(record_id)
     }
 
     /// A cached record, without a request.
-    pub fn cached_record(&self, record_id: &str) -> Option<Rc<Record>> {
+    pub fn cached_record(&self, record_id: &str) -> Option<Rc<CompactRecord>> {
         self.cache.borrow().peek_record(record_id).flatten()
+    }
+
+    /// Runs `f` with the symbols that name the cached records' fields, activities and slices.
+    pub fn with_symbols<R>(&self, f: impl FnOnce(&crate::core::store::Symbols) -> R) -> R {
+        f(&self.cache.borrow().symbols)
     }
 
     /// Runs a search over the cached records only, with the sandbox's engine.
@@ -503,8 +553,12 @@ impl<T: Transport> Client<T> {
         let search = crate::core::search::CompiledSearch::new(query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
-        let index = cache.search_index();
-        Ok(search.run(index, operation_records))
+        cache.sort_order();
+        let rows = crate::core::store::StoreRows {
+            rows: cache.ordered(),
+            symbols: &cache.symbols,
+        };
+        Ok(search.run(&rows, operation_records))
     }
 
     /// Empties the record caches and the record-activities cache.
@@ -518,8 +572,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// The key-values cache key of a record (for tests).
-    pub fn record_cache_key(record: &Record) -> String {
-        record_key(record)
+    pub fn record_cache_key(&self, record: &CompactRecord) -> String {
+        record_key(record, &self.cache.borrow().symbols)
     }
 }
 
@@ -546,19 +600,18 @@ impl<T: Transport> Client<T> {
     /// A record's values of a field, found without a request: an id the record
     /// holds values for, then the cached field lists. A name needs the lists to be
     /// loaded; an unknown uuid simply has no values (`None`).
-    pub fn field_values_cached<'r>(
-        &self,
-        record: &'r Record,
-        field: &FieldRef,
-    ) -> Result<Option<&'r Vec<RecordValue>>, Error> {
+    pub fn field_cached(&self, record: &CompactRecord, field: &FieldRef) -> Result<Sym, Error> {
         let id = match field {
             FieldRef::Object { id, .. } => id,
-            FieldRef::Text(text) => match record.record_values.get(text) {
-                Some(values) => return Ok(Some(values)),
-                None => &self.resolve_field_name(text)?,
-            },
+            FieldRef::Text(text) => {
+                let sym = self.cache.borrow().symbols.find(text);
+                if record.fields().any(|f| f == sym) {
+                    return Ok(sym);
+                }
+                &self.resolve_field_name(text)?
+            }
         };
-        Ok(record.record_values.get(id))
+        Ok(self.cache.borrow().symbols.find(id))
     }
 
     /// A field uuid or name that is not among a record's fields, through the

@@ -57,7 +57,7 @@ fn a_cache_hit_sends_no_request_and_404_is_remembered() {
                 .await
                 .unwrap()
                 .unwrap()
-                .record_identifier,
+                .identifier(),
             "CMP-1"
         );
         assert!(c
@@ -135,7 +135,7 @@ fn records_by_ids_keep_order_drop_unknown_and_batch() {
         .map(|i| RecordRef::Id(i.to_string()))
         .collect();
     let got = pollster::block_on(c.get_records_by_ids(&ids, 2, &|_, _| {})).unwrap();
-    let names: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
+    let names: Vec<String> = got.iter().map(|r| r.id_string()).collect();
     assert_eq!(names, vec!["a", "b", "a", "c"]);
     // The second batch asks only for what the first did not bring.
     assert_eq!(
@@ -157,8 +157,14 @@ fn key_values_resolve_by_name_and_are_cached() {
     let by_name = RecordRef::KeyValues(vec![(FieldRef::Text("Compound ID".into()), j!("CMP-1"))]);
     let by_uuid = RecordRef::KeyValues(vec![(FieldRef::Text("kf".into()), j!("CMP-1"))]);
     pollster::block_on(async {
-        assert_eq!(c.get_record(&by_name).await.unwrap().unwrap().id, "r1");
-        assert_eq!(c.get_record(&by_uuid).await.unwrap().unwrap().id, "r1");
+        assert_eq!(
+            c.get_record(&by_name).await.unwrap().unwrap().id_string(),
+            "r1"
+        );
+        assert_eq!(
+            c.get_record(&by_uuid).await.unwrap().unwrap().id_string(),
+            "r1"
+        );
         let none = RecordRef::KeyValues(vec![(FieldRef::Text("kf".into()), j!("CMP-9"))]);
         assert!(c.get_record(&none).await.unwrap().is_none());
         let err = c
@@ -404,7 +410,7 @@ fn concurrent_identical_reads_share_one_request() {
     let answers = super::fake::join_all(calls);
     assert!(answers
         .iter()
-        .all(|a| a.as_ref().unwrap().as_ref().unwrap().id == "r1"));
+        .all(|a| a.as_ref().unwrap().as_ref().unwrap().id_string() == "r1"));
     assert_eq!(c.transport().api_calls(), vec!["GET /records/r1"]);
     // They shared the token request too.
     assert_eq!(c.transport().requests.borrow().len(), 2);
@@ -464,7 +470,7 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
     let ids: Vec<RecordRef> = (0..20).map(|i| RecordRef::Id(format!("id{i}"))).collect();
     let got = pollster::block_on(c.get_records_by_ids(&ids, 4, &|_, _| {})).unwrap();
     assert_eq!(
-        got.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        got.iter().map(|r| r.id_string()).collect::<Vec<_>>(),
         (0..20).map(|i| format!("id{i}")).collect::<Vec<_>>()
     );
     assert_eq!(c.cache_stats().records, 5);
