@@ -529,23 +529,25 @@ use serde::Deserialize as _;
 
 // ----- records -----
 
-/// Who a value was written on.
-const OWNER_NONE: u32 = u32::MAX;
-const OWNER_SELF: u32 = u32::MAX - 1;
+/// Who a value was written on: no record (a key value), the record itself, or a
+/// place in the record's `ids`.
+const OWNER_NONE: u16 = u16::MAX;
+const OWNER_SELF: u16 = u16::MAX - 1;
 
-/// One value of a record.
+/// One value of a record: 48 bytes in wasm32.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredValue {
-    /// The value's id.
-    pub id: Id,
+    /// The uuid's bytes; for an id that is no canonical uuid, its place in the
+    /// record's `texts` (the first four bytes, little-endian).
+    id: [u8; 16],
     /// The content.
     pub content: Content,
     created: i64,
-    created_style: u8,
-    /// `OWNER_NONE` (a key value), `OWNER_SELF`, or a place in the record's `ids`.
-    owner: u32,
     /// The activity it was written in, or `NO_SYM`.
     pub operation: Sym,
+    owner: u16,
+    created_style: u8,
+    id_is_text: bool,
 }
 
 impl StoredValue {
@@ -554,6 +556,11 @@ impl StoredValue {
             micros: self.created,
             style: self.created_style,
         }
+    }
+
+    fn text_place(&self) -> usize {
+        let [a, b, c, d, ..] = self.id;
+        u32::from_le_bytes([a, b, c, d]) as usize
     }
 }
 
@@ -754,7 +761,29 @@ impl CompactRecord {
         match value.owner {
             OWNER_NONE => false,
             OWNER_SELF => self.id.is(id),
-            at => self.ids.get(at as usize).is_some_and(|o| o.is(id)),
+            at => self.ids.get(usize::from(at)).is_some_and(|o| o.is(id)),
+        }
+    }
+
+    /// A value's id.
+    pub fn value_id(&self, value: &StoredValue) -> Id {
+        if value.id_is_text {
+            Id::Text(self.value_id_text(value).into())
+        } else {
+            Id::Uuid(value.id)
+        }
+    }
+
+    fn value_id_text(&self, value: &StoredValue) -> &str {
+        self.texts.get(value.text_place()).map_or("", |t| t)
+    }
+
+    /// Whether a value's id is `id`.
+    pub fn value_id_is(&self, value: &StoredValue, id: &Id) -> bool {
+        match (value.id_is_text, id) {
+            (false, Id::Uuid(bytes)) => value.id == *bytes,
+            (true, Id::Text(text)) => self.value_id_text(value) == &**text,
+            _ => false,
         }
     }
 
@@ -808,7 +837,8 @@ impl CompactRecord {
             .filter_map(|g| {
                 let first = self.values.get(g.start as usize).filter(|_| g.len > 0)?;
                 identifiers
-                    .contains(&first.id)
+                    .iter()
+                    .any(|i| self.value_id_is(first, i))
                     .then(|| (symbols.name(g.field), &first.content))
             })
             .collect()
@@ -885,17 +915,29 @@ impl<'a> ValueJson<'a> {
     }
 }
 
-struct Owner<'a>(&'a CompactRecord, u32);
+struct Owner<'a>(&'a CompactRecord, u16);
 
 impl Serialize for Owner<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.1 {
             OWNER_NONE => s.serialize_unit(),
             OWNER_SELF => self.0.id.serialize(s),
-            at => match self.0.ids.get(at as usize) {
+            at => match self.0.ids.get(usize::from(at)) {
                 Some(id) => id.serialize(s),
                 None => s.serialize_unit(),
             },
+        }
+    }
+}
+
+struct ValueIdJson<'a>(&'a CompactRecord, &'a StoredValue);
+
+impl Serialize for ValueIdJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.1.id_is_text {
+            s.serialize_str(self.0.value_id_text(self.1))
+        } else {
+            Id::Uuid(self.1.id).serialize(s)
         }
     }
 }
@@ -904,7 +946,7 @@ impl Serialize for ValueJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let v = self.value;
         let mut out = s.serialize_struct("RecordValue", 5)?;
-        out.serialize_field("id", &v.id)?;
+        out.serialize_field("id", &ValueIdJson(self.record, v))?;
         out.serialize_field("content", &v.content)?;
         out.serialize_field("created_at", &Stamped(self.record, v.stamp()))?;
         out.serialize_field("record_id", &Owner(self.record, v.owner))?;
@@ -1240,16 +1282,18 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         let created = created.ok_or_else(|| de::Error::missing_field("created_at"))?;
         let slice = slice.ok_or_else(|| de::Error::missing_field("entity_slice_id"))?;
         let identifier = identifier.ok_or_else(|| de::Error::missing_field("record_identifier"))?;
-        Ok(decoder.build(
-            &id.0,
-            &created.0,
-            slice,
-            identifier_ids.unwrap_or_default(),
-            &identifier.0,
-            fields.unwrap_or_default(),
-            initial.unwrap_or(NO_SYM),
-            subs.unwrap_or_default(),
-        ))
+        decoder
+            .build(
+                &id.0,
+                &created.0,
+                slice,
+                identifier_ids.unwrap_or_default(),
+                &identifier.0,
+                fields.unwrap_or_default(),
+                initial.unwrap_or(NO_SYM),
+                subs.unwrap_or_default(),
+            )
+            .map_err(de::Error::custom)
     }
 }
 
@@ -1396,7 +1440,7 @@ impl Decoder<'_> {
         fields: Vec<(Sym, Vec<RawValue<'_>>)>,
         initial_operation: Sym,
         subs: Vec<Id>,
-    ) -> CompactRecord {
+    ) -> Result<CompactRecord, &'static str> {
         let scratch = std::mem::take(&mut self.scratch);
         let Scratch {
             mut groups,
@@ -1421,28 +1465,44 @@ impl Decoder<'_> {
                     None => OWNER_NONE,
                     Some(text) if record_id.is(&text.0) => OWNER_SELF,
                     Some(text) => {
+                        // Usually a sub-record: named by its place among them.
                         let owner = Id::new(&text.0);
-                        let at = match owners.iter().position(|o| *o == owner) {
-                            Some(at) => at,
-                            None => {
-                                owners.push(owner);
-                                owners.len() - 1
-                            }
+                        let at = match subs.iter().position(|o| *o == owner) {
+                            Some(at) => ids.len() + at,
+                            None => match owners.iter().position(|o| *o == owner) {
+                                Some(at) => base + at,
+                                None => {
+                                    owners.push(owner);
+                                    base + owners.len() - 1
+                                }
+                            },
                         };
-                        (base + at) as u32
+                        u16::try_from(at)
+                            .ok()
+                            .filter(|at| *at < OWNER_SELF)
+                            .ok_or("a record names more than 65533 ids")?
                     }
                 };
                 let stamp = match raw.created {
                     Some(text) => self.stamp(&text.0),
                     None => Stamp::NONE,
                 };
+                let (id, id_is_text) = match raw.id {
+                    Id::Uuid(bytes) => (bytes, false),
+                    Id::Text(text) => {
+                        let [a, b, c, d] = (self.scratch.texts.len() as u32).to_le_bytes();
+                        self.scratch.texts.push(text);
+                        ([a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], true)
+                    }
+                };
                 values.push(StoredValue {
-                    id: raw.id,
+                    id,
                     content: raw.content,
                     created: stamp.micros,
                     created_style: stamp.style,
                     owner,
                     operation: raw.operation,
+                    id_is_text,
                 });
             }
             let len = values.len() as u32 - start;
@@ -1489,7 +1549,7 @@ impl Decoder<'_> {
         self.scratch.groups = groups;
         self.scratch.values = values;
         self.scratch.owners = owners;
-        record
+        Ok(record)
     }
 }
 

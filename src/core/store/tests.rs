@@ -261,7 +261,9 @@ fn fuzzed_records_round_trip_exactly_and_agree_with_the_wire_decoder() {
             ));
             for (wire_scope, scope) in scopes {
                 let want = latest_value(&old, &name, wire_scope).map(|v| v.id.clone());
-                let got = record.latest(field, scope).map(|v| v.id.to_string());
+                let got = record
+                    .latest(field, scope)
+                    .map(|v| record.value_id(v).to_string());
                 assert_eq!(got, want, "field {name} in {wire_scope:?}");
             }
         }
@@ -362,5 +364,7 @@ fn short_texts_are_inline_and_contents_are_small() {
     assert_eq!(Content::text("µM ≥ 5").as_str(), Some("µM ≥ 5"));
     #[cfg(target_pointer_width = "32")]
     assert_eq!(std::mem::size_of::<Content>(), 16);
+    #[cfg(target_pointer_width = "32")]
+    assert_eq!(std::mem::size_of::<StoredValue>(), 48);
     assert!(std::mem::size_of::<Content>() <= 24);
 }
