@@ -88,6 +88,28 @@ pub fn content_to_js(content: &crate::core::store::Content) -> Result<JsValue, J
     }
 }
 
+/// The answer of `columns()`: `{ ids, columns }`, numbers as `Float64Array`s.
+pub fn columns_to_js(answer: &crate::core::client::Columns) -> Result<JsValue, JsValue> {
+    use crate::core::client::Column;
+    let ids: js_sys::Array = answer.ids.iter().map(|id| JsValue::from_str(id)).collect();
+    let columns = Object::new();
+    for (name, column) in &answer.columns {
+        let value: JsValue = match column {
+            Column::Numbers(numbers) => js_sys::Float64Array::from(numbers.as_slice()).into(),
+            Column::Texts(texts) => texts
+                .iter()
+                .map(|t| t.as_deref().map_or(JsValue::NULL, JsValue::from_str))
+                .collect::<js_sys::Array>()
+                .into(),
+        };
+        Reflect::set(&columns, &JsValue::from_str(name), &value)?;
+    }
+    let out = Object::new();
+    Reflect::set(&out, &JsValue::from_str("ids"), &ids)?;
+    Reflect::set(&out, &JsValue::from_str("columns"), &columns)?;
+    Ok(out.into())
+}
+
 /// (key, value) pairs that serialize as one JSON object.
 pub struct Pairs<'a, V: Serialize>(pub &'a [(&'a str, V)]);
 

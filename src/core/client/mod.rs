@@ -16,7 +16,7 @@ pub use cache::{CacheStats, DEFAULT_MAX_RECORDS};
 /// The default number of batches fetched at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub use ident::{FieldRef, RecordRef};
-pub use records::DEFAULT_BATCH_SIZE;
+pub use records::{Column, Columns, DEFAULT_BATCH_SIZE};
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{

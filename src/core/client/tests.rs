@@ -475,3 +475,100 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
     );
     assert_eq!(c.cache_stats().records, 5);
 }
+
+fn measured(
+    req: &HttpRequest,
+) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError> {
+    let path = req.url.trim_start_matches("http://api.test");
+    match path {
+        "/auth/oauth/token" => token_answer(),
+        "/data_fields" => json(200, j!([])),
+        "/key_fields" => json(
+            200,
+            j!([{"id": "kf", "created_at": "2026-01-01T00:00:00Z", "is_key": true, "field_name": "Compound ID", "field_type": "text"}]),
+        ),
+        p if p.starts_with("/records?record_ids=") => {
+            let ids = p
+                .trim_start_matches("/records?record_ids=")
+                .split("%2C")
+                .map(|id| {
+                    let mut r = record_json(id, &format!("N-{id}"));
+                    let v = |vid: &str, content: Value, at: &str| j!({ "id": vid, "content": content, "created_at": at, "record_id": id, "operation_id": null });
+                    let ic50 = match id {
+                        "a" => vec![v("a1", j!(10), "2026-01-01T00:00:00Z"), v("a2", j!(2.5), "2026-02-01T00:00:00Z")],
+                        "b" => vec![v("b1", j!(7), "2026-01-01T00:00:00Z")],
+                        _ => vec![],
+                    };
+                    r["record_values"]["ic50"] = Value::Array(ic50);
+                    r["record_values"]["assay"] = j!([v(&format!("{id}-s"), j!("SPR"), "2026-01-01T00:00:00Z")]);
+                    r
+                })
+                .collect::<Vec<_>>();
+            json(200, Value::Array(ids))
+        }
+        _ => json(404, j!({})),
+    }
+}
+
+#[test]
+fn columns_hold_each_records_current_value_in_one_pass() {
+    let (c, _) = client(measured);
+    let refs: Vec<RecordRef> = ["a", "b", "c"]
+        .iter()
+        .map(|id| RecordRef::Id(id.to_string()))
+        .collect();
+    pollster::block_on(c.get_records_by_ids(&refs, 250, &|_, _| {})).unwrap();
+    let ids: Vec<String> = ["a", "b", "c", "not-cached"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let fields = [
+        FieldRef::Text("ic50".into()),
+        FieldRef::Text("assay".into()),
+        FieldRef::Text("kf".into()),
+    ];
+    let answer = c.columns_cached(&ids, &fields, None, false).unwrap();
+    assert_eq!(
+        answer.ids,
+        ["a", "b", "c"],
+        "records not cached are left out"
+    );
+    let (name, ic50) = &answer.columns[0];
+    assert_eq!(name, "ic50");
+    match ic50 {
+        super::Column::Numbers(n) => {
+            assert_eq!(&n[..2], &[2.5, 7.0], "the newest value");
+            assert!(n[2].is_nan(), "no value: NaN");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        answer.columns[1].1,
+        super::Column::Texts(vec![Some("SPR".into()); 3])
+    );
+    assert_eq!(
+        answer.columns[2].1,
+        super::Column::Texts(vec![
+            Some("N-a".into()),
+            Some("N-b".into()),
+            Some("N-c".into())
+        ])
+    );
+    // A field name needs the field lists; an unknown uuid is an empty column.
+    assert!(c
+        .columns_cached(&ids, &[FieldRef::Text("IC50".into())], None, false)
+        .is_err());
+    let empty = c
+        .columns_cached(
+            &ids,
+            &[FieldRef::Text(
+                "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
+            )],
+            None,
+            false,
+        )
+        .unwrap();
+    assert!(
+        matches!(&empty.columns[0].1, super::Column::Numbers(n) if n.iter().all(|x| x.is_nan()))
+    );
+}
