@@ -118,18 +118,22 @@ pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     (at == 16).then_some(out)
 }
 
-fn hex_digit(n: u8) -> char {
-    char::from_digit(u32::from(n), 16).unwrap_or('0')
-}
-
 fn write_uuid(bytes: &[u8; 16], out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let mut at = 0;
     for (i, b) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
+            at += 1;
         }
-        out.push(hex_digit(b >> 4));
-        out.push(hex_digit(b & 15));
+        for nibble in [b >> 4, b & 15] {
+            if let (Some(slot), Some(digit)) = (text.get_mut(at), HEX.get(usize::from(nibble))) {
+                *slot = *digit;
+            }
+            at += 1;
+        }
     }
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 impl Id {

@@ -500,7 +500,7 @@ impl RecordsService {
             ));
         }
         let ids = self.inner.query_cached(&query, None).map_err(error_to_js)?;
-        to_js(&ids)
+        Ok(convert::string_list(&ids))
     }
 
     /// Columns for charts and tables, in one crossing: for the cached records named
@@ -547,8 +547,10 @@ impl RecordsService {
                 "idsOrQuery must be a list of records or ids, or a query",
             ));
         };
-        let fields = js_sys::Array::try_from(fields)
-            .map_err(|_| invalid("fields must be a list of fields"))?;
+        if !js_sys::Array::is_array(&fields) {
+            return Err(invalid("fields must be a list of fields"));
+        }
+        let fields: js_sys::Array = fields.unchecked_into();
         let mut refs = Vec::with_capacity(fields.length() as usize);
         for (i, item) in fields.iter().enumerate() {
             refs.push(field_arg(&item, &format!("fields[{i}]"))?);

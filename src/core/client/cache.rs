@@ -5,7 +5,6 @@
 //! record cache is also what `queryCached` searches: it keeps the records'
 //! creation order as it goes, so a query needs no index of its own.
 
-use crate::core::client::ident::key_values_key;
 use crate::core::client::lru::Lru;
 use crate::core::hash::{FastHasher, FastMap};
 use crate::core::model::{Activity, EntityField};
@@ -87,12 +86,21 @@ impl Caches {
 /// The key values of a record as a cache key: the first value of each field
 /// that holds one of its identifier values.
 pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
-    let pairs: Vec<(String, serde_json::Value)> = record
+    // The same text as `key_values_key` makes of (field, JSON value) pairs.
+    let mut parts: Vec<String> = record
         .key_pairs(symbols)
         .into_iter()
-        .map(|(field, content)| (field.to_string(), content.to_value()))
+        .map(|(field, content)| {
+            let json = serde_json::to_string(content).unwrap_or_default();
+            let mut part = String::with_capacity(field.len() + 1 + json.len());
+            part.push_str(field);
+            part.push('\u{1f}');
+            part.push_str(&json);
+            part
+        })
         .collect();
-    key_values_key(&pairs)
+    parts.sort();
+    parts.join("\u{1e}")
 }
 
 fn key_hash(key: &str) -> u64 {
@@ -337,6 +345,7 @@ impl Caches {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::ident::key_values_key;
     use crate::core::store::Decoder;
 
     fn decode(c: &mut Caches, json: serde_json::Value) -> CompactRecord {
@@ -359,6 +368,28 @@ mod tests {
     fn key(c: &mut Caches, id: &str) -> String {
         let r = record(c, id);
         record_key(&r, &c.symbols)
+    }
+
+    #[test]
+    fn the_record_key_is_the_key_values_key_of_its_key_values() {
+        let mut c = Caches::new(3);
+        let r = decode(
+            &mut c,
+            serde_json::json!({
+                "id": "r", "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "identifier_ids": ["k1", "k2"], "record_identifier": "R",
+                "record_values": {
+                    "kb": [{ "id": "k2", "content": 5 }],
+                    "ka": [{ "id": "k1", "content": "CMP-\"1\"" }],
+                    "data": [{ "id": "d", "content": 1 }]
+                }
+            }),
+        );
+        let pairs = vec![
+            ("ka".to_string(), serde_json::json!("CMP-\"1\"")),
+            ("kb".to_string(), serde_json::json!(5)),
+        ];
+        assert_eq!(record_key(&r, &c.symbols), key_values_key(&pairs));
     }
 
     #[test]
