@@ -153,16 +153,16 @@ impl CompiledSearch {
             .map(|s| (index.field(&s.field_id), s.descending))
             .collect();
         let slice = self.entity_slice_id.as_deref().map(|s| index.slice(s));
-        // Filter by filter over the candidates: each pass reads one field in order.
+        // One pass over the rows, every filter of a row while its record is at hand.
         let mut candidates: Vec<usize> = (0..index.positions())
-            .filter(|&at| self.row_qualifies(index, at, slice, operation_records))
+            .filter(|&at| {
+                self.row_qualifies(index, at, slice, operation_records)
+                    && filters.iter().all(|(field, filter)| {
+                        let cell = index.cell(*field, at);
+                        filter.matches(cell.map(|c| c.0), cell.and_then(|c| c.1))
+                    })
+            })
             .collect();
-        for (field, filter) in &filters {
-            candidates.retain(|&at| {
-                let cell = index.cell(*field, at);
-                filter.matches(cell.map(|c| c.0), cell.and_then(|c| c.1))
-            });
-        }
         if let Some(needle) = &self.search_text {
             let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
             candidates.retain(|&at| {

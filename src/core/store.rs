@@ -1050,13 +1050,15 @@ impl<'s> Decoder<'s> {
         Ok(list)
     }
 
-    /// A wire-shaped record, converted.
-    pub fn from_record(
+    /// The answer of `GET /records/identifiers`: `[{ "record": Record }, …]`.
+    pub fn identified_records(
         &mut self,
-        record: &crate::core::model::Record,
-    ) -> Result<CompactRecord, serde_json::Error> {
-        let bytes = serde_json::to_vec(record)?;
-        self.record(&bytes)
+        bytes: &[u8],
+    ) -> Result<Vec<CompactRecord>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let list = IdentifiedSeed(self).deserialize(&mut de)?;
+        de.end()?;
+        Ok(list)
     }
 }
 
@@ -1088,6 +1090,60 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
             out.push(record);
         }
         Ok(out)
+    }
+}
+
+struct IdentifiedSeed<'d, 's>(&'d mut Decoder<'s>);
+
+impl<'de> DeserializeSeed<'de> for IdentifiedSeed<'_, '_> {
+    type Value = Vec<CompactRecord>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IdentifiedSeed<'_, '_> {
+    type Value = Vec<CompactRecord>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of { record }")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(record) = seq.next_element_seed(WrapperSeed(&mut *self.0))? {
+            out.push(record);
+        }
+        Ok(out)
+    }
+}
+
+/// `{ "record": Record }`.
+struct WrapperSeed<'d, 's>(&'d mut Decoder<'s>);
+
+impl<'de> DeserializeSeed<'de> for WrapperSeed<'_, '_> {
+    type Value = CompactRecord;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<CompactRecord, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WrapperSeed<'_, '_> {
+    type Value = CompactRecord;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("struct IdentifiedRecord")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CompactRecord, A::Error> {
+        let mut record = None;
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            if key.0 == "record" {
+                if record.is_some() {
+                    return Err(duplicate("record"));
+                }
+                record = Some(map.next_value_seed(RecordSeed(&mut *self.0))?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        record.ok_or_else(|| de::Error::missing_field("record"))
     }
 }
 

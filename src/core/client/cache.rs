@@ -109,12 +109,6 @@ fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
-fn ordering_key(a: &CompactRecord, b: &CompactRecord) -> std::cmp::Ordering {
-    a.created_micros()
-        .cmp(&b.created_micros())
-        .then_with(|| compare_ids(a.id(), b.id()))
-}
-
 impl Caches {
     /// `Some(entry)` when the uuid is cached (the entry is `None` for a remembered 404).
     pub fn record(&mut self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
@@ -213,22 +207,34 @@ impl Caches {
     /// kept as records arrive; it is sorted here only when a record arrived out of
     /// order (a refetch after a write), mostly a short merge of sorted runs.
     pub fn sort_order(&mut self) {
-        if !self.order_sorted {
-            let records = &self.records;
-            self.order
-                .retain(|&p| matches!(records.at_place(p), Some(Some(_))));
-            self.order
-                .sort_by(|&a, &b| match (records.at_place(a), records.at_place(b)) {
-                    (Some(Some(x)), Some(Some(y))) => ordering_key(x, y),
-                    _ => std::cmp::Ordering::Equal,
-                });
-            self.order_last = self
-                .order
-                .last()
-                .and_then(|&p| records.at_place(p).cloned().flatten())
-                .map(|r| (r.created_micros(), r.id().clone()));
-            self.order_sorted = true;
+        if self.order_sorted {
+            return;
         }
+        let records = &self.records;
+        // Each live place with its record's creation stamp, read once.
+        let mut keyed: Vec<(i64, (u32, u32))> = self
+            .order
+            .iter()
+            .filter_map(|&p| match records.at_place(p) {
+                Some(Some(r)) => Some((r.created_micros(), p)),
+                _ => None,
+            })
+            .collect();
+        // Stable, and quick on the few sorted runs that concurrent batches leave.
+        keyed.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| match (records.at_place(a.1), records.at_place(b.1)) {
+                    (Some(Some(x)), Some(Some(y))) => compare_ids(x.id(), y.id()),
+                    _ => std::cmp::Ordering::Equal,
+                })
+        });
+        self.order = keyed.into_iter().map(|(_, p)| p).collect();
+        self.order_last = self
+            .order
+            .last()
+            .and_then(|&p| records.at_place(p).cloned().flatten())
+            .map(|r| (r.created_micros(), r.id().clone()));
+        self.order_sorted = true;
     }
 
     /// The held records in the order of `order` (sorted by [`Caches::sort_order`]).

@@ -185,8 +185,23 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
         body: Body,
     ) -> Result<R, Error> {
+        self.call_with(method, path, query, body, |bytes| {
+            serde_json::from_slice(bytes)
+        })
+        .await
+    }
+
+    /// [`Client::call`] with the answer's bytes read by `read`.
+    async fn call_with<R>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Body,
+        read: impl FnOnce(&[u8]) -> Result<R, serde_json::Error>,
+    ) -> Result<R, Error> {
         let response = self.send(method, path, query, body).await?;
-        decode(method, path, response).map_err(|mut error| {
+        decode_with(method, path, response, read).map_err(|mut error| {
             // A write that a server or proxy failed on may still have been applied.
             if method != Method::Get && matches!(error.status, Some(500 | 502 | 503 | 504)) {
                 error.code = ErrorCode::WriteOutcomeUnknown;

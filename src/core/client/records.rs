@@ -6,11 +6,9 @@ use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, Record
 use super::Client;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{Body, Method, Transport};
-use crate::core::model::{
-    Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource,
-};
+use crate::core::model::{Activity, EntityField, RecordValue, ValueResource};
 use crate::core::query::SearchRecordsQuery;
-use crate::core::store::{CompactRecord, Decoder, Sym};
+use crate::core::store::{CompactRecord, Decoder, Id, Sym};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
@@ -137,29 +135,6 @@ impl<T: Transport> Client<T> {
             Decoder::new(&mut cache.symbols).records(bytes)
         })?;
         Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
-    }
-
-    /// Stores a wire-shaped record (from the less travelled paths) in the cache.
-    fn store_record(
-        &self,
-        record: &Record,
-        method: Method,
-        path: &str,
-    ) -> Result<Rc<CompactRecord>, Error> {
-        let mut cache = self.cache.borrow_mut();
-        let compact = Decoder::new(&mut cache.symbols)
-            .from_record(record)
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::Decode,
-                    format!(
-                        "{} {path} answered a record that could not be stored: {e}",
-                        method.as_str()
-                    ),
-                )
-                .on(method, path)
-            })?;
-        Ok(cache.put_record(compact))
     }
 
     /// Every activity, cached until the activity cache is cleared.
@@ -304,16 +279,18 @@ impl<T: Transport> Client<T> {
             "records_key_field_to_value".to_string(),
             Value::Array(vec![Value::Object(map)]).to_string(),
         )];
-        let found: Vec<IdentifiedRecord> = self
-            .get_optional("/records/identifiers", &query)
-            .await?
-            .unwrap_or_default();
+        let path = "/records/identifiers";
+        let response = self.send(Method::Get, path, &query, Body::Empty).await?;
+        let found = if response.status == 404 {
+            Vec::new()
+        } else {
+            let mut cache = self.cache.borrow_mut();
+            super::decode_with(Method::Get, path, response, |bytes| {
+                Decoder::new(&mut cache.symbols).identified_records(bytes)
+            })?
+        };
         match found.into_iter().next() {
-            Some(hit) => Ok(Some(self.store_record(
-                &hit.record,
-                Method::Get,
-                "/records/identifiers",
-            )?)),
+            Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit))),
             None => {
                 self.cache.borrow_mut().put_missing_key(key);
                 Ok(None)
@@ -354,8 +331,8 @@ impl<T: Transport> Client<T> {
         }
         // Hold every record of the answer here, so that a cache bound smaller
         // than the request cannot drop early batches before the answer is built.
-        let mut got: std::collections::HashMap<String, Rc<CompactRecord>> =
-            std::collections::HashMap::new();
+        let mut got: crate::core::hash::FastMap<Id, Rc<CompactRecord>> =
+            crate::core::hash::FastMap::default();
         let mut batches: Vec<(usize, Vec<String>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
@@ -363,13 +340,13 @@ impl<T: Transport> Client<T> {
             for chunk in ids.chunks(batch_size) {
                 let mut wanted: Vec<String> = Vec::new();
                 for id in chunk.iter().flatten() {
-                    if got.contains_key(id) || !asked.insert(id.as_str()) {
+                    if !asked.insert(id.as_str()) {
                         continue;
                     }
                     match cache.peek_record(id) {
                         Some(Some(record)) => {
                             cache.stats.hits += 1;
-                            got.insert(id.clone(), record);
+                            got.insert(record.id().clone(), record);
                         }
                         _ => {
                             cache.stats.misses += 1;
@@ -381,41 +358,65 @@ impl<T: Transport> Client<T> {
             }
         }
         let total = ids.len();
-        let mut done = 0;
-        for wave in batches.chunks(self.concurrency.max(1)) {
-            let fetches = wave.iter().map(|(_, wanted)| async move {
-                if wanted.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let query = vec![("record_ids".to_string(), wanted.join(","))];
-                let response = self
-                    .send(Method::Get, "/records", &query, Body::Empty)
-                    .await?;
-                // Straight from the bytes into the store's form.
-                let mut cache = self.cache.borrow_mut();
-                super::decode_with(Method::Get, "/records", response, |bytes| {
-                    Decoder::new(&mut cache.symbols).records(bytes)
-                })
-            });
-            let answers = super::join::join_all(fetches.collect()).await;
-            for ((size, _), answer) in wave.iter().zip(answers) {
-                let fetched = answer?;
-                {
-                    let mut cache = self.cache.borrow_mut();
-                    for record in fetched {
-                        let record = cache.put_record(record);
-                        got.insert(record.id_string(), record);
+        // A pool of `concurrency` workers, each taking the next batch as soon as its
+        // last one is in (a slow answer holds up one worker, not a whole wave).
+        let next = std::cell::Cell::new(0usize);
+        let done = std::cell::Cell::new(0usize);
+        let failed: std::cell::RefCell<Option<Error>> = std::cell::RefCell::new(None);
+        let got = std::cell::RefCell::new(got);
+        let worker = || async {
+            while failed.borrow().is_none() {
+                let at = next.get();
+                let Some((size, wanted)) = batches.get(at) else {
+                    break;
+                };
+                next.set(at + 1);
+                if !wanted.is_empty() {
+                    match self.fetch_batch(wanted).await {
+                        Ok(fetched) => {
+                            let mut cache = self.cache.borrow_mut();
+                            let mut got = got.borrow_mut();
+                            for record in fetched {
+                                let record = cache.put_record(record);
+                                got.insert(record.id().clone(), record);
+                            }
+                        }
+                        Err(e) => {
+                            failed.borrow_mut().get_or_insert(e);
+                            break;
+                        }
                     }
                 }
-                done += size;
-                progress(done, total);
+                done.set(done.get() + size);
+                progress(done.get(), total);
             }
+        };
+        let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
+        super::join::join_all(workers).await;
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
         }
+        // Batches answered out of order: put the cache back in creation order now,
+        // so that the next query does not pay for it.
+        self.cache.borrow_mut().sort_order();
+        let got = got.into_inner();
         Ok(ids
             .iter()
             .flatten()
-            .filter_map(|id| got.get(id).cloned())
+            .filter_map(|id| got.get(&Id::new(id)).cloned())
             .collect())
+    }
+
+    /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.
+    async fn fetch_batch(&self, wanted: &[String]) -> Result<Vec<CompactRecord>, Error> {
+        let query = vec![("record_ids".to_string(), wanted.join(","))];
+        let response = self
+            .send(Method::Get, "/records", &query, Body::Empty)
+            .await?;
+        let mut cache = self.cache.borrow_mut();
+        super::decode_with(Method::Get, "/records", response, |bytes| {
+            Decoder::new(&mut cache.symbols).records(bytes)
+        })
     }
 
     /// The record with these key values, created when none exists.
@@ -429,10 +430,16 @@ impl<T: Transport> Client<T> {
             return Ok(record);
         }
         let map: serde_json::Map<String, Value> = resolved.into_iter().collect();
-        let record: Record = self
-            .post("/records", &json!({ "key_field_to_value": map }))
+        let body = json!({ "key_field_to_value": map })
+            .to_string()
+            .into_bytes();
+        // Decoded when the answer is in, straight into the store's form.
+        let record = self
+            .call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
+                Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
+            })
             .await?;
-        self.store_record(&record, Method::Post, "/records")
+        Ok(self.cache.borrow_mut().put_record(record))
     }
 
     /// Record ids matching a search, as the server orders them.
