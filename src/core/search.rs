@@ -158,8 +158,13 @@ impl CompiledSearch {
             .filter(|&at| {
                 self.row_qualifies(index, at, slice, operation_records)
                     && filters.iter().all(|(field, filter)| {
-                        let cell = index.cell(*field, at);
-                        filter.matches(cell.map(|c| c.0), cell.and_then(|c| c.1))
+                        // When the value was written is read only by the rule that needs it.
+                        let written = if filter.needs_update_time() {
+                            index.written(*field, at)
+                        } else {
+                            None
+                        };
+                        filter.matches(index.cell(*field, at), written)
                     })
             })
             .collect();
@@ -194,7 +199,6 @@ impl CompiledSearch {
                 keys.push(
                     index
                         .cell(*field, at)
-                        .map(|c| c.0)
                         .filter(|v| !matches!(v.view(), View::Null))
                         .map(SortKey::of),
                 );
@@ -285,8 +289,10 @@ pub trait Rows {
     fn slice(&self, slice_id: &str) -> Self::Slice;
     /// Whether the row belongs to the slice.
     fn in_slice(&self, at: usize, slice: Self::Slice) -> bool;
-    /// A row's current value of a field and when it was written (UTC ms).
-    fn cell(&self, field: Option<Self::Field>, at: usize) -> Option<(&Self::Value, Option<i64>)>;
+    /// A row's current value of a field.
+    fn cell(&self, field: Option<Self::Field>, at: usize) -> Option<&Self::Value>;
+    /// When a row's current value of a field was written (UTC ms).
+    fn written(&self, field: Option<Self::Field>, at: usize) -> Option<i64>;
     /// Whether any current value of the row passes `test`.
     fn any_cell(&self, at: usize, test: &mut dyn FnMut(&Self::Value) -> bool) -> bool;
     /// Whether the row's id is among `ids`.
@@ -325,9 +331,16 @@ impl Rows for SearchIndex {
     fn in_slice(&self, at: usize, slice: usize) -> bool {
         self.rows.get(at).is_some_and(|r| r.entity_slice == slice)
     }
-    fn cell(&self, field: Option<u32>, at: usize) -> Option<(&Value, Option<i64>)> {
+    fn cell(&self, field: Option<u32>, at: usize) -> Option<&Value> {
         let cell = self.cells.get(field? as usize)?.get(at)?.as_ref()?;
-        Some((&cell.content, cell.updated_ms))
+        Some(&cell.content)
+    }
+    fn written(&self, field: Option<u32>, at: usize) -> Option<i64> {
+        self.cells
+            .get(field? as usize)?
+            .get(at)?
+            .as_ref()?
+            .updated_ms
     }
     fn any_cell(&self, at: usize, test: &mut dyn FnMut(&Value) -> bool) -> bool {
         self.cells

@@ -1645,10 +1645,12 @@ impl crate::core::search::Rows for StoreRows<'_> {
         self.rows.get(at).is_some_and(|r| r.slice == slice)
     }
     #[inline]
-    fn cell(&self, field: Option<Sym>, at: usize) -> Option<(&Content, Option<i64>)> {
+    fn cell(&self, field: Option<Sym>, at: usize) -> Option<&Content> {
+        Some(&self.rows.get(at)?.current(field?)?.content)
+    }
+    fn written(&self, field: Option<Sym>, at: usize) -> Option<i64> {
         let record = self.rows.get(at)?;
-        let value = record.current(field?)?;
-        Some((&value.content, record.written_ms(value)))
+        record.written_ms(record.current(field?)?)
     }
     fn any_cell(&self, at: usize, test: &mut dyn FnMut(&Content) -> bool) -> bool {
         self.rows

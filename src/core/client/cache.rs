@@ -6,7 +6,7 @@
 //! creation order as it goes, so a query needs no index of its own.
 
 use crate::core::client::lru::Lru;
-use crate::core::hash::{FastHasher, FastMap};
+use crate::core::hash::FastMap;
 use crate::core::model::{Activity, EntityField};
 use crate::core::store::{compare_ids, CompactRecord, Id, Symbols};
 use std::collections::{HashMap, HashSet};
@@ -41,7 +41,9 @@ pub(super) struct Caches {
     records: Lru<Id, Entry>,
     /// Hash of a key-values key → the uuid of the record with those key values
     /// (checked against the record on a hit, so a collision is only a miss).
-    by_key: FastMap<u64, Id>,
+    /// Built on the first lookup by key values, kept up to date from then on: a
+    /// client that never asks by key values pays for it neither in time nor memory.
+    by_key: Option<FastMap<u64, Id>>,
     /// Key-values keys no record has.
     missing_keys: HashSet<String>,
     record_activities: HashMap<String, (i64, Rc<Vec<Activity>>)>,
@@ -68,7 +70,7 @@ impl Caches {
         Caches {
             records: Lru::new(max_records),
             held: 0,
-            by_key: FastMap::default(),
+            by_key: None,
             missing_keys: HashSet::new(),
             record_activities: HashMap::new(),
             key_fields: None,
@@ -103,8 +105,12 @@ pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
     parts.join("\u{1e}")
 }
 
+/// A 64-bit digest of a key-values key. SipHash, not the fast table hasher: the
+/// digest stands for the key itself, and the fast hasher's 64 bits collide on
+/// keys a few characters apart.
 fn key_hash(key: &str) -> u64 {
-    let mut h = FastHasher::default();
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
     h.write(key.as_bytes());
     h.finish()
 }
@@ -135,7 +141,20 @@ impl Caches {
         let found = if self.missing_keys.contains(key) {
             Some(None)
         } else {
-            match self.by_key.get(&key_hash(key)).cloned() {
+            let by_key = match &mut self.by_key {
+                Some(map) => map,
+                None => {
+                    let mut map = FastMap::default();
+                    for record in self.records.values().flatten() {
+                        map.insert(
+                            key_hash(&record_key(record, &self.symbols)),
+                            record.id().clone(),
+                        );
+                    }
+                    self.by_key.insert(map)
+                }
+            };
+            match by_key.get(&key_hash(key)).cloned() {
                 None => None,
                 Some(id) => match self.records.get(&id).cloned() {
                     Some(Some(record)) if record_key(&record, &self.symbols) == key => {
@@ -161,9 +180,13 @@ impl Caches {
     pub fn put_record(&mut self, record: CompactRecord) -> Rc<CompactRecord> {
         let record = Rc::new(record);
         let id = record.id().clone();
-        let key = record_key(&record, &self.symbols);
-        self.missing_keys.remove(&key);
-        self.by_key.insert(key_hash(&key), id.clone());
+        if self.by_key.is_some() || !self.missing_keys.is_empty() {
+            let key = record_key(&record, &self.symbols);
+            self.missing_keys.remove(&key);
+            if let Some(map) = &mut self.by_key {
+                map.insert(key_hash(&key), id.clone());
+            }
+        }
         // A record already held keeps its place in the creation order; a new one
         // (or one remembered as a 404) gets a fresh slot at the end.
         let was_held = matches!(self.records.peek(&id), Some(Some(_)));
@@ -258,9 +281,12 @@ impl Caches {
     }
 
     fn forget_key(&mut self, record: &CompactRecord) {
+        let Some(map) = &mut self.by_key else {
+            return;
+        };
         let hash = key_hash(&record_key(record, &self.symbols));
-        if self.by_key.get(&hash) == Some(record.id()) {
-            self.by_key.remove(&hash);
+        if map.get(&hash) == Some(record.id()) {
+            map.remove(&hash);
         }
     }
 
@@ -334,7 +360,7 @@ impl Caches {
         self.order_sorted = true;
         self.order_last = None;
         self.held = 0;
-        self.by_key.clear();
+        self.by_key = None;
         self.missing_keys.clear();
         self.record_activities.clear();
     }
@@ -547,7 +573,10 @@ mod tests {
         }
         let stats = c.stats();
         assert_eq!((stats.records, stats.evictions), (1_000, 19_000));
-        assert!(c.by_key.len() <= 1_000);
+        assert!(c.by_key.is_none(), "no lookup by key values, no key map");
+        let k = key(&mut c, "r19999");
+        assert!(c.record_by_key(&k).is_some());
+        assert_eq!(c.by_key.as_ref().map(|m| m.len()), Some(1_000));
         assert!(
             c.order.len() <= 2_000,
             "the order list is compacted as records go"

@@ -177,7 +177,6 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
         self.oldest = NONE;
     }
 
-    #[cfg(test)]
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.slots.iter().flatten().map(|s| &s.value)
     }

@@ -318,9 +318,17 @@ impl<T: Transport> Client<T> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
-        let mut ids = Vec::with_capacity(records.len());
+        // Ids given as ids are borrowed, not copied: a 50,000-record load would
+        // otherwise hold its ids twice more while the store fills.
+        let mut ids: Vec<Option<std::borrow::Cow<'_, str>>> = Vec::with_capacity(records.len());
         for record in records {
-            let id = self.resolve_record_id(record).await?;
+            let id = match record {
+                RecordRef::Id(id) => Some(std::borrow::Cow::Borrowed(id.as_str())),
+                RecordRef::KeyValues(_) => self
+                    .resolve_record_id(record)
+                    .await?
+                    .map(std::borrow::Cow::Owned),
+            };
             if let Some(id) = &id {
                 path_segment(id)?;
                 if id.contains(',') {
@@ -333,14 +341,14 @@ impl<T: Transport> Client<T> {
         // than the request cannot drop early batches before the answer is built.
         let mut got: crate::core::hash::FastMap<Id, Rc<CompactRecord>> =
             crate::core::hash::FastMap::default();
-        let mut batches: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut batches: Vec<(usize, Vec<&str>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
             let mut asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for chunk in ids.chunks(batch_size) {
-                let mut wanted: Vec<String> = Vec::new();
+                let mut wanted: Vec<&str> = Vec::new();
                 for id in chunk.iter().flatten() {
-                    if !asked.insert(id.as_str()) {
+                    if !asked.insert(id) {
                         continue;
                     }
                     match cache.peek_record(id) {
@@ -350,7 +358,7 @@ impl<T: Transport> Client<T> {
                         }
                         _ => {
                             cache.stats.misses += 1;
-                            wanted.push(id.clone());
+                            wanted.push(id);
                         }
                     }
                 }
@@ -408,7 +416,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.
-    async fn fetch_batch(&self, wanted: &[String]) -> Result<Vec<CompactRecord>, Error> {
+    async fn fetch_batch(&self, wanted: &[&str]) -> Result<Vec<CompactRecord>, Error> {
         let query = vec![("record_ids".to_string(), wanted.join(","))];
         let response = self
             .send(Method::Get, "/records", &query, Body::Empty)
