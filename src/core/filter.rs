@@ -165,7 +165,6 @@ pub trait FieldValue: Sized {
 }
 
 impl FieldValue for Value {
-    #[inline]
     fn view(&self) -> View<'_, Value> {
         match self {
             Value::Null => View::Null,

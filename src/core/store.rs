@@ -426,7 +426,6 @@ fn number_content(n: &serde_json::Number) -> Content {
 }
 
 impl FieldValue for Content {
-    #[inline]
     fn view(&self) -> View<'_, Content> {
         match self {
             Content::Null => View::Null,
@@ -681,7 +680,6 @@ impl CompactRecord {
     }
 
     /// The value a field shows by default (`getValueContent` without options).
-    #[inline]
     pub fn current(&self, field: Sym) -> Option<&StoredValue> {
         let group = self.group(field)?;
         self.values.get(group.current as usize)
@@ -1644,7 +1642,6 @@ impl crate::core::search::Rows for StoreRows<'_> {
     fn in_slice(&self, at: usize, slice: Sym) -> bool {
         self.rows.get(at).is_some_and(|r| r.slice == slice)
     }
-    #[inline]
     fn cell(&self, field: Option<Sym>, at: usize) -> Option<&Content> {
         Some(&self.rows.get(at)?.current(field?)?.content)
     }

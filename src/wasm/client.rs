@@ -523,13 +523,11 @@ impl RecordsService {
         let ids: Vec<String> = if js_sys::Array::is_array(&ids_or_query) {
             let array: js_sys::Array = ids_or_query.unchecked_into();
             let mut ids = Vec::with_capacity(array.length() as usize);
-            for (i, item) in array.iter().enumerate() {
-                match record_arg(&item, &format!("idsOrQuery[{i}]"))? {
+            for item in array.iter() {
+                match record_arg(&item, "each of idsOrQuery")? {
                     RecordRef::Id(id) => ids.push(id),
                     RecordRef::KeyValues(_) => {
-                        return Err(invalid(format!(
-                            "idsOrQuery[{i}] must be a Record or a uuid"
-                        )))
+                        return Err(invalid("each of idsOrQuery must be a Record or a uuid"))
                     }
                 }
             }
@@ -552,8 +550,8 @@ impl RecordsService {
         }
         let fields: js_sys::Array = fields.unchecked_into();
         let mut refs = Vec::with_capacity(fields.length() as usize);
-        for (i, item) in fields.iter().enumerate() {
-            refs.push(field_arg(&item, &format!("fields[{i}]"))?);
+        for item in fields.iter() {
+            refs.push(field_arg(&item, "each of fields")?);
         }
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let (activity, include_sub) = if options.is_object() {

@@ -10,7 +10,6 @@ use crate::core::hash::FastMap;
 use crate::core::model::{Activity, EntityField};
 use crate::core::store::{compare_ids, CompactRecord, Id, Symbols};
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
 use std::rc::Rc;
 
 /// How long a record's activity list is reused.
@@ -105,14 +104,17 @@ pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
     parts.join("\u{1e}")
 }
 
-/// A 64-bit digest of a key-values key. SipHash, not the fast table hasher: the
-/// digest stands for the key itself, and the fast hasher's 64 bits collide on
-/// keys a few characters apart.
+/// A 64-bit digest of a key-values key: FNV-1a with a final mix. Not the fast
+/// table hasher: the digest stands for the key itself, and the fast hasher's 64
+/// bits collide on keys a few characters apart.
 fn key_hash(key: &str) -> u64 {
-    #[allow(deprecated)]
-    let mut h = std::hash::SipHasher::new();
-    h.write(key.as_bytes());
-    h.finish()
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 impl Caches {
