@@ -76,22 +76,6 @@ export interface NewActivity {
     duration?: number | null;
 }
 
-/** What `client.records.columns()` answers. */
-export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
-    ids: string[];
-    /** One column per field, under the name or uuid it was asked by. */
-    columns: { [field: string]: Float64Array | (string | null)[] };
-}
-
-/** The options of `client.records.columns()`. */
-export interface ColumnsOptions {
-    /** Only values written in this activity (and key values), as in `getValueContent`. */
-    activityId?: ActivityIdentifier;
-    /** Also consider values written on sub-records. */
-    includeSubRecordValues?: boolean;
-}
-
 /** The client cache's counters. */
 export interface CacheStats {
     hits: number;
@@ -103,9 +87,6 @@ export interface CacheStats {
 
 #[wasm_bindgen]
 extern "C" {
-    /// The options of `columns()`.
-    #[wasm_bindgen(typescript_type = "ColumnsOptions")]
-    pub type ColumnsOptionsArg;
     /// The options object of `new KaleidoscopeClient(...)`.
     #[wasm_bindgen(typescript_type = "KaleidoscopeClientOptions")]
     pub type KaleidoscopeClientOptions;
@@ -500,81 +481,7 @@ impl RecordsService {
             ));
         }
         let ids = self.inner.query_cached(&query, None).map_err(error_to_js)?;
-        Ok(convert::string_list(&ids))
-    }
-
-    /// Columns for charts and tables, in one crossing: for the cached records named
-    /// by `idsOrQuery` (ids or `Record`s, or a query run as `queryCached`), each
-    /// field's current value. A column of numbers is a `Float64Array` (`NaN` where a
-    /// record has no value); any other column is a list of texts (`null` where missing).
-    /// Records not cached are left out of `ids`. `activityId` and
-    /// `includeSubRecordValues` scope the values as in `getValueContent`.
-    #[wasm_bindgen(js_name = columns, unchecked_return_type = "RecordColumns")]
-    pub fn columns(
-        &self,
-        #[wasm_bindgen(
-            js_name = idsOrQuery,
-            unchecked_param_type = "RecordIdentifier[] | SearchRecordsQuery"
-        )]
-        ids_or_query: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "FieldIdentifier[]")] fields: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<ColumnsOptionsArg>,
-    ) -> Result<JsValue, JsValue> {
-        let ids: Vec<String> = if js_sys::Array::is_array(&ids_or_query) {
-            let array: js_sys::Array = ids_or_query.unchecked_into();
-            let mut ids = Vec::with_capacity(array.length() as usize);
-            for item in array.iter() {
-                match record_arg(&item, "each of idsOrQuery")? {
-                    RecordRef::Id(id) => ids.push(id),
-                    RecordRef::KeyValues(_) => {
-                        return Err(invalid("each of idsOrQuery must be a Record or a uuid"))
-                    }
-                }
-            }
-            ids
-        } else if ids_or_query.is_object() {
-            let query = search_query(ids_or_query)?;
-            if query.operation_id.is_some() {
-                return Err(invalid(
-                    "columns cannot evaluate operation_id: search the server for activity scopes",
-                ));
-            }
-            self.inner.query_cached(&query, None).map_err(error_to_js)?
-        } else {
-            return Err(invalid(
-                "idsOrQuery must be a list of records or ids, or a query",
-            ));
-        };
-        if !js_sys::Array::is_array(&fields) {
-            return Err(invalid("fields must be a list of fields"));
-        }
-        let fields: js_sys::Array = fields.unchecked_into();
-        let mut refs = Vec::with_capacity(fields.length() as usize);
-        for item in fields.iter() {
-            refs.push(field_arg(&item, "each of fields")?);
-        }
-        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let (activity, include_sub) = if options.is_object() {
-            let include = option(&options, "includeSubRecordValues");
-            let include = if include.is_undefined() || include.is_null() {
-                false
-            } else {
-                include
-                    .as_bool()
-                    .ok_or_else(|| invalid("options.includeSubRecordValues must be a boolean"))?
-            };
-            (
-                activity_arg(&option(&options, "activityId"), "options.activityId")?,
-                include,
-            )
-        } else {
-            (None, false)
-        };
-        let answer = self
-            .inner
-            .columns_cached(&ids, &refs, activity.as_deref(), include_sub)
-            .map_err(error_to_js)?;
-        convert::columns_to_js(&answer)
+        to_js(&ids)
     }
 
     /// Uploads a file as a record's field value and answers the new value.

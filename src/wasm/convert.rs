@@ -88,47 +88,6 @@ pub fn content_to_js(content: &crate::core::store::Content) -> Result<JsValue, J
     }
 }
 
-/// A list of texts as a JS array, in one crossing: joined here, split by V8.
-pub fn string_list(items: &[String]) -> JsValue {
-    const SEPARATOR: char = '\u{1f}';
-    if items.is_empty() {
-        return js_sys::Array::new().into();
-    }
-    if items.iter().any(|i| i.contains(SEPARATOR)) {
-        return items
-            .iter()
-            .map(|i| JsValue::from_str(i))
-            .collect::<js_sys::Array>()
-            .into();
-    }
-    let joined = items.join("\u{1f}");
-    js_sys::JsString::from(joined)
-        .split(&SEPARATOR.to_string())
-        .into()
-}
-
-/// The answer of `columns()`: `{ ids, columns }`, numbers as `Float64Array`s.
-pub fn columns_to_js(answer: &crate::core::client::Columns) -> Result<JsValue, JsValue> {
-    use crate::core::client::Column;
-    let ids = string_list(&answer.ids);
-    let columns = Object::new();
-    for (name, column) in &answer.columns {
-        let value: JsValue = match column {
-            Column::Numbers(numbers) => js_sys::Float64Array::from(numbers.as_slice()).into(),
-            Column::Texts(texts) => texts
-                .iter()
-                .map(|t| t.as_deref().map_or(JsValue::NULL, JsValue::from_str))
-                .collect::<js_sys::Array>()
-                .into(),
-        };
-        Reflect::set(&columns, &JsValue::from_str(name), &value)?;
-    }
-    let out = Object::new();
-    Reflect::set(&out, &JsValue::from_str("ids"), &ids)?;
-    Reflect::set(&out, &JsValue::from_str("columns"), &columns)?;
-    Ok(out.into())
-}
-
 /// (key, value) pairs that serialize as one JSON object.
 pub struct Pairs<'a, V: Serialize>(pub &'a [(&'a str, V)]);
 

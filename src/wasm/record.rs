@@ -77,8 +77,7 @@ impl Record {
     #[wasm_bindgen(getter)]
     pub fn entity_slice_id(&self) -> String {
         let record = self.current();
-        self.client
-            .with_symbols(|s| s.name(record.slice()).to_string())
+        self.client.symbols().name(record.slice()).to_string()
     }
 
     /// Ids of the values that hold the record's key values.
@@ -104,7 +103,7 @@ impl Record {
     )]
     pub fn record_values(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
-        self.client.with_symbols(|s| to_js(&ValuesJson(&record, s)))
+        to_js(&ValuesJson(&record, &self.client.symbols()))
     }
 
     /// The activity the record was created in, or null (as in `toJSON()`).
@@ -113,7 +112,7 @@ impl Record {
         let record = self.current();
         match record.initial_operation() {
             NO_SYM => JsValue::NULL,
-            sym => self.client.with_symbols(|s| JsValue::from_str(s.name(sym))),
+            sym => JsValue::from_str(self.client.symbols().name(sym)),
         }
     }
 
@@ -131,11 +130,9 @@ impl Record {
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
-        self.client.with_symbols(|symbols| {
-            to_js(&RecordJson {
-                record: &record,
-                symbols,
-            })
+        to_js(&RecordJson {
+            record: &record,
+            symbols: &self.client.symbols(),
         })
     }
 
@@ -186,9 +183,7 @@ impl Record {
             }
         };
         let scope = Scope {
-            activity: activity
-                .as_deref()
-                .map(|a| self.client.with_symbols(|s| s.find(a))),
+            activity: activity.as_deref().map(|a| self.client.symbols().find(a)),
             include_sub_record_values: optional_bool(&include_sub, "includeSubRecordValues")?,
             sub_record_id: sub.as_deref(),
         };
@@ -214,7 +209,8 @@ impl Record {
             .client
             .resolve_activity_cached(&activity)
             .map_err(error_to_js)?;
-        self.client.with_symbols(|symbols| {
+        let symbols = self.client.symbols();
+        {
             let scope = Scope {
                 activity: Some(symbols.find(&activity)),
                 ..Default::default()
@@ -228,7 +224,7 @@ impl Record {
                 })
                 .collect();
             to_js(&super::convert::Pairs(&data))
-        })
+        }
     }
 
     /// The activities that contain this record (reused for 10 seconds).

@@ -355,25 +355,34 @@ fn decode_with<R>(
     if !(200..300).contains(&response.status) {
         return Err(http_error(method, path, &response));
     }
-    read(&response.body).map_err(|e| {
-        let mut error = Error::new(
-            ErrorCode::Decode,
-            format!(
-                "{} {path} answered JSON of the wrong shape: {e}",
-                method.as_str()
-            ),
-        )
-        .on(method, path);
-        error.status = Some(response.status);
-        error.request_id = response.header("x-request-id").map(String::from);
-        error.body = Some(
-            String::from_utf8_lossy(&response.body)
-                .chars()
-                .take(1000)
-                .collect(),
-        );
-        error
-    })
+    read(&response.body).map_err(|e| decode_error(method, path, &response, e))
+}
+
+/// The error for a 2xx answer whose JSON has the wrong shape (one copy for every
+/// type decoded: it is most of what each decoding call would otherwise repeat).
+fn decode_error(
+    method: Method,
+    path: &str,
+    response: &HttpResponse,
+    e: serde_json::Error,
+) -> Error {
+    let mut error = Error::new(
+        ErrorCode::Decode,
+        format!(
+            "{} {path} answered JSON of the wrong shape: {e}",
+            method.as_str()
+        ),
+    )
+    .on(method, path);
+    error.status = Some(response.status);
+    error.request_id = response.header("x-request-id").map(String::from);
+    error.body = Some(
+        String::from_utf8_lossy(&response.body)
+            .chars()
+            .take(1000)
+            .collect(),
+    );
+    error
 }
 
 #[cfg(test)]

@@ -553,9 +553,10 @@ impl<T: Transport> Client<T> {
         self.cache.borrow().peek_record(record_id).flatten()
     }
 
-    /// Runs `f` with the symbols that name the cached records' fields, activities and slices.
-    pub fn with_symbols<R>(&self, f: impl FnOnce(&crate::core::store::Symbols) -> R) -> R {
-        f(&self.cache.borrow().symbols)
+    /// The symbols that name the cached records' fields, activities and slices
+    /// (borrowed from the cache: drop before the next call into the client).
+    pub fn symbols(&self) -> std::cell::Ref<'_, crate::core::store::Symbols> {
+        std::cell::Ref::map(self.cache.borrow(), |c| &c.symbols)
     }
 
     /// Runs a search over the cached records only, with the sandbox's engine.
