@@ -115,14 +115,19 @@ fn main() {
     let mut symbols = Symbols::default();
     let bytes = serde_json::to_vec(&records).unwrap();
     let t = Instant::now();
-    let stored = decode_records(&bytes, &mut symbols).unwrap();
+    // Held as the client's cache holds them: each record behind an `Rc`.
+    let stored: Vec<std::rc::Rc<_>> = decode_records(&bytes, &mut symbols)
+        .unwrap()
+        .into_iter()
+        .map(std::rc::Rc::new)
+        .collect();
     let decode_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
     let parsed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let value_ms = t.elapsed().as_secs_f64() * 1000.0;
     drop(parsed);
     let rows = StoreRows {
-        rows: stored.iter().collect(),
+        rows: stored.iter().map(|r| &**r).collect(),
         symbols: &symbols,
     };
     let mut times = Vec::new();
