@@ -584,7 +584,7 @@ pub async fn search(
     let (index, members) = search_snapshot(&store(&state), &query, &search)?;
     // Run on the snapshot, off the store's lock and off the threads that serve
     // requests: a long search holds up neither writers nor other readers.
-    let found = tokio::task::spawn_blocking(move || search.run(&index, members.as_deref())).await;
+    let found = tokio::task::spawn_blocking(move || search.run(&*index, members.as_deref())).await;
     found
         .map(Json)
         .map_err(|_| ApiError::internal("the search stopped unexpectedly"))

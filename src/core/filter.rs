@@ -138,29 +138,72 @@ pub struct CompiledFilter {
     test: Test,
 }
 
-fn text_of(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+/// A field value as the filter engine reads it: a borrowed look at its JSON shape.
+/// `serde_json::Value` (the sandbox) and the compact store's contents (the
+/// client) both provide one, so both run exactly the same rules.
+pub enum View<'a, V> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as JSON holds it (integer or float).
+    Number(serde_json::Number),
+    /// A text.
+    Str(&'a str),
+    /// A list of values.
+    List(&'a [V]),
+    /// An object.
+    Object(&'a serde_json::Map<String, Value>),
+}
+
+/// What the filter engine needs of a field value.
+pub trait FieldValue: Sized {
+    /// The value's JSON shape.
+    fn view(&self) -> View<'_, Self>;
+    /// The value as JSON text (for sorting values that are neither numbers nor text).
+    fn json_text(&self) -> String;
+}
+
+impl FieldValue for Value {
+    fn view(&self) -> View<'_, Value> {
+        match self {
+            Value::Null => View::Null,
+            Value::Bool(b) => View::Bool(*b),
+            Value::Number(n) => View::Number(n.clone()),
+            Value::String(s) => View::Str(s),
+            Value::Array(items) => View::List(items),
+            Value::Object(map) => View::Object(map),
+        }
+    }
+
+    fn json_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+fn text_of<V: FieldValue>(value: &V) -> Option<String> {
+    match value.view() {
+        View::Str(s) => Some(s.to_string()),
+        View::Number(n) => Some(n.to_string()),
+        View::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// A value as a number: JSON numbers, numeric strings, and `{ "value": n }`
 /// objects (qualified numbers).
-pub fn number_of(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
-        Value::Object(map) => map.get("value").and_then(number_of),
+pub fn number_of<V: FieldValue>(value: &V) -> Option<f64> {
+    match value.view() {
+        View::Number(n) => n.as_f64(),
+        View::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        View::Object(map) => map.get("value").and_then(number_of),
         _ => None,
     }
 }
 
-fn date_of(value: &Value) -> Option<i64> {
-    match value {
-        Value::String(s) => time::parse_iso(s),
+fn date_of<V: FieldValue>(value: &V) -> Option<i64> {
+    match value.view() {
+        View::Str(s) => time::parse_iso(s),
         _ => None,
     }
 }
@@ -183,37 +226,58 @@ fn pair_of(value: &Value) -> Option<(&Value, &Value)> {
 }
 
 /// Whether a value counts as not set: missing, null, blank text, `[]` or `{}`.
-pub fn is_blank(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(Value::Object(o)) => o.is_empty(),
-        Some(_) => false,
+pub fn is_blank<V: FieldValue>(value: Option<&V>) -> bool {
+    let Some(value) = value else {
+        return true;
+    };
+    match value.view() {
+        View::Null => true,
+        View::Str(s) => s.trim().is_empty(),
+        View::List(a) => a.is_empty(),
+        View::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// Equality as JSON: the same shape and the same content.
+pub fn json_equal<A: FieldValue, B: FieldValue>(a: &A, b: &B) -> bool {
+    match (a.view(), b.view()) {
+        (View::Null, View::Null) => true,
+        (View::Bool(x), View::Bool(y)) => x == y,
+        (View::Number(x), View::Number(y)) => x == y,
+        (View::Str(x), View::Str(y)) => x == y,
+        (View::List(x), View::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (View::Object(x), View::Object(y)) => x == y,
+        _ => false,
     }
 }
 
 /// Equality as the filters see it: numbers (and numeric strings against
 /// numbers) compare by value, everything else as JSON.
-pub fn values_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(_), _) | (_, Value::Number(_)) => match (number_of(a), number_of(b)) {
+pub fn values_equal<A: FieldValue, B: FieldValue>(a: &A, b: &B) -> bool {
+    match (a.view(), b.view()) {
+        (View::Number(_), _) | (_, View::Number(_)) => match (number_of(a), number_of(b)) {
             (Some(x), Some(y)) => x == y,
-            _ => a == b,
+            _ => json_equal(a, b),
         },
-        _ => a == b,
+        _ => json_equal(a, b),
     }
 }
 
-fn elements(value: Option<&Value>) -> &[Value] {
-    match value {
-        None | Some(Value::Null) => &[],
-        Some(Value::Array(items)) => items,
-        Some(other) => std::slice::from_ref(other),
+fn elements<V: FieldValue>(value: Option<&V>) -> &[V] {
+    let Some(value) = value else {
+        return &[];
+    };
+    match value.view() {
+        View::Null => &[],
+        View::List(items) => items,
+        _ => std::slice::from_ref(value),
     }
 }
 
-fn contains(set: &[Value], item: &Value) -> bool {
+fn contains<A: FieldValue, B: FieldValue>(set: &[A], item: &B) -> bool {
     set.iter().any(|x| values_equal(x, item))
 }
 
@@ -258,10 +322,10 @@ impl TextTest {
 }
 
 /// Whether any text of the value (its elements, for a list) passes the test.
-fn any_text(value: Option<&Value>, test: TextTest, needle: &str) -> bool {
-    elements(value).iter().any(|v| match v {
-        Value::String(s) => test.apply(s, needle),
-        other => text_of(other).is_some_and(|t| test.apply(&t, needle)),
+fn any_text<V: FieldValue>(value: Option<&V>, test: TextTest, needle: &str) -> bool {
+    elements(value).iter().any(|v| match v.view() {
+        View::Str(s) => test.apply(s, needle),
+        _ => text_of(v).is_some_and(|t| test.apply(&t, needle)),
     })
 }
 
@@ -392,7 +456,7 @@ impl CompiledFilter {
 
     /// Whether a field's latest value matches. `value` is its content (None when
     /// the field has no value); `updated_ms` is when that value was written.
-    pub fn matches(&self, value: Option<&Value>, updated_ms: Option<i64>) -> bool {
+    pub fn matches<V: FieldValue>(&self, value: Option<&V>, updated_ms: Option<i64>) -> bool {
         let blank = || is_blank(value);
         match &self.test {
             Test::Set => !blank(),
@@ -440,7 +504,7 @@ impl CompiledFilter {
 
 /// How two field values order in a sort: numbers by value before text, text
 /// case-insensitively. Missing values are placed by the caller.
-pub fn compare_values(a: &Value, b: &Value) -> Ordering {
+pub fn compare_values<V: FieldValue>(a: &V, b: &V) -> Ordering {
     SortKey::of(a).cmp(&SortKey::of(b))
 }
 
@@ -455,12 +519,12 @@ pub enum SortKey {
 
 impl SortKey {
     /// The sort key of a field value.
-    pub fn of(value: &Value) -> SortKey {
+    pub fn of<V: FieldValue>(value: &V) -> SortKey {
         match number_of(value) {
             Some(n) => SortKey::Number(n),
             None => SortKey::Text(
                 text_of(value)
-                    .unwrap_or_else(|| value.to_string())
+                    .unwrap_or_else(|| value.json_text())
                     .to_lowercase(),
             ),
         }

@@ -15,4 +15,5 @@ pub mod query;
 pub mod retry;
 pub mod search;
 pub mod select;
+pub mod store;
 pub mod time;

@@ -1,7 +1,7 @@
 //! Running a `SearchRecordsQuery` over records in memory: the sandbox's search
 //! and the client's `queryCached` are this one function.
 
-use crate::core::filter::{CompiledFilter, FilterPropError, SortKey};
+use crate::core::filter::{CompiledFilter, FieldValue, FilterPropError, SortKey, View};
 use crate::core::model::Record;
 use crate::core::query::SearchRecordsQuery;
 use crate::core::select::{latest_value, ValueScope};
@@ -137,56 +137,69 @@ impl CompiledSearch {
     /// The ids of the matching rows, sorted, at most `limit` of them. Without
     /// sorts the rows keep the index's order. `operation_records` are the
     /// members of the query's activity, when it names one.
-    pub fn run(
+    pub fn run<R: Rows>(
         &self,
-        index: &SearchIndex,
+        index: &R,
         operation_records: Option<&HashSet<String>>,
     ) -> Vec<String> {
-        let column = |field_id: &str| index.columns.get(field_id).copied();
-        let filters: Vec<(Option<u32>, &CompiledFilter)> = self
+        let filters: Vec<(Option<R::Field>, &CompiledFilter)> = self
             .filters
             .iter()
-            .map(|f| (column(&f.field_id), &f.compiled))
+            .map(|f| (index.field(&f.field_id), &f.compiled))
             .collect();
-        let sorts: Vec<(Option<u32>, bool)> = self
+        let sorts: Vec<(Option<R::Field>, bool)> = self
             .sorts
             .iter()
-            .map(|s| (column(&s.field_id), s.descending))
+            .map(|s| (index.field(&s.field_id), s.descending))
             .collect();
-        // Filter by filter over the candidates: each pass reads one column in order.
-        let mut candidates: Vec<usize> = (0..index.rows.len())
-            .filter(|&at| self.row_qualifies(index, at, operation_records))
+        let slice = self.entity_slice_id.as_deref().map(|s| index.slice(s));
+        // One pass over the rows, every filter of a row while its record is at hand.
+        let mut candidates: Vec<usize> = (0..index.positions())
+            .filter(|&at| {
+                self.row_qualifies(index, at, slice, operation_records)
+                    && filters.iter().all(|(field, filter)| {
+                        // When the value was written is read only by the rule that needs it.
+                        let written = if filter.needs_update_time() {
+                            index.written(*field, at)
+                        } else {
+                            None
+                        };
+                        filter.matches(index.cell(*field, at), written)
+                    })
+            })
             .collect();
-        for (col, filter) in &filters {
+        if let Some(needle) = &self.search_text {
+            let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
             candidates.retain(|&at| {
-                let cell = index.cell(*col, at);
-                filter.matches(cell.map(|c| &c.content), cell.and_then(|c| c.updated_ms))
+                contains(index.identifier(at))
+                    || index.any_cell(at, &mut |value| match value.view() {
+                        View::Str(s) => contains(s),
+                        View::List(items) => items.iter().any(|i| match i.view() {
+                            View::Str(s) => contains(s),
+                            _ => false,
+                        }),
+                        _ => false,
+                    })
             });
         }
-        if self.search_text.is_some() {
-            candidates.retain(|&at| self.row_has_text(index, at));
-        }
-        let matching = candidates.into_iter();
         let limit = self.limit.unwrap_or(usize::MAX);
         if sorts.is_empty() {
-            return matching
+            return candidates
+                .into_iter()
                 .take(limit)
-                .filter_map(|at| index.rows.get(at))
-                .map(|r| r.id.clone())
+                .map(|at| index.id_string(at))
                 .collect();
         }
         // One flat array of keys (a row's keys side by side), and row numbers to order.
         let width = sorts.len();
-        let found: Vec<usize> = matching.collect();
-        let rows: Vec<&RowMeta> = found.iter().filter_map(|&at| index.rows.get(at)).collect();
+        let found = candidates;
         let mut keys: Vec<Option<SortKey>> = Vec::with_capacity(found.len() * width);
         for &at in &found {
-            for (col, _) in &sorts {
+            for (field, _) in &sorts {
                 keys.push(
                     index
-                        .cell(*col, at)
-                        .map(|c| &c.content)
-                        .filter(|v| !v.is_null())
+                        .cell(*field, at)
+                        .filter(|v| !matches!(v.view(), View::Null))
                         .map(SortKey::of),
                 );
             }
@@ -208,15 +221,12 @@ impl CompiledSearch {
                     return order;
                 }
             }
-            match (rows.get(*a), rows.get(*b)) {
-                (Some(ra), Some(rb)) => ra
-                    .identifier
-                    .cmp(&rb.identifier)
-                    .then_with(|| ra.id.cmp(&rb.id)),
+            match (found.get(*a), found.get(*b)) {
+                (Some(&ra), Some(&rb)) => index.tie_break(ra, rb),
                 _ => Ordering::Equal,
             }
         };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut order: Vec<usize> = (0..found.len()).collect();
         if limit < order.len() {
             // Only the first `limit` need sorting: pick them in linear time first.
             order.select_nth_unstable_by(limit, compare);
@@ -225,66 +235,141 @@ impl CompiledSearch {
         order.sort_unstable_by(compare);
         order
             .into_iter()
-            .filter_map(|i| rows.get(i))
-            .map(|r| r.id.clone())
+            .filter_map(|i| found.get(i))
+            .map(|&at| index.id_string(at))
             .collect()
     }
 
     /// The checks that do not read field values: slice, activity, identifiers.
-    fn row_qualifies(
+    fn row_qualifies<R: Rows>(
         &self,
-        index: &SearchIndex,
+        index: &R,
         at: usize,
+        slice: Option<R::Slice>,
         operation_records: Option<&HashSet<String>>,
     ) -> bool {
-        let Some(row) = index.rows.get(at) else {
-            return false;
-        };
-        if !row.present {
+        if !index.present(at) {
             return false;
         }
-        if self
-            .entity_slice_id
-            .as_ref()
-            .is_some_and(|s| *s != row.entity_slice_id)
-        {
-            return false;
+        if let Some(slice) = slice {
+            if !index.in_slice(at, slice) {
+                return false;
+            }
         }
-        if self.operation_id.is_some()
-            && !operation_records.is_some_and(|ids| ids.contains(&row.id))
+        if self.operation_id.is_some() && !operation_records.is_some_and(|ids| index.id_in(at, ids))
         {
             return false;
         }
         if let Some(ids) = &self.identifier_ids {
-            if !ids.contains(&row.id) && !row.identifier_ids.iter().any(|i| ids.contains(i)) {
+            if !index.id_in(at, ids) && !index.identifier_id_in(at, ids) {
                 return false;
             }
         }
         true
     }
+}
 
-    /// Whether the search text is in the row's identifier or one of its text values.
-    fn row_has_text(&self, index: &SearchIndex, at: usize) -> bool {
-        let Some(row) = index.rows.get(at) else {
-            return false;
-        };
-        if let Some(needle) = &self.search_text {
-            let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
-            let hit = contains(&row.identifier)
-                || index
-                    .cells
-                    .iter()
-                    .filter_map(|column| column.get(at).and_then(Option::as_ref))
-                    .any(|cell| match &cell.content {
-                        Value::String(s) => contains(s),
-                        Value::Array(items) => {
-                            items.iter().any(|i| i.as_str().is_some_and(contains))
-                        }
-                        _ => false,
-                    });
-            return hit;
+/// Rows the engine can search: the sandbox's [`SearchIndex`] and the client's
+/// record store both provide them. A row is a position from 0 to `positions()`;
+/// a field's cell is its current value with the time it was written.
+pub trait Rows {
+    /// The values of cells.
+    type Value: FieldValue;
+    /// A field, looked up once per query.
+    type Field: Copy;
+    /// An entity slice, looked up once per query.
+    type Slice: Copy;
+    /// How many row positions there are (some may be empty).
+    fn positions(&self) -> usize;
+    /// Whether a position holds a record.
+    fn present(&self, at: usize) -> bool;
+    /// A field by id, if any row has it.
+    fn field(&self, field_id: &str) -> Option<Self::Field>;
+    /// An entity slice by id.
+    fn slice(&self, slice_id: &str) -> Self::Slice;
+    /// Whether the row belongs to the slice.
+    fn in_slice(&self, at: usize, slice: Self::Slice) -> bool;
+    /// A row's current value of a field.
+    fn cell(&self, field: Option<Self::Field>, at: usize) -> Option<&Self::Value>;
+    /// When a row's current value of a field was written (UTC ms).
+    fn written(&self, field: Option<Self::Field>, at: usize) -> Option<i64>;
+    /// Whether any current value of the row passes `test`.
+    fn any_cell(&self, at: usize, test: &mut dyn FnMut(&Self::Value) -> bool) -> bool;
+    /// Whether the row's id is among `ids`.
+    fn id_in(&self, at: usize, ids: &HashSet<String>) -> bool;
+    /// Whether one of the row's identifier value ids is among `ids`.
+    fn identifier_id_in(&self, at: usize, ids: &HashSet<String>) -> bool;
+    /// The row's human-readable name.
+    fn identifier(&self, at: usize) -> &str;
+    /// The row's id.
+    fn id_string(&self, at: usize) -> String;
+    /// The order of two rows whose sort keys are equal: by name, then id.
+    fn tie_break(&self, a: usize, b: usize) -> Ordering;
+}
+
+impl Rows for SearchIndex {
+    type Value = Value;
+    type Field = u32;
+    type Slice = usize;
+
+    fn positions(&self) -> usize {
+        self.rows.len()
+    }
+    fn present(&self, at: usize) -> bool {
+        self.rows.get(at).is_some_and(|r| r.present)
+    }
+    fn field(&self, field_id: &str) -> Option<u32> {
+        self.columns.get(field_id).copied()
+    }
+    fn slice(&self, slice_id: &str) -> usize {
+        // Compared by text: the index's rows are few and the sandbox's own.
+        self.slices
+            .iter()
+            .position(|s| s == slice_id)
+            .unwrap_or(usize::MAX)
+    }
+    fn in_slice(&self, at: usize, slice: usize) -> bool {
+        self.rows.get(at).is_some_and(|r| r.entity_slice == slice)
+    }
+    fn cell(&self, field: Option<u32>, at: usize) -> Option<&Value> {
+        let cell = self.cells.get(field? as usize)?.get(at)?.as_ref()?;
+        Some(&cell.content)
+    }
+    fn written(&self, field: Option<u32>, at: usize) -> Option<i64> {
+        self.cells
+            .get(field? as usize)?
+            .get(at)?
+            .as_ref()?
+            .updated_ms
+    }
+    fn any_cell(&self, at: usize, test: &mut dyn FnMut(&Value) -> bool) -> bool {
+        self.cells
+            .iter()
+            .filter_map(|column| column.get(at).and_then(Option::as_ref))
+            .any(|cell| test(&cell.content))
+    }
+    fn id_in(&self, at: usize, ids: &HashSet<String>) -> bool {
+        self.rows.get(at).is_some_and(|r| ids.contains(&r.id))
+    }
+    fn identifier_id_in(&self, at: usize, ids: &HashSet<String>) -> bool {
+        self.rows
+            .get(at)
+            .is_some_and(|r| r.identifier_ids.iter().any(|i| ids.contains(i)))
+    }
+    fn identifier(&self, at: usize) -> &str {
+        self.rows.get(at).map_or("", |r| r.identifier.as_str())
+    }
+    fn id_string(&self, at: usize) -> String {
+        self.rows.get(at).map(|r| r.id.clone()).unwrap_or_default()
+    }
+    fn tie_break(&self, a: usize, b: usize) -> Ordering {
+        match (self.rows.get(a), self.rows.get(b)) {
+            (Some(ra), Some(rb)) => ra
+                .identifier
+                .cmp(&rb.identifier)
+                .then_with(|| ra.id.cmp(&rb.id)),
+            _ => Ordering::Equal,
         }
-        true
     }
 }
 
@@ -300,7 +385,8 @@ struct Cell {
 struct RowMeta {
     id: String,
     identifier: String,
-    entity_slice_id: String,
+    /// A place in the index's `slices`.
+    entity_slice: usize,
     identifier_ids: Vec<String>,
     /// False once the record was removed; its row stays so others keep their places.
     present: bool,
@@ -316,6 +402,8 @@ pub struct SearchIndex {
     cells: Vec<Vec<Option<Cell>>>,
     rows: Vec<RowMeta>,
     positions: crate::core::hash::FastMap<String, usize>,
+    /// The entity slices of the rows.
+    slices: Vec<String>,
     /// Rows whose record was removed.
     removed: usize,
 }
@@ -370,10 +458,6 @@ impl SearchIndex {
         }
     }
 
-    fn cell(&self, column: Option<u32>, at: usize) -> Option<&Cell> {
-        self.cells.get(column? as usize)?.get(at)?.as_ref()
-    }
-
     /// Adds a record at the end, or replaces its row where it stands.
     pub fn upsert(&mut self, record: &Record) {
         let at = match self.positions.get(&record.id) {
@@ -384,7 +468,7 @@ impl SearchIndex {
                 self.rows.push(RowMeta {
                     id: record.id.clone(),
                     identifier: String::new(),
-                    entity_slice_id: String::new(),
+                    entity_slice: usize::MAX,
                     identifier_ids: Vec::new(),
                     present: true,
                 });
@@ -400,7 +484,17 @@ impl SearchIndex {
                 self.removed = self.removed.saturating_sub(1);
             }
             meta.identifier.clone_from(&record.record_identifier);
-            meta.entity_slice_id.clone_from(&record.entity_slice_id);
+            meta.entity_slice = match self
+                .slices
+                .iter()
+                .position(|s| *s == record.entity_slice_id)
+            {
+                Some(at) => at,
+                None => {
+                    self.slices.push(record.entity_slice_id.clone());
+                    self.slices.len() - 1
+                }
+            };
             meta.identifier_ids.clone_from(&record.identifier_ids);
         }
         for column in &mut self.cells {

@@ -73,19 +73,32 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// A JSON value as a JS value: scalars directly, lists and objects through
-/// `JSON.parse` (the common field contents are numbers and short texts).
-pub fn value_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
-    use serde_json::Value;
-    match value {
-        Value::Null => Ok(JsValue::NULL),
-        Value::Bool(b) => Ok(JsValue::from_bool(*b)),
-        Value::Number(n) => match n.as_f64() {
-            Some(f) => Ok(JsValue::from_f64(f)),
-            None => to_js(value),
-        },
-        Value::String(s) => Ok(JsValue::from_str(s)),
-        _ => to_js(value),
+/// A stored content as a JS value: scalars directly, lists and objects through `JSON.parse`.
+pub fn content_to_js(content: &crate::core::store::Content) -> Result<JsValue, JsValue> {
+    use crate::core::store::Content;
+    match content {
+        Content::Null => Ok(JsValue::NULL),
+        Content::Bool(b) => Ok(JsValue::from_bool(*b)),
+        Content::Int(i) => Ok(JsValue::from_f64(*i as f64)),
+        Content::Float(f) => Ok(JsValue::from_f64(*f)),
+        Content::Short { .. } | Content::Text(_) => {
+            Ok(JsValue::from_str(content.as_str().unwrap_or_default()))
+        }
+        _ => to_js(content),
+    }
+}
+
+/// (key, value) pairs that serialize as one JSON object.
+pub struct Pairs<'a, V: Serialize>(pub &'a [(&'a str, V)]);
+
+impl<V: Serialize> Serialize for Pairs<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 

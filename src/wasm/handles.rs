@@ -5,7 +5,7 @@
 use super::client::Inner;
 use super::record::Record;
 use crate::core::hash::FastMap;
-use crate::core::model::Record as RecordData;
+use crate::core::store::{CompactRecord as RecordData, Id};
 use js_sys::{Object, WeakRef};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -26,7 +26,7 @@ struct Entry {
 /// The live handles of one client, by record uuid.
 #[derive(Default)]
 pub(super) struct Handles {
-    live: RefCell<FastMap<String, Entry>>,
+    live: RefCell<FastMap<Id, Entry>>,
     sweep_at: std::cell::Cell<usize>,
 }
 
@@ -52,13 +52,13 @@ impl Handles {
             live.retain(|_, e| e.alive.strong_count() > 0);
             self.sweep_at.set(live.len() * 2);
         }
-        live.insert(record.id.clone(), entry);
+        live.insert(record.id().clone(), entry);
         object
     }
 
     fn live_handle(&self, record: &Rc<RecordData>) -> Option<JsValue> {
         let live = self.live.borrow();
-        let entry = live.get(&record.id)?;
+        let entry = live.get(record.id())?;
         entry.alive.upgrade()?;
         let data = entry.data.upgrade()?;
         let object = entry.object.deref()?;

@@ -6,8 +6,7 @@ use super::convert::{
     activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js,
 };
 use crate::core::client::RecordRef;
-use crate::core::model::Record as RecordData;
-use crate::core::select::{latest_of, latest_value, ValueScope};
+use crate::core::store::{CompactRecord as RecordData, RecordJson, Scope, ValuesJson, NO_SYM};
 use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,7 +41,7 @@ impl Record {
     /// The record as this handle holds it; reading it marks it used in the cache.
     fn current(&self) -> Rc<RecordData> {
         let data = self.data.borrow().clone();
-        self.client.touch_record(&data.id);
+        self.client.touch_record(data.id());
         data
     }
 }
@@ -68,31 +67,36 @@ impl Record {
     /// The record's uuid.
     #[wasm_bindgen(getter)]
     pub fn id(&self) -> String {
-        self.current().id.clone()
+        self.current().id_string()
     }
 
     /// When the record was created (ISO-8601).
     #[wasm_bindgen(getter)]
     pub fn created_at(&self) -> String {
-        self.current().created_at.clone()
+        self.current().created_at()
     }
 
     /// The entity slice (type) the record belongs to.
     #[wasm_bindgen(getter)]
     pub fn entity_slice_id(&self) -> String {
-        self.current().entity_slice_id.clone()
+        let record = self.current();
+        self.client.symbols().name(record.slice()).to_string()
     }
 
     /// Ids of the values that hold the record's key values.
     #[wasm_bindgen(getter)]
     pub fn identifier_ids(&self) -> Vec<String> {
-        self.current().identifier_ids.clone()
+        self.current()
+            .identifier_ids()
+            .iter()
+            .map(|i| i.to_string())
+            .collect()
     }
 
     /// Human-readable name, e.g. `CMP-0042`.
     #[wasm_bindgen(getter)]
     pub fn record_identifier(&self) -> String {
-        self.current().record_identifier.clone()
+        self.current().identifier().to_string()
     }
 
     /// Field id → every value written to it. Makes a new plain object on each read.
@@ -101,28 +105,38 @@ impl Record {
         unchecked_return_type = "{ [field_id: string]: RecordValue[] }"
     )]
     pub fn record_values(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.current().record_values)
+        let record = self.current();
+        to_js(&ValuesJson(&record, &self.client.symbols()))
     }
 
     /// The activity the record was created in, or null (as in `toJSON()`).
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn initial_operation_id(&self) -> JsValue {
-        match &self.current().initial_operation_id {
-            Some(id) => JsValue::from_str(id),
-            None => JsValue::NULL,
+        let record = self.current();
+        match record.initial_operation() {
+            NO_SYM => JsValue::NULL,
+            sym => JsValue::from_str(self.client.symbols().name(sym)),
         }
     }
 
     /// Ids of the record's sub-records.
     #[wasm_bindgen(getter)]
     pub fn sub_record_ids(&self) -> Vec<String> {
-        self.current().sub_record_ids.clone()
+        self.current()
+            .sub_record_ids()
+            .iter()
+            .map(|i| i.to_string())
+            .collect()
     }
 
     /// The record as a plain object, the API's shape.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&*self.current())
+        let record = self.current();
+        to_js(&RecordJson {
+            record: &record,
+            symbols: &self.client.symbols(),
+        })
     }
 
     /// The content of the field's newest value (by `created_at`), or null. With an
@@ -149,9 +163,9 @@ impl Record {
         let sub_record_id: JsValue = sub_record_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
         let field = field_arg(&field_id, "fieldId")?;
-        let values = self
+        let field = self
             .client
-            .field_values_cached(&record, &field)
+            .field_cached(&record, &field)
             .map_err(error_to_js)?;
         let activity = match activity_arg(&activity_id, "activityId")? {
             Some(a) => Some(
@@ -171,13 +185,13 @@ impl Record {
                 }
             }
         };
-        let scope = ValueScope {
-            activity_id: activity.as_deref(),
+        let scope = Scope {
+            activity: activity.as_deref().map(|a| self.client.symbols().find(a)),
             include_sub_record_values: optional_bool(&include_sub, "includeSubRecordValues")?,
             sub_record_id: sub.as_deref(),
         };
-        match values.and_then(|values| latest_of(&record, values, scope)) {
-            Some(value) => super::convert::value_to_js(&value.content),
+        match record.latest(field, scope) {
+            Some(value) => super::convert::content_to_js(&value.content),
             None => Ok(JsValue::NULL),
         }
     }
@@ -198,18 +212,22 @@ impl Record {
             .client
             .resolve_activity_cached(&activity)
             .map_err(error_to_js)?;
-        let scope = ValueScope {
-            activity_id: Some(&activity),
-            ..Default::default()
-        };
-        let data: serde_json::Map<String, serde_json::Value> = record
-            .record_values
-            .keys()
-            .filter_map(|field| {
-                latest_value(&record, field, scope).map(|v| (field.clone(), v.content.clone()))
-            })
-            .collect();
-        to_js(&data)
+        let symbols = self.client.symbols();
+        {
+            let scope = Scope {
+                activity: Some(symbols.find(&activity)),
+                ..Default::default()
+            };
+            let data: Vec<(&str, &crate::core::store::Content)> = record
+                .fields()
+                .filter_map(|field| {
+                    record
+                        .latest(field, scope)
+                        .map(|v| (symbols.name(field), &v.content))
+                })
+                .collect();
+            to_js(&super::convert::Pairs(&data))
+        }
     }
 
     /// The activities that contain this record (reused for 10 seconds).

@@ -1,11 +1,15 @@
 //! The caches of one client: records by uuid and by key values, a record's
 //! activities for a short while, and the field and activity lists.
+//!
+//! Records are held in their compact form (`store::CompactRecord`), and the
+//! record cache is also what `queryCached` searches: it keeps the records'
+//! creation order as it goes, so a query needs no index of its own.
 
-use crate::core::client::ident::key_values_key;
 use crate::core::client::lru::Lru;
-use crate::core::model::{Activity, EntityField, Record};
-use crate::core::search::SearchIndex;
-use std::collections::HashMap;
+use crate::core::hash::FastMap;
+use crate::core::model::{Activity, EntityField};
+use crate::core::store::{compare_ids, CompactRecord, Id, Symbols};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How long a record's activity list is reused.
@@ -26,13 +30,18 @@ pub struct CacheStats {
     pub records: u64,
 }
 
-type Entry = Option<Rc<Record>>;
+type Entry = Option<Rc<CompactRecord>>;
 
 pub(super) struct Caches {
     /// uuid → the record, or `None` when the server said 404.
-    records: Lru<Entry>,
-    /// key-values key → record uuid, or `None` when no record has those values.
-    by_key: HashMap<String, Option<String>>,
+    records: Lru<Id, Entry>,
+    /// Hash of a key-values key → the uuid of the record with those key values
+    /// (checked against the record on a hit, so a collision is only a miss).
+    /// Built on the first lookup by key values, kept up to date from then on: a
+    /// client that never asks by key values pays for it neither in time nor memory.
+    by_key: Option<FastMap<u64, Id>>,
+    /// Key-values keys no record has.
+    missing_keys: HashSet<String>,
     record_activities: HashMap<String, (i64, Rc<Vec<Activity>>)>,
     pub key_fields: Option<Rc<Vec<EntityField>>>,
     pub data_fields: Option<Rc<Vec<EntityField>>>,
@@ -40,8 +49,15 @@ pub(super) struct Caches {
     pub stats: CacheStats,
     /// How many entries of `records` hold a record (not a remembered 404).
     held: usize,
-    /// The cached records laid out for `queryCached`; rebuilt after the records change.
-    index: Option<SearchIndex>,
+    /// The ids of fields, activities and slices the records use.
+    pub symbols: Symbols,
+    /// The held records' places in `records`, in creation order once sorted;
+    /// places whose entry is gone are skipped and dropped at the next sort.
+    order: Vec<(u32, u32)>,
+    /// Whether `order` is in creation order (appends usually keep it so).
+    order_sorted: bool,
+    /// The creation stamp and id of the last record appended to `order`.
+    order_last: Option<(i64, Id)>,
 }
 
 impl Caches {
@@ -50,68 +66,106 @@ impl Caches {
         Caches {
             records: Lru::new(max_records),
             held: 0,
-            by_key: HashMap::new(),
+            by_key: None,
+            missing_keys: HashSet::new(),
             record_activities: HashMap::new(),
             key_fields: None,
             data_fields: None,
             activities: None,
             stats: CacheStats::default(),
-            index: None,
+            symbols: Symbols::default(),
+            order: Vec::new(),
+            order_sorted: true,
+            order_last: None,
         }
     }
 }
 
 /// The key values of a record as a cache key: the first value of each field
 /// that holds one of its identifier values.
-pub fn record_key(record: &Record) -> String {
-    let pairs: Vec<(String, serde_json::Value)> = record
-        .record_values
-        .iter()
-        .filter_map(|(field_id, values)| {
-            let first = values.first()?;
-            record
-                .identifier_ids
-                .contains(&first.id)
-                .then(|| (field_id.clone(), first.content.clone()))
+pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
+    // The same text as `key_values_key` makes of (field, JSON value) pairs.
+    let mut parts: Vec<String> = record
+        .key_pairs(symbols)
+        .into_iter()
+        .map(|(field, content)| {
+            let json = serde_json::to_string(content).unwrap_or_default();
+            let mut part = String::with_capacity(field.len() + 1 + json.len());
+            part.push_str(field);
+            part.push('\u{1f}');
+            part.push_str(&json);
+            part
         })
         .collect();
-    key_values_key(&pairs)
+    parts.sort();
+    parts.join("\u{1e}")
+}
+
+/// A 64-bit digest of a key-values key: FNV-1a with a final mix. Not the fast
+/// table hasher: the digest stands for the key itself, and the fast hasher's 64
+/// bits collide on keys a few characters apart.
+fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 impl Caches {
     /// `Some(entry)` when the uuid is cached (the entry is `None` for a remembered 404).
-    pub fn record(&mut self, id: &str) -> Option<Option<Rc<Record>>> {
-        let found = self.records.get(id).cloned();
+    pub fn record(&mut self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
+        let found = self.records.get(&Id::new(id)).cloned();
         self.count(found.is_some());
         found
     }
 
     /// A cached record (not a remembered 404), counted as a hit and marked used;
     /// nothing is counted when it is not there.
-    pub fn cached_record(&mut self, id: &str) -> Option<Rc<Record>> {
-        let record = self.records.get(id)?.clone()?;
+    pub fn cached_record(&mut self, id: &str) -> Option<Rc<CompactRecord>> {
+        let record = self.records.get(&Id::new(id))?.clone()?;
         self.count(true);
         Some(record)
     }
 
     /// Marks a cached record used (last to be evicted), without counting a lookup.
-    pub fn touch(&mut self, id: &str) {
+    pub fn touch(&mut self, id: &Id) {
         let _ = self.records.get(id);
     }
 
     /// A cached entry without counting a lookup or marking it used.
-    pub fn peek_record(&self, id: &str) -> Option<Option<Rc<Record>>> {
-        self.records.peek(id).cloned()
+    pub fn peek_record(&self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
+        self.records.peek(&Id::new(id)).cloned()
     }
 
     /// Looks up a record by its key-values key.
-    pub fn record_by_key(&mut self, key: &str) -> Option<Option<Rc<Record>>> {
-        let found = match self.by_key.get(key) {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(id)) => {
-                let id = id.clone();
-                self.records.get(&id).cloned()
+    pub fn record_by_key(&mut self, key: &str) -> Option<Option<Rc<CompactRecord>>> {
+        let found = if self.missing_keys.contains(key) {
+            Some(None)
+        } else {
+            let by_key = match &mut self.by_key {
+                Some(map) => map,
+                None => {
+                    let mut map = FastMap::default();
+                    for record in self.records.values().flatten() {
+                        map.insert(
+                            key_hash(&record_key(record, &self.symbols)),
+                            record.id().clone(),
+                        );
+                    }
+                    self.by_key.insert(map)
+                }
+            };
+            match by_key.get(&key_hash(key)).cloned() {
+                None => None,
+                Some(id) => match self.records.get(&id).cloned() {
+                    Some(Some(record)) if record_key(&record, &self.symbols) == key => {
+                        Some(Some(record))
+                    }
+                    _ => None,
+                },
             }
         };
         self.count(found.is_some());
@@ -127,47 +181,117 @@ impl Caches {
     }
 
     /// Stores a record under its uuid and its key values.
-    pub fn put_record(&mut self, record: Record) -> Rc<Record> {
+    pub fn put_record(&mut self, record: CompactRecord) -> Rc<CompactRecord> {
         let record = Rc::new(record);
-        // A record the index already has a row for (a refetch after a write) is
-        // updated in place; a new one needs its place in creation order: rebuild.
-        match self.index.as_mut() {
-            Some(index) if index.has_row(&record.id) => index.upsert(&record),
-            _ => self.index = None,
+        let id = record.id().clone();
+        if self.by_key.is_some() || !self.missing_keys.is_empty() {
+            let key = record_key(&record, &self.symbols);
+            self.missing_keys.remove(&key);
+            if let Some(map) = &mut self.by_key {
+                map.insert(key_hash(&key), id.clone());
+            }
         }
-        self.by_key
-            .insert(record_key(&record), Some(record.id.clone()));
-        if !self.holds(&record.id) {
+        // A record already held keeps its place in the creation order; a new one
+        // (or one remembered as a 404) gets a fresh slot at the end.
+        let was_held = matches!(self.records.peek(&id), Some(Some(_)));
+        if !was_held {
+            self.records.remove(&id);
             self.held += 1;
         }
-        let evicted = self.records.insert(&record.id, Some(record.clone()));
+        let evicted = self.records.insert(&id, Some(record.clone()));
+        if !was_held {
+            if let Some(place) = self.records.place(&id) {
+                self.append_order(place, &record);
+            }
+        }
         self.forget_evicted(evicted);
         record
     }
 
-    /// Takes a record out of the search index; rebuilds later once more than half
-    /// of the rows are left from removed records.
-    fn unindex(&mut self, id: &str) {
-        if let Some(index) = self.index.as_mut() {
-            index.remove(id);
-            if index.removed_rows() > index.len() {
-                self.index = None;
+    /// Adds a new record's place at the end of the creation order.
+    fn append_order(&mut self, place: (u32, u32), record: &CompactRecord) {
+        let key = (record.created_micros(), record.id().clone());
+        if let Some((created, id)) = &self.order_last {
+            let later = match key.0.cmp(created) {
+                std::cmp::Ordering::Equal => compare_ids(&key.1, id).is_gt(),
+                o => o == std::cmp::Ordering::Greater,
+            };
+            if !later {
+                self.order_sorted = false;
             }
+        }
+        self.order_last = Some(key);
+        self.order.push(place);
+        // Places left by evicted records are dropped once they are as many as the live ones.
+        if self.order.len() > 64 && self.order.len() > 2 * self.held.max(1) {
+            let records = &self.records;
+            self.order
+                .retain(|&p| matches!(records.at_place(p), Some(Some(_))));
         }
     }
 
-    fn holds(&self, id: &str) -> bool {
-        matches!(self.records.peek(id), Some(Some(_)))
+    /// Puts the held records in creation order (as the sandbox lists them). The order is
+    /// kept as records arrive; it is sorted here only when a record arrived out of
+    /// order (a refetch after a write), mostly a short merge of sorted runs.
+    pub fn sort_order(&mut self) {
+        if self.order_sorted {
+            return;
+        }
+        let records = &self.records;
+        // Each live place with its record's creation stamp, read once.
+        let mut keyed: Vec<(i64, (u32, u32))> = self
+            .order
+            .iter()
+            .filter_map(|&p| match records.at_place(p) {
+                Some(Some(r)) => Some((r.created_micros(), p)),
+                _ => None,
+            })
+            .collect();
+        // Stable, and quick on the few sorted runs that concurrent batches leave.
+        keyed.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| match (records.at_place(a.1), records.at_place(b.1)) {
+                    (Some(Some(x)), Some(Some(y))) => compare_ids(x.id(), y.id()),
+                    _ => std::cmp::Ordering::Equal,
+                })
+        });
+        self.order = keyed.into_iter().map(|(_, p)| p).collect();
+        self.order_last = self
+            .order
+            .last()
+            .and_then(|&p| records.at_place(p).cloned().flatten())
+            .map(|r| (r.created_micros(), r.id().clone()));
+        self.order_sorted = true;
+    }
+
+    /// The held records in the order of `order` (sorted by [`Caches::sort_order`]).
+    pub fn ordered(&self) -> Vec<&CompactRecord> {
+        let records = &self.records;
+        self.order
+            .iter()
+            .filter_map(|&p| records.at_place(p).and_then(Option::as_deref))
+            .collect()
     }
 
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
-        self.unindex(id);
-        if self.holds(id) {
+        let id = Id::new(id);
+        if let Some(Some(record)) = self.records.remove(&id) {
             self.held = self.held.saturating_sub(1);
+            self.forget_key(&record);
         }
-        let evicted = self.records.insert(id, None);
+        let evicted = self.records.insert(&id, None);
         self.forget_evicted(evicted);
+    }
+
+    fn forget_key(&mut self, record: &CompactRecord) {
+        let Some(map) = &mut self.by_key else {
+            return;
+        };
+        let hash = key_hash(&record_key(record, &self.symbols));
+        if map.get(&hash) == Some(record.id()) {
+            map.remove(&hash);
+        }
     }
 
     /// Drops the key-values entries of evicted records and counts them.
@@ -176,46 +300,26 @@ impl Caches {
             self.stats.evictions += 1;
             if let Some(record) = entry {
                 self.held = self.held.saturating_sub(1);
-                self.unindex(&record.id);
-                let key = record_key(&record);
-                if self.by_key.get(&key).and_then(|v| v.as_deref()) == Some(record.id.as_str()) {
-                    self.by_key.remove(&key);
-                }
+                self.forget_key(&record);
             }
         }
     }
 
     /// Remembers that no record has these key values (within the same bound).
     pub fn put_missing_key(&mut self, key: String) {
-        if self.by_key.len() >= self.records.max {
-            self.by_key.retain(|_, v| v.is_some());
+        if self.missing_keys.len() >= self.records.max {
+            self.missing_keys.clear();
         }
-        self.by_key.insert(key, None);
+        self.missing_keys.insert(key);
     }
 
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
-        if let Some(Some(record)) = self.records.remove(id) {
+        if let Some(Some(record)) = self.records.remove(&Id::new(id)) {
             self.held = self.held.saturating_sub(1);
-            self.unindex(id);
-            self.by_key.remove(&record_key(&record));
+            self.forget_key(&record);
         }
         self.record_activities.remove(id);
-    }
-
-    /// The cached records as a search index, in creation order (as the sandbox
-    /// lists them), built on first use after any change.
-    pub fn search_index(&mut self) -> &SearchIndex {
-        let records = &self.records;
-        self.index.get_or_insert_with(|| {
-            let mut list: Vec<&Record> = records.values().flatten().map(|r| r.as_ref()).collect();
-            list.sort_by(|a, b| {
-                a.created_at
-                    .cmp(&b.created_at)
-                    .then_with(|| a.id.cmp(&b.id))
-            });
-            SearchIndex::from_records(list)
-        })
     }
 
     /// A record's activities, if fetched less than the TTL ago.
@@ -252,12 +356,16 @@ impl Caches {
         self.record_activities.remove(id);
     }
 
-    /// Empties the record caches and the record-activities cache.
+    /// Empties the record caches and the record-activities cache. The symbols
+    /// stay: records JS still holds keep naming their fields.
     pub fn clear_records(&mut self) {
-        self.index = None;
         self.records.clear();
+        self.order.clear();
+        self.order_sorted = true;
+        self.order_last = None;
         self.held = 0;
-        self.by_key.clear();
+        self.by_key = None;
+        self.missing_keys.clear();
         self.record_activities.clear();
     }
 
@@ -273,24 +381,63 @@ impl Caches {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::client::ident::key_values_key;
+    use crate::core::store::Decoder;
 
-    fn record(id: &str) -> Record {
-        serde_json::from_value(serde_json::json!({
-            "id": id, "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
-            "identifier_ids": [format!("k-{id}")], "record_identifier": id,
-            "record_values": { "kf": [{ "id": format!("k-{id}"), "content": id }] }, "sub_record_ids": []
-        }))
-        .unwrap()
+    fn decode(c: &mut Caches, json: serde_json::Value) -> CompactRecord {
+        Decoder::new(&mut c.symbols)
+            .record(json.to_string().as_bytes())
+            .unwrap()
+    }
+
+    fn record(c: &mut Caches, id: &str) -> CompactRecord {
+        decode(
+            c,
+            serde_json::json!({
+                "id": id, "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "identifier_ids": [format!("k-{id}")], "record_identifier": id,
+                "record_values": { "kf": [{ "id": format!("k-{id}"), "content": id }] }, "sub_record_ids": []
+            }),
+        )
+    }
+
+    fn key(c: &mut Caches, id: &str) -> String {
+        let r = record(c, id);
+        record_key(&r, &c.symbols)
+    }
+
+    #[test]
+    fn the_record_key_is_the_key_values_key_of_its_key_values() {
+        let mut c = Caches::new(3);
+        let r = decode(
+            &mut c,
+            serde_json::json!({
+                "id": "r", "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "identifier_ids": ["k1", "k2"], "record_identifier": "R",
+                "record_values": {
+                    "kb": [{ "id": "k2", "content": 5 }],
+                    "ka": [{ "id": "k1", "content": "CMP-\"1\"" }],
+                    "data": [{ "id": "d", "content": 1 }]
+                }
+            }),
+        );
+        let pairs = vec![
+            ("ka".to_string(), serde_json::json!("CMP-\"1\"")),
+            ("kb".to_string(), serde_json::json!(5)),
+        ];
+        assert_eq!(record_key(&r, &c.symbols), key_values_key(&pairs));
     }
 
     #[test]
     fn the_least_recently_used_record_goes_first() {
         let mut c = Caches::new(3);
         for id in ["a", "b", "c"] {
-            c.put_record(record(id));
+            let r = record(&mut c, id);
+            c.put_record(r);
         }
         assert!(c.record("a").is_some()); // a is now the most recent
-        c.put_record(record("d"));
+        let d = record(&mut c, "d");
+        c.put_record(d);
         assert!(
             c.peek_record("b").is_none(),
             "b was the least recently used"
@@ -303,17 +450,22 @@ mod tests {
         assert_eq!(c.stats().evictions, 1);
         assert_eq!(c.stats().records, 3);
         // The evicted record's key values no longer answer.
-        assert!(c.record_by_key(&record_key(&record("b"))).is_none());
-        assert!(c.record_by_key(&record_key(&record("a"))).is_some());
+        let (kb, ka) = (key(&mut c, "b"), key(&mut c, "a"));
+        assert!(c.record_by_key(&kb).is_none());
+        assert!(c.record_by_key(&ka).is_some());
+        c.put_missing_key(kb.clone());
+        assert_eq!(c.record_by_key(&kb), Some(None), "a remembered miss");
     }
 
-    fn with_note(id: &str, created: &str, note: &str) -> Record {
-        serde_json::from_value(serde_json::json!({
-            "id": id, "created_at": created, "entity_slice_id": "s",
-            "identifier_ids": [], "record_identifier": id, "sub_record_ids": [],
-            "record_values": { "notes": [{ "id": format!("v-{id}"), "content": note, "record_id": id }] }
-        }))
-        .unwrap()
+    fn with_note(c: &mut Caches, id: &str, created: &str, note: &str) -> CompactRecord {
+        decode(
+            c,
+            serde_json::json!({
+                "id": id, "created_at": created, "entity_slice_id": "s",
+                "identifier_ids": [], "record_identifier": id, "sub_record_ids": [],
+                "record_values": { "notes": [{ "id": format!("v-{id}"), "content": note, "record_id": id }] }
+            }),
+        )
     }
 
     fn notes_equal(c: &mut Caches, note: &str) -> Vec<String> {
@@ -322,64 +474,80 @@ mod tests {
         }))
         .unwrap();
         let search = crate::core::search::CompiledSearch::new(&query, 0).unwrap();
-        search.run(c.search_index(), None)
+        c.sort_order();
+        let rows = crate::core::store::StoreRows {
+            rows: c.ordered(),
+            symbols: &c.symbols,
+        };
+        search.run(&rows, None)
     }
 
     #[test]
-    fn the_search_index_follows_refetches_and_drops_without_a_rebuild() {
+    fn queries_read_the_store_in_creation_order_through_refetches_and_drops() {
         let mut c = Caches::new(10);
-        c.put_record(with_note("a", "2026-01-01T00:00:00Z", "x"));
-        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "x"));
-        c.put_record(with_note("c", "2026-01-03T00:00:00Z", "x"));
+        for (id, at) in [
+            ("a", "2026-01-01T00:00:00Z"),
+            ("b", "2026-01-02T00:00:00Z"),
+            ("c", "2026-01-03T00:00:00Z"),
+        ] {
+            let r = with_note(&mut c, id, at, "x");
+            c.put_record(r);
+        }
+        assert!(
+            c.order_sorted,
+            "records arriving in creation order need no sort"
+        );
         assert_eq!(notes_equal(&mut c, "x"), ["a", "b", "c"]);
         // A write's refetch: dropped, then stored again with the new value.
         c.drop_record("b");
-        assert!(c.index.is_some(), "a drop keeps the index");
         assert_eq!(notes_equal(&mut c, "x"), ["a", "c"]);
-        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "y"));
-        assert!(
-            c.index.is_some(),
-            "a known record updates the index in place"
-        );
+        let b = with_note(&mut c, "b", "2026-01-02T00:00:00Z", "y");
+        c.put_record(b);
         assert_eq!(notes_equal(&mut c, "x"), ["a", "c"]);
         assert_eq!(notes_equal(&mut c, "y"), ["b"]);
-        c.put_record(with_note("b", "2026-01-02T00:00:00Z", "x"));
+        // A record already held is replaced where it stands.
+        let b = with_note(&mut c, "b", "2026-01-02T00:00:00Z", "x");
+        c.put_record(b);
         assert_eq!(
             notes_equal(&mut c, "x"),
             ["a", "b", "c"],
             "b keeps its place in creation order"
         );
-        // A record the index has never seen makes it rebuild, in creation order.
-        c.put_record(with_note("0", "2025-12-31T00:00:00Z", "x"));
-        assert!(c.index.is_none());
+        let zero = with_note(&mut c, "0", "2025-12-31T00:00:00Z", "x");
+        c.put_record(zero);
         assert_eq!(notes_equal(&mut c, "x"), ["0", "a", "b", "c"]);
-        // A 404 over a held record and many drops: answers stay right, and a mostly
-        // removed index is rebuilt.
+        // A 404 over a held record, and drops.
         c.put_missing("a");
         assert_eq!(notes_equal(&mut c, "x"), ["0", "b", "c"]);
+        let a = with_note(&mut c, "a", "2026-01-01T00:00:00Z", "x");
+        c.put_record(a);
+        assert_eq!(
+            notes_equal(&mut c, "x"),
+            ["0", "a", "b", "c"],
+            "a 404 that comes back"
+        );
         c.drop_record("b");
         c.drop_record("c");
-        assert!(
-            c.index.is_none(),
-            "three of four rows removed: rebuilt on next use"
-        );
-        assert_eq!(notes_equal(&mut c, "x"), ["0"]);
+        assert_eq!(notes_equal(&mut c, "x"), ["0", "a"]);
     }
 
     #[test]
     fn the_held_count_follows_every_change() {
         let mut c = Caches::new(3);
         let count = |c: &Caches| c.records.values().filter(|e| e.is_some()).count() as u64;
-        c.put_record(record("a"));
-        c.put_record(record("a"));
+        let a = record(&mut c, "a");
+        c.put_record(a.clone());
+        c.put_record(a);
         c.put_missing("x");
         assert_eq!(
             (c.stats().records, count(&c)),
             (1, 1),
             "a replaced, x is a 404"
         );
-        c.put_record(record("b"));
-        c.put_record(record("c"));
+        let b = record(&mut c, "b");
+        c.put_record(b);
+        let r = record(&mut c, "c");
+        c.put_record(r);
         assert_eq!(
             (c.stats().records, count(&c)),
             (2, 2),
@@ -390,20 +558,38 @@ mod tests {
         c.drop_record("c");
         c.drop_record("nothing");
         assert_eq!((c.stats().records, count(&c)), (0, 0));
-        c.put_record(record("d"));
+        let d = record(&mut c, "d");
+        c.put_record(d);
         c.clear_records();
         assert_eq!(c.stats().records, 0);
     }
 
     #[test]
-    fn a_bounded_cache_stays_bounded_under_load() {
+    fn a_bounded_cache_stays_bounded_under_load_and_frees_what_it_evicts() {
         let mut c = Caches::new(1_000);
+        let mut weak = Vec::new();
         for i in 0..20_000 {
-            c.put_record(record(&format!("r{i}")));
+            let r = record(&mut c, &format!("r{i}"));
+            let held = c.put_record(r);
+            if i < 100 {
+                weak.push(Rc::downgrade(&held));
+            }
         }
         let stats = c.stats();
         assert_eq!((stats.records, stats.evictions), (1_000, 19_000));
-        assert!(c.by_key.len() <= 1_000);
-        assert_eq!(c.search_index().len(), 1_000);
+        assert!(c.by_key.is_none(), "no lookup by key values, no key map");
+        let k = key(&mut c, "r19999");
+        assert!(c.record_by_key(&k).is_some());
+        assert_eq!(c.by_key.as_ref().map(|m| m.len()), Some(1_000));
+        assert!(
+            c.order.len() <= 2_000,
+            "the order list is compacted as records go"
+        );
+        assert!(
+            weak.iter().all(|w| w.upgrade().is_none()),
+            "evicted records are freed"
+        );
+        c.sort_order();
+        assert_eq!(c.ordered().len(), 1_000);
     }
 }

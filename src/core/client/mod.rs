@@ -20,6 +20,7 @@ pub const DEFAULT_MAX_RECORDS: usize = crate::core::defaults::MAX_RECORDS;
 pub const DEFAULT_CONCURRENCY: usize = crate::core::defaults::CONCURRENCY;
 /// The reference client's batch size for `getRecordsByIds`.
 pub const DEFAULT_BATCH_SIZE: usize = crate::core::defaults::BATCH_SIZE;
+pub use records::{Column, Columns};
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{
@@ -188,8 +189,23 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
         body: Body,
     ) -> Result<R, Error> {
+        self.call_with(method, path, query, body, |bytes| {
+            serde_json::from_slice(bytes)
+        })
+        .await
+    }
+
+    /// [`Client::call`] with the answer's bytes read by `read`.
+    async fn call_with<R>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Body,
+        read: impl FnOnce(&[u8]) -> Result<R, serde_json::Error>,
+    ) -> Result<R, Error> {
         let response = self.send(method, path, query, body).await?;
-        decode(method, path, response).map_err(|mut error| {
+        decode_with(method, path, response, read).map_err(|mut error| {
             // A write that a server or proxy failed on may still have been applied.
             if method != Method::Get && matches!(error.status, Some(500 | 502 | 503 | 504)) {
                 error.code = ErrorCode::WriteOutcomeUnknown;
@@ -328,28 +344,49 @@ fn decode<R: DeserializeOwned>(
     path: &str,
     response: HttpResponse,
 ) -> Result<R, Error> {
+    decode_with(method, path, response, |bytes| {
+        serde_json::from_slice(bytes)
+    })
+}
+
+/// Decodes a 2xx answer's bytes with `read`; every other status is an error.
+fn decode_with<R>(
+    method: Method,
+    path: &str,
+    response: HttpResponse,
+    read: impl FnOnce(&[u8]) -> Result<R, serde_json::Error>,
+) -> Result<R, Error> {
     if !(200..300).contains(&response.status) {
         return Err(http_error(method, path, &response));
     }
-    serde_json::from_slice(&response.body).map_err(|e| {
-        let mut error = Error::new(
-            ErrorCode::Decode,
-            format!(
-                "{} {path} answered JSON of the wrong shape: {e}",
-                method.as_str()
-            ),
-        )
-        .on(method, path);
-        error.status = Some(response.status);
-        error.request_id = response.header("x-request-id").map(String::from);
-        error.body = Some(
-            String::from_utf8_lossy(&response.body)
-                .chars()
-                .take(1000)
-                .collect(),
-        );
-        error
-    })
+    read(&response.body).map_err(|e| decode_error(method, path, &response, e))
+}
+
+/// The error for a 2xx answer whose JSON has the wrong shape (one copy for every
+/// type decoded: it is most of what each decoding call would otherwise repeat).
+fn decode_error(
+    method: Method,
+    path: &str,
+    response: &HttpResponse,
+    e: serde_json::Error,
+) -> Error {
+    let mut error = Error::new(
+        ErrorCode::Decode,
+        format!(
+            "{} {path} answered JSON of the wrong shape: {e}",
+            method.as_str()
+        ),
+    )
+    .on(method, path);
+    error.status = Some(response.status);
+    error.request_id = response.header("x-request-id").map(String::from);
+    error.body = Some(
+        String::from_utf8_lossy(&response.body)
+            .chars()
+            .take(1000)
+            .collect(),
+    );
+    error
 }
 
 #[cfg(test)]

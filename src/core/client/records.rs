@@ -6,10 +6,9 @@ use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, Record
 use super::Client;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{Body, Method, Transport};
-use crate::core::model::{
-    Activity, EntityField, IdentifiedRecord, Record, RecordValue, ValueResource,
-};
+use crate::core::model::{Activity, EntityField, RecordValue, ValueResource};
 use crate::core::query::SearchRecordsQuery;
+use crate::core::store::{CompactRecord, Decoder, Id, Sym};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
@@ -121,11 +120,17 @@ impl<T: Transport> Client<T> {
     }
 
     /// The records an activity contains (`GET /operations/{id}/records`), cached on the way.
-    pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<Record>>, Error> {
+    pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<CompactRecord>>, Error> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
-        let records: Vec<Record> = self.get_optional(&path, &[]).await?.unwrap_or_default();
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        if response.status == 404 {
+            return Ok(Vec::new());
+        }
         let mut cache = self.cache.borrow_mut();
+        let records = super::decode_with(Method::Get, &path, response, |bytes| {
+            Decoder::new(&mut cache.symbols).records(bytes)
+        })?;
         Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
     }
 
@@ -230,7 +235,7 @@ impl<T: Transport> Client<T> {
 
     /// A record by uuid or key values; `None` when none exists (remembered until
     /// the record caches are cleared).
-    pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<Record>>, Error> {
+    pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<CompactRecord>>, Error> {
         match record {
             RecordRef::Id(id) => self.get_record_by_uuid(id).await,
             RecordRef::KeyValues(pairs) => {
@@ -240,24 +245,28 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<Record>>, Error> {
+    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
         let path = format!("/records/{}", path_segment(id)?);
         if let Some(entry) = self.cache.borrow_mut().record(id) {
             return Ok(entry);
         }
-        match self.get_optional::<Record>(&path, &[]).await? {
-            Some(record) => Ok(Some(self.cache.borrow_mut().put_record(record))),
-            None => {
-                self.cache.borrow_mut().put_missing(id);
-                Ok(None)
-            }
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        let mut cache = self.cache.borrow_mut();
+        if response.status == 404 {
+            cache.put_missing(id);
+            return Ok(None);
         }
+        // Straight from the bytes into the store.
+        let record = super::decode_with(Method::Get, &path, response, |bytes| {
+            Decoder::new(&mut cache.symbols).record(bytes)
+        })?;
+        Ok(Some(cache.put_record(record)))
     }
 
     async fn get_record_by_key_values(
         &self,
         resolved: &[(String, Value)],
-    ) -> Result<Option<Rc<Record>>, Error> {
+    ) -> Result<Option<Rc<CompactRecord>>, Error> {
         let key = key_values_key(resolved);
         if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
             return Ok(entry);
@@ -267,12 +276,18 @@ impl<T: Transport> Client<T> {
             "records_key_field_to_value".to_string(),
             Value::Array(vec![Value::Object(map)]).to_string(),
         )];
-        let found: Vec<IdentifiedRecord> = self
-            .get_optional("/records/identifiers", &query)
-            .await?
-            .unwrap_or_default();
+        let path = "/records/identifiers";
+        let response = self.send(Method::Get, path, &query, Body::Empty).await?;
+        let found = if response.status == 404 {
+            Vec::new()
+        } else {
+            let mut cache = self.cache.borrow_mut();
+            super::decode_with(Method::Get, path, response, |bytes| {
+                Decoder::new(&mut cache.symbols).identified_records(bytes)
+            })?
+        };
         match found.into_iter().next() {
-            Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit.record))),
+            Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit))),
             None => {
                 self.cache.borrow_mut().put_missing_key(key);
                 Ok(None)
@@ -284,7 +299,7 @@ impl<T: Transport> Client<T> {
     pub async fn resolve_record_id(&self, record: &RecordRef) -> Result<Option<String>, Error> {
         match record {
             RecordRef::Id(id) => Ok(Some(id.clone())),
-            RecordRef::KeyValues(_) => Ok(self.get_record(record).await?.map(|r| r.id.clone())),
+            RecordRef::KeyValues(_) => Ok(self.get_record(record).await?.map(|r| r.id_string())),
         }
     }
 
@@ -296,13 +311,21 @@ impl<T: Transport> Client<T> {
         records: &[RecordRef],
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
-    ) -> Result<Vec<Rc<Record>>, Error> {
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
-        let mut ids = Vec::with_capacity(records.len());
+        // Ids given as ids are borrowed, not copied: a 50,000-record load would
+        // otherwise hold its ids twice more while the store fills.
+        let mut ids: Vec<Option<std::borrow::Cow<'_, str>>> = Vec::with_capacity(records.len());
         for record in records {
-            let id = self.resolve_record_id(record).await?;
+            let id = match record {
+                RecordRef::Id(id) => Some(std::borrow::Cow::Borrowed(id.as_str())),
+                RecordRef::KeyValues(_) => self
+                    .resolve_record_id(record)
+                    .await?
+                    .map(std::borrow::Cow::Owned),
+            };
             if let Some(id) = &id {
                 path_segment(id)?;
                 if id.contains(',') {
@@ -313,26 +336,26 @@ impl<T: Transport> Client<T> {
         }
         // Hold every record of the answer here, so that a cache bound smaller
         // than the request cannot drop early batches before the answer is built.
-        let mut got: std::collections::HashMap<String, Rc<Record>> =
-            std::collections::HashMap::new();
-        let mut batches: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut got: crate::core::hash::FastMap<Id, Rc<CompactRecord>> =
+            crate::core::hash::FastMap::default();
+        let mut batches: Vec<(usize, Vec<&str>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
             let mut asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for chunk in ids.chunks(batch_size) {
-                let mut wanted: Vec<String> = Vec::new();
+                let mut wanted: Vec<&str> = Vec::new();
                 for id in chunk.iter().flatten() {
-                    if got.contains_key(id) || !asked.insert(id.as_str()) {
+                    if !asked.insert(id) {
                         continue;
                     }
                     // A hit counts and marks the record used, as every read path does.
                     match cache.cached_record(id) {
                         Some(record) => {
-                            got.insert(id.clone(), record);
+                            got.insert(record.id().clone(), record);
                         }
                         None => {
                             cache.stats.misses += 1;
-                            wanted.push(id.clone());
+                            wanted.push(id);
                         }
                     }
                 }
@@ -340,49 +363,86 @@ impl<T: Transport> Client<T> {
             }
         }
         let total = ids.len();
-        let mut done = 0;
-        for wave in batches.chunks(self.concurrency.max(1)) {
-            let fetches = wave.iter().map(|(_, wanted)| async move {
-                if wanted.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let query = vec![("record_ids".to_string(), wanted.join(","))];
-                self.get::<Vec<Record>>("/records", &query).await
-            });
-            let answers = super::join::join_all(fetches.collect()).await;
-            for ((size, _), answer) in wave.iter().zip(answers) {
-                let fetched = answer?;
-                {
-                    let mut cache = self.cache.borrow_mut();
-                    for record in fetched {
-                        let record = cache.put_record(record);
-                        got.insert(record.id.clone(), record);
+        // A pool of `concurrency` workers, each taking the next batch as soon as its
+        // last one is in (a slow answer holds up one worker, not a whole wave).
+        let next = std::cell::Cell::new(0usize);
+        let done = std::cell::Cell::new(0usize);
+        let failed: std::cell::RefCell<Option<Error>> = std::cell::RefCell::new(None);
+        let got = std::cell::RefCell::new(got);
+        let worker = || async {
+            while failed.borrow().is_none() {
+                let at = next.get();
+                let Some((size, wanted)) = batches.get(at) else {
+                    break;
+                };
+                next.set(at + 1);
+                if !wanted.is_empty() {
+                    match self.fetch_batch(wanted).await {
+                        Ok(fetched) => {
+                            let mut cache = self.cache.borrow_mut();
+                            let mut got = got.borrow_mut();
+                            for record in fetched {
+                                let record = cache.put_record(record);
+                                got.insert(record.id().clone(), record);
+                            }
+                        }
+                        Err(e) => {
+                            failed.borrow_mut().get_or_insert(e);
+                            break;
+                        }
                     }
                 }
-                done += size;
-                progress(done, total);
+                done.set(done.get() + size);
+                progress(done.get(), total);
             }
+        };
+        let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
+        super::join::join_all(workers).await;
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
         }
+        // Batches answered out of order: put the cache back in creation order now,
+        // so that the next query does not pay for it.
+        self.cache.borrow_mut().sort_order();
+        let got = got.into_inner();
         Ok(ids
             .iter()
             .flatten()
-            .filter_map(|id| got.get(id).cloned())
+            .filter_map(|id| got.get(&Id::new(id)).cloned())
             .collect())
+    }
+
+    /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.
+    async fn fetch_batch(&self, wanted: &[&str]) -> Result<Vec<CompactRecord>, Error> {
+        let query = vec![("record_ids".to_string(), wanted.join(","))];
+        let response = self
+            .send(Method::Get, "/records", &query, Body::Empty)
+            .await?;
+        let mut cache = self.cache.borrow_mut();
+        super::decode_with(Method::Get, "/records", response, |bytes| {
+            Decoder::new(&mut cache.symbols).records(bytes)
+        })
     }
 
     /// The record with these key values, created when none exists.
     pub async fn get_or_create_record(
         &self,
         pairs: &[(FieldRef, Value)],
-    ) -> Result<Rc<Record>, Error> {
+    ) -> Result<Rc<CompactRecord>, Error> {
         let resolved = self.resolve_key_values(pairs).await?;
         let key = key_values_key(&resolved);
         if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
             return Ok(record);
         }
         let map: serde_json::Map<String, Value> = resolved.into_iter().collect();
-        let record: Record = self
-            .post("/records", &json!({ "key_field_to_value": map }))
+        let body = json!({ "key_field_to_value": map })
+            .to_string()
+            .into_bytes();
+        // Decoded when the answer is in, straight into the store's form.
+        let record = self
+            .call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
+                Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
+            })
             .await?;
         Ok(self.cache.borrow_mut().put_record(record))
     }
@@ -396,7 +456,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// Drops a record from the caches and fetches it again.
-    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<Record>>, Error> {
+    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
         self.cache.borrow_mut().drop_record(record_id);
         self.get_record_by_uuid(record_id).await
     }
@@ -481,19 +541,25 @@ impl<T: Transport> Client<T> {
     }
 
     /// A cached record by uuid, counted as a cache hit (and marked as used) when found.
-    pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<Record>> {
+    pub fn cached_record_counted(&self, record_id: &str) -> Option<Rc<CompactRecord>> {
         self.cache.borrow_mut().cached_record(record_id)
     }
 
     /// Marks a cached record used, as reading it through its handle does, so the
     /// records an app keeps reading are the last to be evicted.
-    pub fn touch_record(&self, record_id: &str) {
+    pub fn touch_record(&self, record_id: &crate::core::store::Id) {
         self.cache.borrow_mut().touch(record_id);
     }
 
     /// A cached record, without a request.
-    pub fn cached_record(&self, record_id: &str) -> Option<Rc<Record>> {
+    pub fn cached_record(&self, record_id: &str) -> Option<Rc<CompactRecord>> {
         self.cache.borrow().peek_record(record_id).flatten()
+    }
+
+    /// The symbols that name the cached records' fields, activities and slices
+    /// (borrowed from the cache: drop before the next call into the client).
+    pub fn symbols(&self) -> std::cell::Ref<'_, crate::core::store::Symbols> {
+        std::cell::Ref::map(self.cache.borrow(), |c| &c.symbols)
     }
 
     /// Runs a search over the cached records only, with the sandbox's engine.
@@ -506,8 +572,12 @@ impl<T: Transport> Client<T> {
         let search = crate::core::search::CompiledSearch::new(query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
-        let index = cache.search_index();
-        Ok(search.run(index, operation_records))
+        cache.sort_order();
+        let rows = crate::core::store::StoreRows {
+            rows: cache.ordered(),
+            symbols: &cache.symbols,
+        };
+        Ok(search.run(&rows, operation_records))
     }
 
     /// Empties the record caches and the record-activities cache.
@@ -521,8 +591,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// The key-values cache key of a record (for tests).
-    pub fn record_cache_key(record: &Record) -> String {
-        record_key(record)
+    pub fn record_cache_key(&self, record: &CompactRecord) -> String {
+        record_key(record, &self.cache.borrow().symbols)
     }
 }
 
@@ -549,19 +619,18 @@ impl<T: Transport> Client<T> {
     /// A record's values of a field, found without a request: an id the record
     /// holds values for, then the cached field lists. A name needs the lists to be
     /// loaded; an unknown uuid simply has no values (`None`).
-    pub fn field_values_cached<'r>(
-        &self,
-        record: &'r Record,
-        field: &FieldRef,
-    ) -> Result<Option<&'r Vec<RecordValue>>, Error> {
+    pub fn field_cached(&self, record: &CompactRecord, field: &FieldRef) -> Result<Sym, Error> {
         let id = match field {
             FieldRef::Object { id, .. } => id,
-            FieldRef::Text(text) => match record.record_values.get(text) {
-                Some(values) => return Ok(Some(values)),
-                None => &self.resolve_field_name(text)?,
-            },
+            FieldRef::Text(text) => {
+                let sym = self.cache.borrow().symbols.find(text);
+                if record.fields().any(|f| f == sym) {
+                    return Ok(sym);
+                }
+                &self.resolve_field_name(text)?
+            }
         };
-        Ok(record.record_values.get(id))
+        Ok(self.cache.borrow().symbols.find(id))
     }
 
     /// A field uuid or name that is not among a record's fields, through the
@@ -614,5 +683,119 @@ impl<T: Transport> Client<T> {
         Err(Error::invalid(format!(
             "{activity:?} is not an activity uuid; titles resolve through the activity list: await client.activities.getActivities() once first"
         )))
+    }
+}
+
+/// One column of [`Client::columns_cached`]: numbers when every value present
+/// is a number (`NaN` where a record has none), texts otherwise (`None` where missing).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Every present value is a number.
+    Numbers(Vec<f64>),
+    /// Texts: strings as they are, other values as JSON text.
+    Texts(Vec<Option<String>>),
+}
+
+/// What [`Client::columns_cached`] answers: the records' ids and one column per field asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    /// The records, in the order answered.
+    pub ids: Vec<String>,
+    /// (the field as the caller named it, its column).
+    pub columns: Vec<(String, Column)>,
+}
+
+impl<T: Transport> Client<T> {
+    /// The current value of each field for each cached record of `ids` (records not
+    /// cached are left out), in one pass over the store: what a chart or a table
+    /// needs, without a `Record` per row. `activity` and `include_sub_record_values`
+    /// scope the values as `getValueContent` does.
+    pub fn columns_cached(
+        &self,
+        ids: &[String],
+        fields: &[FieldRef],
+        activity: Option<&str>,
+        include_sub_record_values: bool,
+    ) -> Result<Columns, Error> {
+        use crate::core::store::{Content, Scope};
+        let activity = match activity {
+            Some(a) => Some(self.resolve_activity_cached(a)?),
+            None => None,
+        };
+        let mut records: Vec<Rc<CompactRecord>> = Vec::with_capacity(ids.len());
+        {
+            let mut cache = self.cache.borrow_mut();
+            for id in ids {
+                if let Some(record) = cache.cached_record(id) {
+                    records.push(record);
+                }
+            }
+        }
+        // Each field as a symbol: by id, or by name through the cached field lists.
+        let mut syms = Vec::with_capacity(fields.len());
+        for field in fields {
+            let id = match field {
+                FieldRef::Object { id, .. } => id.clone(),
+                FieldRef::Text(text) => {
+                    if self.cache.borrow().symbols.find(text) != crate::core::store::UNKNOWN_SYM {
+                        text.clone()
+                    } else {
+                        self.resolve_field_name(text)?
+                    }
+                }
+            };
+            syms.push(self.cache.borrow().symbols.find(&id));
+        }
+        let cache = self.cache.borrow();
+        let scope = Scope {
+            activity: activity.as_deref().map(|a| cache.symbols.find(a)),
+            include_sub_record_values,
+            sub_record_id: None,
+        };
+        let mut columns = Vec::with_capacity(fields.len());
+        for (field, sym) in fields.iter().zip(syms) {
+            let values: Vec<Option<&Content>> = records
+                .iter()
+                .map(|r| r.latest(sym, scope).map(|v| &v.content))
+                .collect();
+            let numeric = values
+                .iter()
+                .flatten()
+                .all(|c| matches!(c, Content::Int(_) | Content::Float(_) | Content::Null));
+            let column = if numeric {
+                Column::Numbers(
+                    values
+                        .iter()
+                        .map(|c| match c {
+                            Some(Content::Int(i)) => *i as f64,
+                            Some(Content::Float(f)) => *f,
+                            _ => f64::NAN,
+                        })
+                        .collect(),
+                )
+            } else {
+                Column::Texts(
+                    values
+                        .iter()
+                        .map(|c| match c {
+                            None | Some(Content::Null) => None,
+                            Some(c) => Some(match c.as_str() {
+                                Some(s) => s.to_string(),
+                                None => serde_json::to_string(c).unwrap_or_default(),
+                            }),
+                        })
+                        .collect(),
+                )
+            };
+            let name = match field {
+                FieldRef::Object { id, .. } => id.clone(),
+                FieldRef::Text(text) => text.clone(),
+            };
+            columns.push((name, column));
+        }
+        Ok(Columns {
+            ids: records.iter().map(|r| r.id_string()).collect(),
+            columns,
+        })
     }
 }

@@ -57,7 +57,7 @@ fn a_cache_hit_sends_no_request_and_404_is_remembered() {
                 .await
                 .unwrap()
                 .unwrap()
-                .record_identifier,
+                .identifier(),
             "CMP-1"
         );
         assert!(c
@@ -135,7 +135,7 @@ fn records_by_ids_keep_order_drop_unknown_and_batch() {
         .map(|i| RecordRef::Id(i.to_string()))
         .collect();
     let got = pollster::block_on(c.get_records_by_ids(&ids, 2, &|_, _| {})).unwrap();
-    let names: Vec<&str> = got.iter().map(|r| r.id.as_str()).collect();
+    let names: Vec<String> = got.iter().map(|r| r.id_string()).collect();
     assert_eq!(names, vec!["a", "b", "a", "c"]);
     // The second batch asks only for what the first did not bring.
     assert_eq!(
@@ -157,8 +157,14 @@ fn key_values_resolve_by_name_and_are_cached() {
     let by_name = RecordRef::KeyValues(vec![(FieldRef::Text("Compound ID".into()), j!("CMP-1"))]);
     let by_uuid = RecordRef::KeyValues(vec![(FieldRef::Text("kf".into()), j!("CMP-1"))]);
     pollster::block_on(async {
-        assert_eq!(c.get_record(&by_name).await.unwrap().unwrap().id, "r1");
-        assert_eq!(c.get_record(&by_uuid).await.unwrap().unwrap().id, "r1");
+        assert_eq!(
+            c.get_record(&by_name).await.unwrap().unwrap().id_string(),
+            "r1"
+        );
+        assert_eq!(
+            c.get_record(&by_uuid).await.unwrap().unwrap().id_string(),
+            "r1"
+        );
         let none = RecordRef::KeyValues(vec![(FieldRef::Text("kf".into()), j!("CMP-9"))]);
         assert!(c.get_record(&none).await.unwrap().is_none());
         let err = c
@@ -404,7 +410,7 @@ fn concurrent_identical_reads_share_one_request() {
     let answers = super::fake::join_all(calls);
     assert!(answers
         .iter()
-        .all(|a| a.as_ref().unwrap().as_ref().unwrap().id == "r1"));
+        .all(|a| a.as_ref().unwrap().as_ref().unwrap().id_string() == "r1"));
     assert_eq!(c.transport().api_calls(), vec!["GET /records/r1"]);
     // They shared the token request too.
     assert_eq!(c.transport().requests.borrow().len(), 2);
@@ -464,7 +470,7 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
     let ids: Vec<RecordRef> = (0..20).map(|i| RecordRef::Id(format!("id{i}"))).collect();
     let got = pollster::block_on(c.get_records_by_ids(&ids, 4, &|_, _| {})).unwrap();
     assert_eq!(
-        got.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        got.iter().map(|r| r.id_string()).collect::<Vec<_>>(),
         (0..20).map(|i| format!("id{i}")).collect::<Vec<_>>()
     );
     assert_eq!(c.cache_stats().records, 5);
@@ -504,7 +510,7 @@ fn get_or_create_answers_a_cached_record_without_a_request_and_creates_once() {
     let (c, _) = client(api_that_creates);
     let keys = vec![(FieldRef::Text("Compound ID".into()), j!("NEW-1"))];
     let made = pollster::block_on(c.get_or_create_record(&keys)).unwrap();
-    assert_eq!(made.id, "made-NEW-1");
+    assert_eq!(made.id_string(), "made-NEW-1");
     let calls = c.transport().api_calls();
     assert_eq!(calls, vec!["GET /key_fields", "POST /records"]);
     let again = pollster::block_on(c.get_or_create_record(&keys)).unwrap();
@@ -576,7 +582,10 @@ fn every_read_path_marks_a_record_used() {
                 pollster::block_on(c.get_or_create_record(&keys)).unwrap();
             }),
         ),
-        ("a Record's readers", Box::new(|c| c.touch_record("a"))),
+        (
+            "a Record's readers",
+            Box::new(|c| c.touch_record(&crate::core::store::Id::new("a"))),
+        ),
     ];
     for (name, read) in paths {
         assert_eq!(
@@ -585,4 +594,101 @@ fn every_read_path_marks_a_record_used() {
             "{name} did not mark the record used"
         );
     }
+}
+
+fn measured(
+    req: &HttpRequest,
+) -> Result<crate::core::http::HttpResponse, crate::core::http::TransportError> {
+    let path = req.url.trim_start_matches("http://api.test");
+    match path {
+        "/auth/oauth/token" => token_answer(),
+        "/data_fields" => json(200, j!([])),
+        "/key_fields" => json(
+            200,
+            j!([{"id": "kf", "created_at": "2026-01-01T00:00:00Z", "is_key": true, "field_name": "Compound ID", "field_type": "text"}]),
+        ),
+        p if p.starts_with("/records?record_ids=") => {
+            let ids = p
+                .trim_start_matches("/records?record_ids=")
+                .split("%2C")
+                .map(|id| {
+                    let mut r = record_json(id, &format!("N-{id}"));
+                    let v = |vid: &str, content: Value, at: &str| j!({ "id": vid, "content": content, "created_at": at, "record_id": id, "operation_id": null });
+                    let ic50 = match id {
+                        "a" => vec![v("a1", j!(10), "2026-01-01T00:00:00Z"), v("a2", j!(2.5), "2026-02-01T00:00:00Z")],
+                        "b" => vec![v("b1", j!(7), "2026-01-01T00:00:00Z")],
+                        _ => vec![],
+                    };
+                    r["record_values"]["ic50"] = Value::Array(ic50);
+                    r["record_values"]["assay"] = j!([v(&format!("{id}-s"), j!("SPR"), "2026-01-01T00:00:00Z")]);
+                    r
+                })
+                .collect::<Vec<_>>();
+            json(200, Value::Array(ids))
+        }
+        _ => json(404, j!({})),
+    }
+}
+
+#[test]
+fn columns_hold_each_records_current_value_in_one_pass() {
+    let (c, _) = client(measured);
+    let refs: Vec<RecordRef> = ["a", "b", "c"]
+        .iter()
+        .map(|id| RecordRef::Id(id.to_string()))
+        .collect();
+    pollster::block_on(c.get_records_by_ids(&refs, 250, &|_, _| {})).unwrap();
+    let ids: Vec<String> = ["a", "b", "c", "not-cached"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let fields = [
+        FieldRef::Text("ic50".into()),
+        FieldRef::Text("assay".into()),
+        FieldRef::Text("kf".into()),
+    ];
+    let answer = c.columns_cached(&ids, &fields, None, false).unwrap();
+    assert_eq!(
+        answer.ids,
+        ["a", "b", "c"],
+        "records not cached are left out"
+    );
+    let (name, ic50) = &answer.columns[0];
+    assert_eq!(name, "ic50");
+    match ic50 {
+        super::Column::Numbers(n) => {
+            assert_eq!(&n[..2], &[2.5, 7.0], "the newest value");
+            assert!(n[2].is_nan(), "no value: NaN");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        answer.columns[1].1,
+        super::Column::Texts(vec![Some("SPR".into()); 3])
+    );
+    assert_eq!(
+        answer.columns[2].1,
+        super::Column::Texts(vec![
+            Some("N-a".into()),
+            Some("N-b".into()),
+            Some("N-c".into())
+        ])
+    );
+    // A field name needs the field lists; an unknown uuid is an empty column.
+    assert!(c
+        .columns_cached(&ids, &[FieldRef::Text("IC50".into())], None, false)
+        .is_err());
+    let empty = c
+        .columns_cached(
+            &ids,
+            &[FieldRef::Text(
+                "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
+            )],
+            None,
+            false,
+        )
+        .unwrap();
+    assert!(
+        matches!(&empty.columns[0].1, super::Column::Numbers(n) if n.iter().all(|x| x.is_nan()))
+    );
 }

@@ -226,7 +226,7 @@ fn an_activitys_records_are_cached_on_the_way() {
     let (c, _) = client(api);
     let records = run(c.activity_records("a1")).unwrap();
     assert_eq!(
-        records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        records.iter().map(|r| r.id_string()).collect::<Vec<_>>(),
         vec!["r1", "r2"]
     );
     let before = calls(&c).len();

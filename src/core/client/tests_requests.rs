@@ -59,7 +59,7 @@ fn readers_sharing_a_request_the_sender_gave_up_on_ask_again_for_themselves() {
     let answers = super::fake::join_all(vec![c.get_record(&id), c.get_record(&id)]);
     assert!(aborted.get());
     for answer in answers {
-        assert_eq!(answer.unwrap().unwrap().id, "r1");
+        assert_eq!(answer.unwrap().unwrap().id_string(), "r1");
     }
 }
 
@@ -284,7 +284,7 @@ fn readers_left_by_a_cancelled_sender_ask_for_themselves() {
     drop(leader);
     for _ in 0..50 {
         if let Poll::Ready(answer) = follower.as_mut().poll(&mut cx) {
-            assert_eq!(answer.unwrap().unwrap().id, "r1");
+            assert_eq!(answer.unwrap().unwrap().id_string(), "r1");
             return;
         }
     }

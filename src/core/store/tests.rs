@@ -1,0 +1,372 @@
+use super::*;
+use crate::core::filter::{CompiledFilter, FilterRuleType};
+use crate::core::model::Record;
+use crate::core::select::{latest_value, ValueScope};
+use serde_json::json;
+
+/// A small deterministic generator for records of every shape the wire allows.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn uuid(&mut self) -> String {
+        let a = self.next();
+        let b = self.next();
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        )
+    }
+    fn id(&mut self) -> String {
+        match self.below(6) {
+            0 => format!("rec-{}", self.below(100)),
+            1 => self.uuid().to_uppercase(),
+            _ => self.uuid(),
+        }
+    }
+    fn stamp(&mut self) -> Value {
+        let ms = 1_700_000_000_000i64 + self.below(100_000_000_000) as i64;
+        let base = time::format_iso(ms);
+        match self.below(12) {
+            0 => Value::Null,
+            1 => json!(base.replace(".", "").get(..19).map(|s| format!("{s}Z"))),
+            2 => json!(format!(
+                "{}123456+00:00",
+                base.get(..20).unwrap_or_default()
+            )),
+            3 => json!(base.get(..10)),
+            4 => json!(format!("{}+02:00", base.get(..19).unwrap_or_default())),
+            5 => json!("not a date"),
+            6 => json!(format!("{}5", base.trim_end_matches('Z'))),
+            7 => json!(base.get(..19)),
+            8 => json!("2026-02-29T00:00:00Z"),
+            _ => json!(base),
+        }
+    }
+    fn content(&mut self, depth: u32) -> Value {
+        match self.below(if depth > 1 { 8 } else { 11 }) {
+            0 => Value::Null,
+            1 => json!(self.below(2) == 0),
+            2 => json!(self.below(1_000_000) as i64 - 500_000),
+            // Up to 15 significant digits: serde_json without `float_roundtrip` (7 KB
+            // gzipped, over the package's size guard) reads longer ones to within one ulp.
+            3 => json!((self.below(100_000_000) as f64 - 5e7) / 1000.0),
+            4 => json!(
+                ["SPR", "TR-FRET", "µM ≥ 5", "", "in design", "a\"quote\\\n"]
+                    [self.below(6) as usize]
+            ),
+            5 => json!("CC(=O)Oc1ccccc1C(=O)O and a longer text"),
+            6 => json!(u64::MAX - self.below(10)),
+            7 => json!(self.below(100).to_string()),
+            8 => Value::Array(
+                (0..self.below(4))
+                    .map(|_| self.content(depth + 1))
+                    .collect(),
+            ),
+            9 => json!({ "value": self.below(100), "qualifier": ">" }),
+            _ => {
+                json!({ "file_id": self.uuid(), "file_name": "plate.csv", "mime_type": "text/csv", "size": 42 })
+            }
+        }
+    }
+    fn record(&mut self) -> Value {
+        let id = self.id();
+        let sub = self.id();
+        let ops = [Value::Null, json!(self.uuid()), json!(self.uuid())];
+        let fields: Vec<String> = (0..1 + self.below(8)).map(|_| self.uuid()).collect();
+        let mut values = serde_json::Map::new();
+        let mut key_ids = Vec::new();
+        for field in &fields {
+            let list: Vec<Value> = (0..self.below(4))
+                .map(|_| {
+                    let vid = self.id();
+                    if self.below(5) == 0 {
+                        key_ids.push(json!(vid));
+                    }
+                    let owner = match self.below(5) {
+                        0 => Value::Null,
+                        1 => json!(sub),
+                        _ => json!(id),
+                    };
+                    json!({
+                        "id": vid, "content": self.content(0), "created_at": self.stamp(),
+                        "record_id": owner, "operation_id": ops[self.below(3) as usize].clone()
+                    })
+                })
+                .collect();
+            values.insert(field.clone(), Value::Array(list));
+        }
+        json!({
+            "id": id, "created_at": self.stamp().as_str().unwrap_or("2026-01-05T09:00:00Z"),
+            "entity_slice_id": self.uuid(), "identifier_ids": key_ids,
+            "record_identifier": format!("CMP-{:04}", self.below(10_000)),
+            "record_values": values, "initial_operation_id": ops[self.below(3) as usize].clone(),
+            "sub_record_ids": if self.below(3) == 0 { vec![json!(sub)] } else { vec![] },
+        })
+    }
+}
+
+fn printed(record: &CompactRecord, symbols: &Symbols) -> Value {
+    serde_json::to_value(RecordJson { record, symbols }).unwrap()
+}
+
+#[test]
+fn uuids_are_sixteen_bytes_and_print_back() {
+    let text = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    let id = Id::new(text);
+    assert!(matches!(id, Id::Uuid(_)));
+    assert_eq!(id.to_string(), text);
+    assert!(id.is(text) && !id.is("x"));
+    for other in [
+        "0F8FAD5B-D9CB-469F-A165-70867728950E",
+        "0f8fad5b-d9cb-469f-a165-70867728950",
+        "0f8fad5bxd9cb-469f-a165-70867728950e",
+        "r1",
+        "",
+    ] {
+        let id = Id::new(other);
+        assert!(matches!(id, Id::Text(_)), "{other}");
+        assert_eq!(id.to_string(), other);
+    }
+}
+
+#[test]
+fn stamps_print_back_exactly_and_order_in_time() {
+    for text in [
+        "2026-01-05T09:00:00Z",
+        "2026-01-05T09:00:00.000Z",
+        "2026-01-05T09:00:00.1Z",
+        "2026-01-05T09:00:00.123456Z",
+        "2026-01-05T09:00:00.123456+00:00",
+        "2026-01-05T09:00:00+00:00",
+        "2026-01-05T09:00:00",
+        "2026-01-05",
+        "1969-12-31T23:59:59.999Z",
+        "0001-01-01T00:00:00Z",
+    ] {
+        let stamp = parse_stamp(text).unwrap_or_else(|| panic!("{text}"));
+        let mut out = String::new();
+        write_stamp(stamp, &mut out);
+        assert_eq!(out, text);
+        let ms = time::parse_iso(text).unwrap();
+        assert_eq!(stamp.micros.div_euclid(1000), ms, "{text}");
+    }
+    for text in [
+        "2026-01-05T09:00:00+02:00",
+        "2026-01-05T09:00:00.1234567Z",
+        "2026-02-29",
+        "2026-01-05t09:00:00Z",
+        "2026-01-05T24:00:00Z",
+        "2026-01-05T09:00:60Z",
+        "2026-01-05T09:00Z",
+        "yesterday",
+        "",
+    ] {
+        assert!(parse_stamp(text).is_none(), "{text}");
+    }
+}
+
+#[test]
+fn interning_stores_each_id_once() {
+    let mut symbols = Symbols::default();
+    let a = symbols.intern("field-a");
+    assert_eq!(symbols.intern("field-a"), a);
+    assert_ne!(symbols.intern("field-b"), a);
+    assert_eq!(symbols.name(a), "field-a");
+    assert_eq!(symbols.find("never"), UNKNOWN_SYM);
+    let mut rng = Rng(7);
+    let list: Vec<Value> = (0..50).map(|_| rng.record()).collect();
+    let bytes = serde_json::to_vec(&list).unwrap();
+    let before = symbols.names.len();
+    let records = decode_records(&bytes, &mut symbols).unwrap();
+    let after = symbols.names.len();
+    decode_records(&bytes, &mut symbols).unwrap();
+    assert_eq!(
+        symbols.names.len(),
+        after,
+        "decoding the same records again interns nothing new"
+    );
+    assert!(after > before);
+    assert_eq!(records.len(), 50);
+}
+
+#[test]
+fn fuzzed_records_round_trip_exactly_and_agree_with_the_wire_decoder() {
+    let mut rng = Rng(0x5eed);
+    let mut symbols = Symbols::default();
+    for _ in 0..2_000 {
+        let wire = rng.record();
+        let bytes = serde_json::to_vec(&wire).unwrap();
+        let record = Decoder::new(&mut symbols).record(&bytes).unwrap();
+        assert_eq!(printed(&record, &symbols), wire);
+        // The same as the wire-shaped decoder prints.
+        let old: Record = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(serde_json::to_value(&old).unwrap(), wire);
+        // Current values and scoped values: the rules of `select`.
+        for field in record.fields() {
+            let name = symbols.name(field).to_string();
+            let subs: Vec<String> = old.sub_record_ids.clone();
+            let ops: Vec<Option<String>> = old
+                .record_values
+                .values()
+                .flatten()
+                .map(|v| v.operation_id.clone())
+                .collect();
+            let mut scopes = vec![(ValueScope::default(), Scope::default())];
+            for op in ops.iter().flatten() {
+                scopes.push((
+                    ValueScope {
+                        activity_id: Some(op),
+                        ..Default::default()
+                    },
+                    Scope {
+                        activity: Some(symbols.find(op)),
+                        ..Default::default()
+                    },
+                ));
+            }
+            for sub in &subs {
+                scopes.push((
+                    ValueScope {
+                        include_sub_record_values: true,
+                        sub_record_id: Some(sub),
+                        ..Default::default()
+                    },
+                    Scope {
+                        include_sub_record_values: true,
+                        sub_record_id: Some(sub),
+                        ..Default::default()
+                    },
+                ));
+            }
+            scopes.push((
+                ValueScope {
+                    include_sub_record_values: true,
+                    ..Default::default()
+                },
+                Scope {
+                    include_sub_record_values: true,
+                    ..Default::default()
+                },
+            ));
+            for (wire_scope, scope) in scopes {
+                let want = latest_value(&old, &name, wire_scope).map(|v| v.id.clone());
+                let got = record
+                    .latest(field, scope)
+                    .map(|v| record.value_id(v).to_string());
+                assert_eq!(got, want, "field {name} in {wire_scope:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_records_are_errors_as_before() {
+    let mut symbols = Symbols::default();
+    for bad in [
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s"}"#,
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","record_values":{"f":[{"nope":1}]}}"#,
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","record_values":{"f":[{"id":"v"}]}}"#,
+        r#"{"id":"r","created_at":null,"entity_slice_id":"s","record_identifier":"R"}"#,
+        r#"{"id":"r","id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R"}"#,
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","identifier_ids":null}"#,
+        r#"{"id":1,"created_at":"t","entity_slice_id":"s","record_identifier":"R"}"#,
+        r#"[1]"#,
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R"} x"#,
+    ] {
+        assert!(
+            Decoder::new(&mut symbols).record(bad.as_bytes()).is_err(),
+            "{bad}"
+        );
+        assert!(serde_json::from_str::<Record>(bad).is_err(), "{bad}");
+    }
+    let bare = Decoder::new(&mut symbols)
+        .record(br#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","extra":[1,{}]}"#)
+        .unwrap();
+    assert_eq!(bare.fields().count(), 0);
+    assert_eq!(bare.created_at(), "t");
+}
+
+#[test]
+fn every_filter_rule_reads_the_store_as_it_reads_json() {
+    let now = time::parse_iso("2026-11-28T15:00:00Z").unwrap();
+    let props: Vec<Value> = vec![
+        Value::Null,
+        json!("kin"),
+        json!("SPR"),
+        json!(5),
+        json!("50"),
+        json!(["SPR", "a", 5]),
+        json!(["a", "b"]),
+        json!("2026-11-20"),
+        json!(-1),
+        json!([-2, 0]),
+        json!(["2026-11-01", "2026-11-28"]),
+        json!([1, 100]),
+    ];
+    let mut rng = Rng(99);
+    let mut contents: Vec<Value> = (0..300).map(|_| rng.content(0)).collect();
+    contents.extend([
+        json!("2026-11-25"),
+        json!("2026-11-28T10:00:00Z"),
+        json!(["a", "b"]),
+        json!("Kinase"),
+        json!(5.0),
+        json!(""),
+        json!([]),
+        json!({}),
+    ]);
+    let mut checked = 0;
+    for rule in FilterRuleType::ALL {
+        for prop in &props {
+            let Ok(filter) = CompiledFilter::new(*rule, prop, now) else {
+                continue;
+            };
+            for value in &contents {
+                let stored = Content::from_value(value);
+                assert_eq!(stored.to_value(), *value);
+                for updated in [None, Some(now)] {
+                    assert_eq!(
+                        filter.matches(Some(&stored), updated),
+                        filter.matches(Some(value), updated),
+                        "{rule:?} {prop} {value}"
+                    );
+                }
+                checked += 1;
+            }
+            assert_eq!(
+                filter.matches::<Content>(None, None),
+                filter.matches::<Value>(None, None)
+            );
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+}
+
+#[test]
+fn short_texts_are_inline_and_contents_are_small() {
+    assert!(matches!(Content::text("TR-FRET"), Content::Short { .. }));
+    assert!(matches!(
+        Content::text("14 bytes exact"),
+        Content::Short { .. }
+    ));
+    assert!(matches!(Content::text("fifteen bytes!!"), Content::Text(_)));
+    assert_eq!(Content::text("µM ≥ 5").as_str(), Some("µM ≥ 5"));
+    #[cfg(target_pointer_width = "32")]
+    assert_eq!(std::mem::size_of::<Content>(), 16);
+    #[cfg(target_pointer_width = "32")]
+    assert_eq!(std::mem::size_of::<StoredValue>(), 48);
+    assert!(std::mem::size_of::<Content>() <= 24);
+}
