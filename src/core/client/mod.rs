@@ -400,3 +400,6 @@ mod tests_requests;
 
 #[cfg(test)]
 mod tests_lists;
+
+#[cfg(test)]
+mod tests_records;
