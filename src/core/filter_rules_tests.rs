@@ -375,4 +375,10 @@ fn sort_keys_order_numbers_by_value_before_text() {
         compare_values(&json!("abc"), &json!("ABC")),
         Ordering::Equal
     );
+    // Lists and objects sort by their JSON text, lower-cased.
+    assert_eq!(
+        SortKey::of(&json!(["B", 1])),
+        SortKey::Text("[\"b\",1]".into())
+    );
+    assert_eq!(compare_values(&json!(["a"]), &json!(["b"])), Ordering::Less);
 }
