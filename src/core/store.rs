@@ -229,7 +229,7 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
     }
     let month = u32::try_from(digits_at(b, 5, 2)?).ok()?;
     let day = u32::try_from(digits_at(b, 8, 2)?).ok()?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    if !(1..=12).contains(&month) || day == 0 || day > time::days_in_month(year, month) {
         return None;
     }
     let days = time::days_from_civil(year, month, day);
@@ -279,15 +279,6 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
         micros,
         style: frac_digits | (suffix << 3),
     })
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
 }
 
 fn push_digits(out: &mut String, value: i64, width: usize) {
