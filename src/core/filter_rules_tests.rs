@@ -382,3 +382,75 @@ fn sort_keys_order_numbers_by_value_before_text() {
     );
     assert_eq!(compare_values(&json!(["a"]), &json!(["b"])), Ordering::Less);
 }
+
+/// `rule` with `prop` over a value that is present (JSON `null` included).
+fn present(rule: FilterRuleType, prop: Value, value: Value) -> bool {
+    let now = time::parse_iso(NOW).unwrap_or_default();
+    match CompiledFilter::new(rule, &prop, now) {
+        Ok(filter) => filter.matches(Some(&value), None),
+        Err(e) => panic!("{} refused {prop}: {e}", rule.as_str()),
+    }
+}
+
+#[test]
+fn a_json_null_value_counts_as_no_value() {
+    use FilterRuleType as R;
+    assert!(!present(R::IsSet, Value::Null, Value::Null));
+    assert!(present(R::IsEmpty, Value::Null, Value::Null));
+    assert!(!present(
+        R::ValueHasOverlapWithProps,
+        json!([null]),
+        Value::Null
+    ));
+    assert!(present(
+        R::ValueHasNoOverlapWithProps,
+        json!([null]),
+        Value::Null
+    ));
+}
+
+#[test]
+fn lists_objects_and_booleans_compare_as_json() {
+    use FilterRuleType as R;
+    let cases = [
+        (json!(true), json!(true), true),
+        (json!(true), json!(false), false),
+        (json!([1, 2]), json!([1, 2]), true),
+        (json!([1, 2]), json!([1, 3]), false),
+        (json!([1, 2]), json!([1, 2, 3]), false),
+        (json!([1, 2]), json!([1]), false),
+        (json!(["a", true]), json!(["a", true]), true),
+        (json!(["a", true]), json!(["a", false]), false),
+        (json!({"a": 1}), json!({"a": 1}), true),
+        (json!({"a": 1}), json!({"a": 2}), false),
+    ];
+    for (prop, value, expected) in cases {
+        // is_equal compares a list value as a whole: wrap it so the rule sees one element.
+        assert_eq!(
+            present(R::IsEqual, prop.clone(), value.clone()),
+            expected,
+            "{prop} = {value}"
+        );
+        assert_eq!(
+            present(R::IsIn, json!([prop]), json!([value])),
+            expected,
+            "[{prop}] in"
+        );
+    }
+    // Nulls inside lists are values like any other.
+    assert!(present(R::IsIn, json!([null, "x"]), json!([null, "x"])));
+    assert!(!present(R::IsIn, json!(["x"]), json!([null, "x"])));
+}
+
+#[test]
+fn text_that_lower_cases_to_ascii_matches_an_ascii_needle() {
+    use FilterRuleType as R;
+    // U+212A KELVIN SIGN lower-cases to an ASCII "k".
+    assert!(present(R::Includes, json!("kin"), json!("\u{212A}inase")));
+    assert!(present(
+        R::IsAnyOfText,
+        json!(["kinase"]),
+        json!("\u{212A}INASE")
+    ));
+    assert!(!present(R::Includes, json!("kin"), json!("\u{212A}ilo")));
+}
