@@ -593,3 +593,88 @@ mod tests {
         assert_eq!(c.ordered().len(), 1_000);
     }
 }
+
+#[cfg(test)]
+mod bookkeeping_tests {
+    use super::*;
+    use crate::core::store::Decoder;
+
+    fn record(c: &mut Caches, id: &str, created: &str, name: &str) -> CompactRecord {
+        let json = serde_json::json!({
+            "id": id, "created_at": created, "entity_slice_id": "s",
+            "identifier_ids": [format!("k-{id}")], "record_identifier": name,
+            "record_values": { "kf": [{ "id": format!("k-{id}"), "content": name }] }, "sub_record_ids": []
+        });
+        Decoder::new(&mut c.symbols)
+            .record(json.to_string().as_bytes())
+            .unwrap()
+    }
+
+    fn ids(c: &mut Caches) -> Vec<String> {
+        c.sort_order();
+        c.ordered().iter().map(|r| r.id_string()).collect()
+    }
+
+    #[test]
+    fn records_stream_through_a_bounded_cache_without_the_order_growing() {
+        let mut c = Caches::new(10);
+        for i in 0..1000 {
+            let r = record(
+                &mut c,
+                &format!("r{i}"),
+                "2026-01-01T00:00:00Z",
+                &format!("N{i}"),
+            );
+            c.put_record(r);
+            assert!(
+                c.order.len() <= 64.max(2 * c.held) + 1,
+                "order holds {} places",
+                c.order.len()
+            );
+        }
+        assert_eq!(c.held, 10);
+        assert_eq!(ids(&mut c).len(), 10);
+    }
+
+    #[test]
+    fn the_creation_order_puts_ties_in_id_order() {
+        let mut c = Caches::new(10);
+        for (id, created) in [
+            ("x", "2026-01-02T00:00:00Z"),
+            ("b", "2026-01-01T00:00:00Z"),
+            ("a", "2026-01-01T00:00:00Z"),
+        ] {
+            let r = record(&mut c, id, created, id);
+            c.put_record(r);
+        }
+        assert_eq!(ids(&mut c), vec!["a", "b", "x"]);
+    }
+
+    #[test]
+    fn a_record_stored_again_keeps_one_place() {
+        let mut c = Caches::new(10);
+        for _ in 0..3 {
+            let r = record(&mut c, "a", "2026-01-01T00:00:00Z", "A");
+            c.put_record(r);
+        }
+        assert_eq!(c.held, 1);
+        assert_eq!(ids(&mut c), vec!["a"]);
+    }
+
+    #[test]
+    fn a_renamed_record_is_not_found_by_its_old_key_values() {
+        let mut c = Caches::new(10);
+        let old = record(&mut c, "a", "2026-01-01T00:00:00Z", "CMP-1");
+        let old_key = record_key(&old, &c.symbols);
+        c.put_record(old);
+        assert!(matches!(c.record_by_key(&old_key), Some(Some(_))));
+        let renamed = record(&mut c, "a", "2026-01-01T00:00:00Z", "CMP-9");
+        let new_key = record_key(&renamed, &c.symbols);
+        c.put_record(renamed);
+        assert!(
+            c.record_by_key(&old_key).is_none(),
+            "the old key values name no record now"
+        );
+        assert!(matches!(c.record_by_key(&new_key), Some(Some(_))));
+    }
+}
