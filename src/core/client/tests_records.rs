@@ -221,3 +221,41 @@ fn field_names_resolve_without_a_request_once_both_lists_are_loaded() {
         by_name.message
     );
 }
+
+#[test]
+fn a_record_reference_resolves_to_its_uuid_or_none() {
+    let c = fresh();
+    assert_eq!(
+        run(c.resolve_record_id(&RecordRef::Id("r7".into()))).unwrap(),
+        Some("r7".into())
+    );
+    assert!(
+        c.transport().api_calls().is_empty(),
+        "a uuid needs no request"
+    );
+    let ids: Vec<RecordRef> = ["a", "b"]
+        .iter()
+        .map(|i| RecordRef::Id(i.to_string()))
+        .collect();
+    run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    let by_key =
+        |v: &str| RecordRef::KeyValues(vec![(FieldRef::Text("Compound ID".into()), j!(v))]);
+    // No record has the key value "Z": the lookup answers none.
+    run(c.key_fields()).unwrap();
+    assert_eq!(run(c.resolve_record_id(&by_key("Z"))).unwrap(), None);
+}
+
+#[test]
+fn a_batch_load_counts_its_hits_and_misses() {
+    let c = fresh();
+    let ids: Vec<RecordRef> = ["a", "b", "c"]
+        .iter()
+        .map(|i| RecordRef::Id(i.to_string()))
+        .collect();
+    run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    let stats = c.cache_stats();
+    assert_eq!((stats.hits, stats.misses, stats.records), (0, 3, 3));
+    run(c.get_records_by_ids(&ids[..2], 250, &|_, _| {})).unwrap();
+    let stats = c.cache_stats();
+    assert_eq!((stats.hits, stats.misses), (2, 3));
+}
