@@ -1,7 +1,6 @@
 //! The records module: records, their values, and the field and activity
 //! helpers it leans on.
 
-use super::cache::record_key;
 use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, RecordRef};
 use super::Client;
 use crate::core::error::{Error, ErrorCode};
@@ -588,11 +587,6 @@ impl<T: Transport> Client<T> {
     /// The cache's counters.
     pub fn cache_stats(&self) -> super::CacheStats {
         self.cache.borrow().stats()
-    }
-
-    /// The key-values cache key of a record (for tests).
-    pub fn record_cache_key(&self, record: &CompactRecord) -> String {
-        record_key(record, &self.cache.borrow().symbols)
     }
 }
 
