@@ -77,6 +77,16 @@ fn run<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
 }
 
+/// Loads records a, b and c (the batch route's answer) into the cache.
+fn load_abc(c: &TestClient) -> Vec<RecordRef> {
+    let ids: Vec<RecordRef> = ["a", "b", "c"]
+        .iter()
+        .map(|i| RecordRef::Id(i.to_string()))
+        .collect();
+    run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    ids
+}
+
 #[test]
 fn a_search_answers_the_servers_ids_in_its_order() {
     let c = fresh();
@@ -120,11 +130,7 @@ fn a_records_values_come_back_as_listed() {
 #[test]
 fn a_query_over_the_cache_filters_and_sorts_the_cached_records() {
     let c = fresh();
-    let ids: Vec<RecordRef> = ["a", "b", "c"]
-        .iter()
-        .map(|i| RecordRef::Id(i.to_string()))
-        .collect();
-    run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    load_abc(&c);
     let less = query(
         j!({"entity_field_filters": [{"field_id": "ic50", "filter_type": "is_less_than", "filter_prop": 5}]}),
     );
@@ -248,11 +254,7 @@ fn a_record_reference_resolves_to_its_uuid_or_none() {
 #[test]
 fn a_batch_load_counts_its_hits_and_misses() {
     let c = fresh();
-    let ids: Vec<RecordRef> = ["a", "b", "c"]
-        .iter()
-        .map(|i| RecordRef::Id(i.to_string()))
-        .collect();
-    run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    let ids = load_abc(&c);
     let stats = c.cache_stats();
     assert_eq!((stats.hits, stats.misses, stats.records), (0, 3, 3));
     run(c.get_records_by_ids(&ids[..2], 250, &|_, _| {})).unwrap();
