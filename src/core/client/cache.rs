@@ -384,7 +384,7 @@ mod tests {
     use crate::core::client::ident::key_values_key;
     use crate::core::store::Decoder;
 
-    fn decode(c: &mut Caches, json: serde_json::Value) -> CompactRecord {
+    pub(super) fn decode(c: &mut Caches, json: serde_json::Value) -> CompactRecord {
         Decoder::new(&mut c.symbols)
             .record(json.to_string().as_bytes())
             .unwrap()
@@ -597,17 +597,16 @@ mod tests {
 #[cfg(test)]
 mod bookkeeping_tests {
     use super::*;
-    use crate::core::store::Decoder;
 
     fn record(c: &mut Caches, id: &str, created: &str, name: &str) -> CompactRecord {
-        let json = serde_json::json!({
-            "id": id, "created_at": created, "entity_slice_id": "s",
-            "identifier_ids": [format!("k-{id}")], "record_identifier": name,
-            "record_values": { "kf": [{ "id": format!("k-{id}"), "content": name }] }, "sub_record_ids": []
-        });
-        Decoder::new(&mut c.symbols)
-            .record(json.to_string().as_bytes())
-            .unwrap()
+        super::tests::decode(
+            c,
+            serde_json::json!({
+                "id": id, "created_at": created, "entity_slice_id": "s",
+                "identifier_ids": [format!("k-{id}")], "record_identifier": name,
+                "record_values": { "kf": [{ "id": format!("k-{id}"), "content": name }] }, "sub_record_ids": []
+            }),
+        )
     }
 
     fn ids(c: &mut Caches) -> Vec<String> {
