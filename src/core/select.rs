@@ -23,12 +23,13 @@ pub fn compare_created(a: Option<&str>, b: Option<&str>) -> Ordering {
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
         (Some(x), Some(y)) => {
-            // Stamps in one UTC format order as text; parse only when they differ in form.
+            // Stamps in one UTC format order as text; parse only when they differ in
+            // form, to the API's microseconds (a millisecond tie is not a tie).
             if x.len() == y.len() && x.ends_with('Z') && y.ends_with('Z') {
                 x.cmp(y)
             } else {
-                let px = time::parse_iso(x).unwrap_or(i64::MIN);
-                let py = time::parse_iso(y).unwrap_or(i64::MIN);
+                let px = time::parse_iso_micros(x).unwrap_or(i64::MIN);
+                let py = time::parse_iso_micros(y).unwrap_or(i64::MIN);
                 px.cmp(&py)
             }
         }
@@ -205,6 +206,44 @@ mod tests {
             "a"
         );
         assert!(latest_value(&r, "missing", ValueScope::default()).is_none());
+    }
+
+    #[test]
+    fn stamps_in_different_forms_compare_to_the_microsecond() {
+        // The same millisecond, 100 µs apart, written in two forms.
+        let (earlier, later) = (
+            "2026-01-01T00:00:00.000100Z",
+            "2026-01-01T00:00:00.0002+00:00",
+        );
+        assert_eq!(compare_created(Some(earlier), Some(later)), Ordering::Less);
+        assert_eq!(
+            compare_created(Some(later), Some(earlier)),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare_created(
+                Some("2026-01-01T00:00:00.5Z"),
+                Some("2026-01-01T00:00:00.500000Z")
+            ),
+            Ordering::Equal
+        );
+        let mut r = record();
+        r.record_values.insert(
+            "g".into(),
+            vec![
+                value("later", "later", Some(later), Some("r"), None),
+                value("earlier", "earlier", Some(earlier), Some("r"), None),
+            ],
+        );
+        assert_eq!(
+            latest_value(&r, "g", ValueScope::default()).unwrap().id,
+            "later"
+        );
+        r.record_values.get_mut("g").unwrap().reverse();
+        assert_eq!(
+            latest_value(&r, "g", ValueScope::default()).unwrap().id,
+            "later"
+        );
     }
 
     #[test]

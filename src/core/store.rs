@@ -720,8 +720,8 @@ impl CompactRecord {
             STYLE_TEXT => self
                 .texts
                 .get(stamp.micros as usize)
-                .and_then(|t| time::parse_iso(t))
-                .map_or(i64::MIN, |ms| ms.saturating_mul(1000)),
+                .and_then(|t| time::parse_iso_micros(t))
+                .unwrap_or(i64::MIN),
             _ => stamp.micros,
         }
     }
@@ -734,14 +734,9 @@ impl CompactRecord {
             (false, false) => Ordering::Equal,
             (false, true) => Ordering::Less,
             (true, false) => Ordering::Greater,
-            // One form on both sides (the usual case): `Z` texts of one length
-            // order as text, which is by microseconds; other forms by milliseconds.
-            (true, true) if x.style == y.style && x.style != STYLE_TEXT => {
-                if x.style >> 3 == 0 && x.style & 7 != STYLE_DATE {
-                    x.micros.cmp(&y.micros)
-                } else {
-                    x.micros.div_euclid(1000).cmp(&y.micros.div_euclid(1000))
-                }
+            // Parsed stamps are exact UTC microseconds, whatever form they were written in.
+            (true, true) if x.style != STYLE_TEXT && y.style != STYLE_TEXT => {
+                x.micros.cmp(&y.micros)
             }
             (true, true) => crate::core::select::compare_created(
                 self.stamp_text(x).as_deref(),

@@ -79,6 +79,11 @@ impl Cursor<'_> {
 /// A date alone means midnight UTC; a date-time without an offset is read as UTC.
 /// Answers `None` for anything else, including impossible dates.
 pub fn parse_iso(text: &str) -> Option<i64> {
+    parse_iso_micros(text).map(|us| us.div_euclid(1000))
+}
+
+/// [`parse_iso`] in microseconds, the API's precision: digits past the sixth are dropped.
+pub fn parse_iso_micros(text: &str) -> Option<i64> {
     let mut c = Cursor {
         bytes: text.trim().as_bytes(),
         at: 0,
@@ -95,9 +100,9 @@ pub fn parse_iso(text: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    let mut ms = days_from_civil(year, month, day) * DAY_MS;
+    let mut us = days_from_civil(year, month, day) * DAY_MS * 1000;
     if c.peek().is_none() {
-        return Some(ms);
+        return Some(us);
     }
     if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
         return None;
@@ -111,15 +116,15 @@ pub fn parse_iso(text: &str) -> Option<i64> {
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    ms += (hour * 3600 + minute * 60 + second) * 1000;
+    us += (hour * 3600 + minute * 60 + second) * 1_000_000;
     if c.eat(b'.') || c.eat(b',') {
-        let mut scale = 100;
+        let mut scale = 100_000;
         let mut any = false;
         while let Some(b) = c.peek() {
             if !b.is_ascii_digit() {
                 break;
             }
-            ms += i64::from(b - b'0') * scale;
+            us += i64::from(b - b'0') * scale;
             scale /= 10;
             c.at += 1;
             any = true;
@@ -129,10 +134,10 @@ pub fn parse_iso(text: &str) -> Option<i64> {
         }
     }
     match c.peek() {
-        None => Some(ms),
+        None => Some(us),
         Some(b'Z') | Some(b'z') => {
             c.at += 1;
-            c.peek().is_none().then_some(ms)
+            c.peek().is_none().then_some(us)
         }
         Some(sign @ (b'+' | b'-')) => {
             c.at += 1;
@@ -142,11 +147,11 @@ pub fn parse_iso(text: &str) -> Option<i64> {
             if c.peek().is_some() || oh > 23 || om > 59 {
                 return None;
             }
-            let offset = (oh * 60 + om) * 60_000;
+            let offset = (oh * 60 + om) * 60_000_000;
             Some(if sign == b'+' {
-                ms - offset
+                us - offset
             } else {
-                ms + offset
+                us + offset
             })
         }
         Some(_) => None,

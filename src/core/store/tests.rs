@@ -370,3 +370,36 @@ fn short_texts_are_inline_and_contents_are_small() {
     assert_eq!(std::mem::size_of::<StoredValue>(), 48);
     assert!(std::mem::size_of::<Content>() <= 24);
 }
+
+#[test]
+fn the_current_value_is_decided_to_the_microsecond_whatever_the_stamps_form() {
+    let mut symbols = Symbols::default();
+    // One millisecond, 100 µs apart, in two forms; listed in both orders.
+    for (first, second) in [
+        (
+            "2026-01-01T00:00:00.000100Z",
+            "2026-01-01T00:00:00.0002+00:00",
+        ),
+        (
+            "2026-01-01T00:00:00.0002+00:00",
+            "2026-01-01T00:00:00.000100Z",
+        ),
+    ] {
+        let bytes = json!({
+            "id": "r", "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+            "identifier_ids": [], "record_identifier": "R", "sub_record_ids": [],
+            "record_values": { "f": [
+                { "id": "a", "content": first, "created_at": first, "record_id": "r" },
+                { "id": "b", "content": second, "created_at": second, "record_id": "r" }
+            ] }
+        })
+        .to_string();
+        let record = Decoder::new(&mut symbols).record(bytes.as_bytes()).unwrap();
+        let field = symbols.find("f");
+        let newest = record.latest(field, Scope::default()).unwrap();
+        assert_eq!(
+            newest.content.as_str(),
+            Some("2026-01-01T00:00:00.0002+00:00")
+        );
+    }
+}
