@@ -126,25 +126,8 @@ pub struct NewValue {
     pub operation_id: Option<String>,
 }
 
-/// A key value as lookups compare it: a number as its canonical decimal string
-/// (`7`, `7.0` and `"7"` are one key, as the client compares them).
-pub fn canonical_key_value(value: &Value) -> Value {
-    let Value::Number(n) = value else {
-        return value.clone();
-    };
-    let text = match (n.as_i64(), n.as_u64(), n.as_f64()) {
-        (Some(i), _, _) => i.to_string(),
-        (None, Some(u), _) => u.to_string(),
-        (None, None, Some(f)) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER => {
-            (f as i64).to_string()
-        }
-        _ => n.to_string(),
-    };
-    Value::String(text)
-}
-
-/// The largest integer a key number may be: beyond 2^53 a JSON number is no longer exact.
-pub const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+/// Key values compare as the client compares them (`7`, `7.0` and `"7"` are one key).
+pub use kalbio::core::client::ident::{canonical_key_value, MAX_EXACT_INTEGER};
 
 /// The key under which records are found by their key values.
 pub fn lookup_key(pairs: &[(String, Value)]) -> String {

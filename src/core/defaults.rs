@@ -14,6 +14,9 @@ pub const RETRY_MAX_MS: f64 = 8_000.0;
 pub const TIMEOUT_MS: f64 = 30_000.0;
 /// The bound on cached records (`cache.maxRecords`).
 pub const MAX_RECORDS: usize = 50_000;
+/// How long a cached record, "not found", or field or activity list is reused,
+/// in milliseconds (`cache.ttlMs`), as the reference client does.
+pub const CACHE_TTL_MS: i64 = 60_000;
 /// Batches `getRecordsByIds` fetches side by side (`concurrency`).
 pub const CONCURRENCY: usize = 4;
 /// Records per request in `getRecordsByIds` (the reference client's batch size).
@@ -50,6 +53,7 @@ mod tests {
                 format!("`retryMaxMs` {RETRY_MAX_MS}"),
                 format!("`timeoutMs` ({TIMEOUT_MS})"),
                 format!("`cache: {{ maxRecords }}` ({MAX_RECORDS})"),
+                format!("`cache: {{ ttlMs }}` ({CACHE_TTL_MS})"),
                 format!("(`concurrency`, default {CONCURRENCY})"),
                 format!("`getRecordsByIds(ids, batchSize = {BATCH_SIZE})`"),
             ],
@@ -62,6 +66,7 @@ mod tests {
                 format!("`retryBaseMs` ({RETRY_BASE_MS})"),
                 format!("`retryMaxMs` ({RETRY_MAX_MS})"),
                 format!("`cache: {{ maxRecords }}` ({MAX_RECORDS})"),
+                format!("`cache: {{ ttlMs }}` ({CACHE_TTL_MS})"),
                 format!("`concurrency` ({CONCURRENCY})"),
             ],
         );

@@ -249,6 +249,21 @@ impl KaleidoscopeClient {
                 }
             }
         };
+        let ttl_ms = if cache.is_undefined() || cache.is_null() {
+            Some(crate::core::client::DEFAULT_CACHE_TTL_MS)
+        } else {
+            let ttl = option(&cache, "ttlMs");
+            match ttl.as_f64() {
+                None if ttl.is_undefined() => Some(crate::core::client::DEFAULT_CACHE_TTL_MS),
+                Some(n) if n == f64::INFINITY => None,
+                Some(n) if n.fract() == 0.0 && (0.0..=1e15).contains(&n) => Some(n as i64),
+                _ => {
+                    return Err(invalid(
+                        "options.cache.ttlMs must be a whole number of milliseconds from 0, or Infinity",
+                    ))
+                }
+            }
+        };
         let concurrency = number("concurrency", DEFAULT_CONCURRENCY as f64, 1.0, 64.0)? as usize;
         let config = ClientConfig {
             url,
@@ -258,6 +273,8 @@ impl KaleidoscopeClient {
             random: Rc::new(js_sys::Math::random),
             retry,
             max_records,
+            ttl_ms,
+            load_names: true,
             concurrency,
         };
         let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;

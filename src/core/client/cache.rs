@@ -5,11 +5,12 @@
 //! record cache is also what `queryCached` searches: it keeps the records'
 //! creation order as it goes, so a query needs no index of its own.
 
+use crate::core::client::ident::{canonical_key_value, key_part};
 use crate::core::client::lru::Lru;
 use crate::core::hash::FastMap;
 use crate::core::model::{Activity, EntityField};
 use crate::core::store::{compare_ids, CompactRecord, Id, Symbols};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// How long a record's activity list is reused.
@@ -30,7 +31,49 @@ pub struct CacheStats {
     pub records: u64,
 }
 
-type Entry = Option<Rc<CompactRecord>>;
+/// A cached record, or a remembered 404 (`record: None`), with when it was fetched.
+#[derive(Clone)]
+struct Entry {
+    fetched_at: i64,
+    record: Option<Rc<CompactRecord>>,
+}
+
+/// How long cached answers are reused, and the clock they are measured by.
+#[derive(Clone)]
+pub struct Expiry {
+    /// Milliseconds an answer is reused; `None` keeps it until it is evicted.
+    pub ttl_ms: Option<i64>,
+    /// Milliseconds since the epoch, now.
+    pub clock: Rc<dyn Fn() -> i64>,
+}
+
+impl Expiry {
+    /// Answers that never expire (tests of the bookkeeping alone).
+    #[cfg(test)]
+    pub fn never() -> Self {
+        Expiry {
+            ttl_ms: None,
+            clock: Rc::new(|| 0),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Whether something fetched at `at` may still be answered.
+    pub fn fresh(&self, at: i64) -> bool {
+        self.ttl_ms
+            .is_none_or(|ttl| self.now().saturating_sub(at) < ttl)
+    }
+}
+
+/// A list (fields, activities) with when it was fetched.
+#[derive(Clone)]
+pub struct Listed<T> {
+    pub fetched_at: i64,
+    pub list: Rc<Vec<T>>,
+}
 
 pub(super) struct Caches {
     /// uuid → the record, or `None` when the server said 404.
@@ -40,12 +83,14 @@ pub(super) struct Caches {
     /// Built on the first lookup by key values, kept up to date from then on: a
     /// client that never asks by key values pays for it neither in time nor memory.
     by_key: Option<FastMap<u64, Id>>,
-    /// Key-values keys no record has.
-    missing_keys: HashSet<String>,
+    /// Key-values keys no record has, with when the server said so.
+    missing_keys: HashMap<String, i64>,
     record_activities: HashMap<String, (i64, Rc<Vec<Activity>>)>,
-    pub key_fields: Option<Rc<Vec<EntityField>>>,
-    pub data_fields: Option<Rc<Vec<EntityField>>>,
-    pub activities: Option<Rc<Vec<Activity>>>,
+    pub key_fields: Option<Listed<EntityField>>,
+    pub data_fields: Option<Listed<EntityField>>,
+    pub activities: Option<Listed<Activity>>,
+    /// How long records, 404s and lists are reused.
+    pub expiry: Expiry,
     pub stats: CacheStats,
     /// How many entries of `records` hold a record (not a remembered 404).
     held: usize,
@@ -61,13 +106,20 @@ pub(super) struct Caches {
 }
 
 impl Caches {
-    /// Empty caches holding at most `max_records` records.
+    /// Empty caches holding at most `max_records` records, kept until evicted.
+    #[cfg(test)]
     pub fn new(max_records: usize) -> Self {
+        Self::with_expiry(max_records, Expiry::never())
+    }
+
+    /// Empty caches holding at most `max_records` records, each reused as `expiry` says.
+    pub fn with_expiry(max_records: usize, expiry: Expiry) -> Self {
         Caches {
+            expiry,
             records: Lru::new(max_records),
             held: 0,
             by_key: None,
-            missing_keys: HashSet::new(),
+            missing_keys: HashMap::new(),
             record_activities: HashMap::new(),
             key_fields: None,
             data_fields: None,
@@ -89,12 +141,8 @@ pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
         .key_pairs(symbols)
         .into_iter()
         .map(|(field, content)| {
-            let json = serde_json::to_string(content).unwrap_or_default();
-            let mut part = String::with_capacity(field.len() + 1 + json.len());
-            part.push_str(field);
-            part.push('\u{1f}');
-            part.push_str(&json);
-            part
+            let value = serde_json::to_value(content).unwrap_or_default();
+            key_part(field, &canonical_key_value(&value))
         })
         .collect();
     parts.sort();
@@ -115,17 +163,27 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl Caches {
-    /// `Some(entry)` when the uuid is cached (the entry is `None` for a remembered 404).
+    /// `Some(entry)` when the uuid is cached and fresh (the entry is `None` for a
+    /// remembered 404). An expired entry is a miss; the refetch replaces it.
     pub fn record(&mut self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
-        let found = self.records.get(&Id::new(id)).cloned();
+        let found = self
+            .records
+            .get(&Id::new(id))
+            .filter(|e| self.expiry.fresh(e.fetched_at))
+            .map(|e| e.record.clone());
         self.count(found.is_some());
         found
     }
 
-    /// A cached record (not a remembered 404), counted as a hit and marked used;
-    /// nothing is counted when it is not there.
+    /// A fresh cached record (not a remembered 404), counted as a hit and marked
+    /// used; nothing is counted when it is not there.
     pub fn cached_record(&mut self, id: &str) -> Option<Rc<CompactRecord>> {
-        let record = self.records.get(&Id::new(id))?.clone()?;
+        let record = self
+            .records
+            .get(&Id::new(id))
+            .filter(|e| self.expiry.fresh(e.fetched_at))?
+            .record
+            .clone()?;
         self.count(true);
         Some(record)
     }
@@ -135,21 +193,22 @@ impl Caches {
         let _ = self.records.get(id);
     }
 
-    /// A cached entry without counting a lookup or marking it used.
+    /// A cached entry, fresh or not, without counting a lookup or marking it used.
     pub fn peek_record(&self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
-        self.records.peek(&Id::new(id)).cloned()
+        self.records.peek(&Id::new(id)).map(|e| e.record.clone())
     }
 
     /// Looks up a record by its key-values key.
     pub fn record_by_key(&mut self, key: &str) -> Option<Option<Rc<CompactRecord>>> {
-        let found = if self.missing_keys.contains(key) {
+        let missing_at = self.missing_keys.get(key).copied();
+        let found = if missing_at.is_some_and(|at| self.expiry.fresh(at)) {
             Some(None)
         } else {
             let by_key = match &mut self.by_key {
                 Some(map) => map,
                 None => {
                     let mut map = FastMap::default();
-                    for record in self.records.values().flatten() {
+                    for record in self.records.values().filter_map(|e| e.record.as_ref()) {
                         map.insert(
                             key_hash(&record_key(record, &self.symbols)),
                             record.id().clone(),
@@ -161,7 +220,12 @@ impl Caches {
             match by_key.get(&key_hash(key)).cloned() {
                 None => None,
                 Some(id) => match self.records.get(&id).cloned() {
-                    Some(Some(record)) if record_key(&record, &self.symbols) == key => {
+                    Some(Entry {
+                        fetched_at,
+                        record: Some(record),
+                    }) if self.expiry.fresh(fetched_at)
+                        && record_key(&record, &self.symbols) == key =>
+                    {
                         Some(Some(record))
                     }
                     _ => None,
@@ -193,12 +257,22 @@ impl Caches {
         }
         // A record already held keeps its place in the creation order; a new one
         // (or one remembered as a 404) gets a fresh slot at the end.
-        let was_held = matches!(self.records.peek(&id), Some(Some(_)));
+        let was_held = matches!(
+            self.records.peek(&id),
+            Some(Entry {
+                record: Some(_),
+                ..
+            })
+        );
         if !was_held {
             self.records.remove(&id);
             self.held += 1;
         }
-        let evicted = self.records.insert(&id, Some(record.clone()));
+        let entry = Entry {
+            fetched_at: self.expiry.now(),
+            record: Some(record.clone()),
+        };
+        let evicted = self.records.insert(&id, entry);
         if !was_held {
             if let Some(place) = self.records.place(&id) {
                 self.append_order(place, &record);
@@ -225,8 +299,15 @@ impl Caches {
         // Places left by evicted records are dropped once they are as many as the live ones.
         if self.order.len() > 64 && self.order.len() > 2 * self.held.max(1) {
             let records = &self.records;
-            self.order
-                .retain(|&p| matches!(records.at_place(p), Some(Some(_))));
+            self.order.retain(|&p| {
+                matches!(
+                    records.at_place(p),
+                    Some(Entry {
+                        record: Some(_),
+                        ..
+                    })
+                )
+            });
         }
     }
 
@@ -242,45 +323,57 @@ impl Caches {
         let mut keyed: Vec<(i64, (u32, u32))> = self
             .order
             .iter()
-            .filter_map(|&p| match records.at_place(p) {
-                Some(Some(r)) => Some((r.created_micros(), p)),
-                _ => None,
+            .filter_map(|&p| {
+                let r = records.at_place(p)?.record.as_ref()?;
+                Some((r.created_micros(), p))
             })
             .collect();
         // Stable, and quick on the few sorted runs that concurrent batches leave.
         keyed.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| match (records.at_place(a.1), records.at_place(b.1)) {
-                    (Some(Some(x)), Some(Some(y))) => compare_ids(x.id(), y.id()),
+            a.0.cmp(&b.0).then_with(|| {
+                let x = records.at_place(a.1).and_then(|e| e.record.as_ref());
+                let y = records.at_place(b.1).and_then(|e| e.record.as_ref());
+                match (x, y) {
+                    (Some(x), Some(y)) => compare_ids(x.id(), y.id()),
                     _ => std::cmp::Ordering::Equal,
-                })
+                }
+            })
         });
         self.order = keyed.into_iter().map(|(_, p)| p).collect();
         self.order_last = self
             .order
             .last()
-            .and_then(|&p| records.at_place(p).cloned().flatten())
+            .and_then(|&p| records.at_place(p).and_then(|e| e.record.clone()))
             .map(|r| (r.created_micros(), r.id().clone()));
         self.order_sorted = true;
     }
 
-    /// The held records in the order of `order` (sorted by [`Caches::sort_order`]).
+    /// The held records, fresh or not, in the order of `order` (sorted by
+    /// [`Caches::sort_order`]).
     pub fn ordered(&self) -> Vec<&CompactRecord> {
         let records = &self.records;
         self.order
             .iter()
-            .filter_map(|&p| records.at_place(p).and_then(Option::as_deref))
+            .filter_map(|&p| records.at_place(p).and_then(|e| e.record.as_deref()))
             .collect()
     }
 
     /// Remembers that a uuid does not exist.
     pub fn put_missing(&mut self, id: &str) {
         let id = Id::new(id);
-        if let Some(Some(record)) = self.records.remove(&id) {
+        if let Some(Entry {
+            record: Some(record),
+            ..
+        }) = self.records.remove(&id)
+        {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
         }
-        let evicted = self.records.insert(&id, None);
+        let entry = Entry {
+            fetched_at: self.expiry.now(),
+            record: None,
+        };
+        let evicted = self.records.insert(&id, entry);
         self.forget_evicted(evicted);
     }
 
@@ -298,7 +391,7 @@ impl Caches {
     fn forget_evicted(&mut self, evicted: Vec<Entry>) {
         for entry in evicted {
             self.stats.evictions += 1;
-            if let Some(record) = entry {
+            if let Some(record) = entry.record {
                 self.held = self.held.saturating_sub(1);
                 self.forget_key(&record);
             }
@@ -310,12 +403,16 @@ impl Caches {
         if self.missing_keys.len() >= self.records.max {
             self.missing_keys.clear();
         }
-        self.missing_keys.insert(key);
+        self.missing_keys.insert(key, self.expiry.now());
     }
 
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
-        if let Some(Some(record)) = self.records.remove(&Id::new(id)) {
+        if let Some(Entry {
+            record: Some(record),
+            ..
+        }) = self.records.remove(&Id::new(id))
+        {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
         }
@@ -534,7 +631,7 @@ mod tests {
     #[test]
     fn the_held_count_follows_every_change() {
         let mut c = Caches::new(3);
-        let count = |c: &Caches| c.records.values().filter(|e| e.is_some()).count() as u64;
+        let count = |c: &Caches| c.records.values().filter(|e| e.record.is_some()).count() as u64;
         let a = record(&mut c, "a");
         c.put_record(a.clone());
         c.put_record(a);

@@ -95,6 +95,22 @@ pub fn client_holding(
     handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
     max_records: usize,
 ) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
+    client_with(handler, max_records, false)
+}
+
+/// A client over a fake that loads the field and activity lists beside its
+/// first record fetch, as the browser client does.
+pub fn client_loading_names(
+    handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
+    client_with(handler, crate::core::client::DEFAULT_MAX_RECORDS, true)
+}
+
+fn client_with(
+    handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+    max_records: usize,
+    load_names: bool,
+) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
     let now = Rc::new(Cell::new(1_800_000_000_000));
     let clock = now.clone();
     let config = ClientConfig {
@@ -108,6 +124,8 @@ pub fn client_holding(
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records,
+        ttl_ms: Some(crate::core::client::DEFAULT_CACHE_TTL_MS),
+        load_names,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
     let client = Client::new(FakeTransport::new(handler), config).unwrap();

@@ -41,11 +41,40 @@ pub fn resolve_field(fields: &[EntityField], field: &FieldRef, want_key: bool) -
     }
 }
 
-/// The cache key of a set of resolved key values: independent of their order.
+/// The cache key of a set of resolved key values: independent of their order,
+/// and comparing values as the server does (see [`canonical_key_value`]).
 pub fn key_values_key(pairs: &[(String, Value)]) -> String {
-    let mut parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}\u{1f}{v}")).collect();
+    let mut parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| key_part(k, &canonical_key_value(v)))
+        .collect();
     parts.sort();
     parts.join("\u{1e}")
+}
+
+/// One (field, value) part of a key-values key.
+pub fn key_part(field: &str, canonical: &Value) -> String {
+    format!("{field}\u{1f}{canonical}")
+}
+
+/// The largest integer a key number may be: beyond 2^53 a JSON number is no longer exact.
+pub const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// A key value as lookups compare it: a number as its canonical decimal string,
+/// so that `51567`, `51567.0` and `"51567"` name one record, as on the server.
+pub fn canonical_key_value(value: &Value) -> Value {
+    let Value::Number(n) = value else {
+        return value.clone();
+    };
+    let text = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (None, Some(u), _) => u.to_string(),
+        (None, None, Some(f)) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER => {
+            (f as i64).to_string()
+        }
+        _ => n.to_string(),
+    };
+    Value::String(text)
 }
 
 /// Checks an id before it goes into a URL path: no empty ids, no separators.
@@ -67,6 +96,18 @@ pub fn path_segment(id: &str) -> Result<&str, Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn numbers_and_their_decimal_strings_are_one_key() {
+        let key = |v: Value| key_values_key(&[("kf".to_string(), v)]);
+        assert_eq!(key(json!(51567)), key(json!("51567")));
+        assert_eq!(key(json!(51567.0)), key(json!("51567")));
+        assert_eq!(key(json!(2.5)), key(json!("2.5")));
+        assert_ne!(key(json!("051567")), key(json!(51567)));
+        assert_ne!(key(json!("CMP-1")), key(json!("CMP-2")));
+        // Beyond 2^53 a number keeps its own text.
+        assert_eq!(key(json!(1e300)), key(json!("1e+300")));
+    }
 
     fn field(id: &str, name: &str, is_key: bool) -> EntityField {
         EntityField {

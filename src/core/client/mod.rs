@@ -16,6 +16,8 @@ pub use ident::{FieldRef, RecordRef};
 
 /// The default bound on cached records.
 pub const DEFAULT_MAX_RECORDS: usize = crate::core::defaults::MAX_RECORDS;
+/// The default time a cached answer is reused, in milliseconds.
+pub const DEFAULT_CACHE_TTL_MS: i64 = crate::core::defaults::CACHE_TTL_MS;
 /// The default number of batches fetched at once.
 pub const DEFAULT_CONCURRENCY: usize = crate::core::defaults::CONCURRENCY;
 /// The reference client's batch size for `getRecordsByIds`.
@@ -50,6 +52,12 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// The most records the cache holds; the least recently used go first.
     pub max_records: usize,
+    /// How long a cached record, "not found" or list is reused; `None`: until evicted.
+    pub ttl_ms: Option<i64>,
+    /// Whether the first record fetch also loads the field and activity lists, so
+    /// that names resolve in readers that cannot ask the server (the browser
+    /// client does; tests that count requests turn it off).
+    pub load_names: bool,
     /// How many batches `get_records_by_ids` fetches at once.
     pub concurrency: usize,
 }
@@ -66,6 +74,9 @@ pub struct Client<T: Transport> {
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
     inflight: inflight::InFlight,
+    /// Whether the field and activity lists were asked for beside a record fetch.
+    names_asked: std::cell::Cell<bool>,
+    load_names: bool,
 }
 
 impl<T: Transport> Client<T> {
@@ -81,13 +92,21 @@ impl<T: Transport> Client<T> {
             transport,
             url,
             additional_headers: config.additional_headers,
-            clock: config.clock,
+            clock: config.clock.clone(),
             random: config.random,
             retry: config.retry,
             concurrency: config.concurrency,
             auth: auth::Auth::new(config.credentials),
-            cache: RefCell::new(cache::Caches::new(config.max_records)),
+            cache: RefCell::new(cache::Caches::with_expiry(
+                config.max_records,
+                cache::Expiry {
+                    ttl_ms: config.ttl_ms,
+                    clock: config.clock.clone(),
+                },
+            )),
             inflight: inflight::InFlight::default(),
+            names_asked: std::cell::Cell::new(!config.load_names),
+            load_names: config.load_names,
         })
     }
 
@@ -403,3 +422,6 @@ mod tests_lists;
 
 #[cfg(test)]
 mod tests_records;
+
+#[cfg(test)]
+mod tests_freshness;

@@ -1,6 +1,7 @@
 //! The records module: records, their values, and the field and activity
 //! helpers it leans on.
 
+use super::cache::{Caches, Listed};
 use super::ident::{key_values_key, path_segment, resolve_field, FieldRef, RecordRef};
 use super::Client;
 use crate::core::error::{Error, ErrorCode};
@@ -18,24 +19,69 @@ fn not_found(what: &str, name: &str) -> Error {
 impl<T: Transport> Client<T> {
     // ----- fields -----
 
-    /// Every key field, cached until the field caches are cleared.
-    pub async fn key_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
-        if let Some(list) = self.cache.borrow().key_fields.clone() {
-            return Ok(list);
+    /// A list (fields, activities): the cached one while it is fresh, else
+    /// fetched (concurrent askers share one request). Answers whether it was
+    /// fetched by this call.
+    async fn listed<I: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        slot: fn(&mut Caches) -> &mut Option<Listed<I>>,
+        refresh: bool,
+    ) -> Result<(Rc<Vec<I>>, bool), Error> {
+        if !refresh {
+            let mut cache = self.cache.borrow_mut();
+            let expiry = cache.expiry.clone();
+            if let Some(held) = slot(&mut cache).as_ref() {
+                if expiry.fresh(held.fetched_at) {
+                    return Ok((held.list.clone(), false));
+                }
+            }
         }
-        let list: Rc<Vec<EntityField>> = Rc::new(self.get("/key_fields", &[]).await?);
-        self.cache.borrow_mut().key_fields = Some(list.clone());
-        Ok(list)
+        let list: Rc<Vec<I>> = Rc::new(self.get(path, &[]).await?);
+        let fetched_at = self.now();
+        *slot(&mut self.cache.borrow_mut()) = Some(Listed {
+            fetched_at,
+            list: list.clone(),
+        });
+        Ok((list, true))
     }
 
-    /// Every data field, cached until the field caches are cleared.
-    pub async fn data_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
-        if let Some(list) = self.cache.borrow().data_fields.clone() {
-            return Ok(list);
+    /// A list with one more item, which the server just created.
+    fn join_list<I: Clone>(&self, slot: fn(&mut Caches) -> &mut Option<Listed<I>>, item: &I) {
+        let mut cache = self.cache.borrow_mut();
+        if let Some(held) = slot(&mut cache) {
+            let mut list = Vec::clone(&held.list);
+            list.push(item.clone());
+            held.list = Rc::new(list);
         }
-        let list: Rc<Vec<EntityField>> = Rc::new(self.get("/data_fields", &[]).await?);
-        self.cache.borrow_mut().data_fields = Some(list.clone());
-        Ok(list)
+    }
+
+    /// Every key field, cached for the cache's `ttlMs`.
+    pub async fn key_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
+        Ok(self.key_fields_listed(false).await?.0)
+    }
+
+    /// Every key field; `refresh` asks the server even when the list is cached.
+    pub async fn key_fields_listed(
+        &self,
+        refresh: bool,
+    ) -> Result<(Rc<Vec<EntityField>>, bool), Error> {
+        self.listed("/key_fields", |c| &mut c.key_fields, refresh)
+            .await
+    }
+
+    /// Every data field, cached for the cache's `ttlMs`.
+    pub async fn data_fields(&self) -> Result<Rc<Vec<EntityField>>, Error> {
+        Ok(self.data_fields_listed(false).await?.0)
+    }
+
+    /// Every data field; `refresh` asks the server even when the list is cached.
+    pub async fn data_fields_listed(
+        &self,
+        refresh: bool,
+    ) -> Result<(Rc<Vec<EntityField>>, bool), Error> {
+        self.listed("/data_fields", |c| &mut c.data_fields, refresh)
+            .await
     }
 
     /// The key field of that name, created when there is none.
@@ -44,9 +90,11 @@ impl<T: Transport> Client<T> {
         if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
             return Ok(found.clone());
         }
-        self.cache.borrow_mut().key_fields = None;
-        self.post("/key_fields/", &json!({ "field_name": name }))
-            .await
+        let created: EntityField = self
+            .post("/key_fields/", &json!({ "field_name": name }))
+            .await?;
+        self.join_list(|c| &mut c.key_fields, &created);
+        Ok(created)
     }
 
     /// The data field of that name, created with `field_type` when there is none.
@@ -59,36 +107,58 @@ impl<T: Transport> Client<T> {
         if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
             return Ok(found.clone());
         }
-        self.cache.borrow_mut().data_fields = None;
-        self.post(
-            "/data_fields/",
-            &json!({ "field_name": name, "field_type": field_type, "attrs": {} }),
-        )
-        .await
+        let created: EntityField = self
+            .post(
+                "/data_fields/",
+                &json!({ "field_name": name, "field_type": field_type, "attrs": {} }),
+            )
+            .await?;
+        self.join_list(|c| &mut c.data_fields, &created);
+        Ok(created)
     }
 
-    /// The uuid of a key field named by object, uuid or name.
+    /// The uuid of a key field named by object, uuid or name. A name or uuid the
+    /// cached list lacks fetches the list again, once.
     pub async fn resolve_key_field(&self, field: &FieldRef) -> Result<String, Error> {
         if let FieldRef::Object { .. } = field {
             return resolve_field(&[], field, true)
                 .ok_or_else(|| Error::invalid("a data field was given where a key field belongs"));
         }
-        let fields = self.key_fields().await?;
-        resolve_field(&fields, field, true).ok_or_else(|| not_found("key field", field_text(field)))
+        let (fields, fetched) = self.key_fields_listed(false).await?;
+        if let Some(id) = resolve_field(&fields, field, true) {
+            return Ok(id);
+        }
+        if !fetched {
+            let (fields, _) = self.key_fields_listed(true).await?;
+            if let Some(id) = resolve_field(&fields, field, true) {
+                return Ok(id);
+            }
+        }
+        Err(not_found("key field", field_text(field)))
     }
 
     /// The uuid of a data field named by object, uuid or name. Key fields are
-    /// accepted too, since records hold their key values under the same ids.
+    /// accepted too, since records hold their key values under the same ids. A
+    /// name or uuid the cached lists lack fetches them again, once.
     pub async fn resolve_data_field(&self, field: &FieldRef) -> Result<String, Error> {
         if let FieldRef::Object { id, .. } = field {
             return Ok(id.clone());
         }
-        let fields = self.data_fields().await?;
-        if let Some(id) = resolve_field(&fields, field, false) {
-            return Ok(id);
+        let mut refreshed = false;
+        loop {
+            let (data, fetched_data) = self.data_fields_listed(refreshed).await?;
+            if let Some(id) = resolve_field(&data, field, false) {
+                return Ok(id);
+            }
+            let (keys, fetched_keys) = self.key_fields_listed(refreshed).await?;
+            if let Some(id) = resolve_field(&keys, field, true) {
+                return Ok(id);
+            }
+            if refreshed || (fetched_data && fetched_keys) {
+                return Err(not_found("field", field_text(field)));
+            }
+            refreshed = true;
         }
-        let keys = self.key_fields().await?;
-        resolve_field(&keys, field, true).ok_or_else(|| not_found("field", field_text(field)))
     }
 
     /// Forgets the field lists.
@@ -96,6 +166,20 @@ impl<T: Transport> Client<T> {
         let mut cache = self.cache.borrow_mut();
         cache.key_fields = None;
         cache.data_fields = None;
+        self.names_asked.set(!self.load_names);
+    }
+
+    /// Runs a record fetch; the first time, loads the field and activity lists
+    /// beside it, so that names and titles resolve in the readers that cannot
+    /// ask the server (`getValueContent`, `getActivityData`). A list that fails
+    /// to load is left for the next call that needs it.
+    async fn with_names<R>(&self, fetch: impl std::future::Future<Output = R>) -> R {
+        if self.names_asked.replace(true) {
+            return fetch.await;
+        }
+        let fields = super::join::join2(self.key_fields(), self.data_fields());
+        let lists = super::join::join2(fields, self.activities());
+        super::join::join2(lists, fetch).await.1
     }
 
     // ----- activities -----
@@ -122,7 +206,9 @@ impl<T: Transport> Client<T> {
     pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<CompactRecord>>, Error> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
-        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        let response = self
+            .with_names(self.send(Method::Get, &path, &[], Body::Empty))
+            .await?;
         if response.status == 404 {
             return Ok(Vec::new());
         }
@@ -133,24 +219,37 @@ impl<T: Transport> Client<T> {
         Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
     }
 
-    /// Every activity, cached until the activity cache is cleared.
+    /// Every activity, cached for the cache's `ttlMs`.
     pub async fn activities(&self) -> Result<Rc<Vec<Activity>>, Error> {
-        if let Some(list) = self.cache.borrow().activities.clone() {
-            return Ok(list);
-        }
-        let list: Rc<Vec<Activity>> = Rc::new(self.get("/activities", &[]).await?);
-        self.cache.borrow_mut().activities = Some(list.clone());
-        Ok(list)
+        Ok(self.activities_listed(false).await?.0)
     }
 
-    /// The activity with that uuid or title, or `None`.
+    /// Every activity; `refresh` asks the server even when the list is cached.
+    pub async fn activities_listed(
+        &self,
+        refresh: bool,
+    ) -> Result<(Rc<Vec<Activity>>, bool), Error> {
+        self.listed("/activities", |c| &mut c.activities, refresh)
+            .await
+    }
+
+    /// The activity with that uuid or title, or `None`. One the cached list lacks
+    /// fetches the list again, once.
     pub async fn activity_by_id(&self, id_or_title: &str) -> Result<Option<Activity>, Error> {
-        let list = self.activities().await?;
-        Ok(list
-            .iter()
-            .find(|a| a.id == id_or_title)
-            .or_else(|| list.iter().find(|a| a.title == id_or_title))
-            .cloned())
+        let find = |list: &[Activity]| {
+            list.iter()
+                .find(|a| a.id == id_or_title)
+                .or_else(|| list.iter().find(|a| a.title == id_or_title))
+                .cloned()
+        };
+        let (list, fetched) = self.activities_listed(false).await?;
+        if let Some(found) = find(&list) {
+            return Ok(Some(found));
+        }
+        if fetched {
+            return Ok(None);
+        }
+        Ok(find(&self.activities_listed(true).await?.0))
     }
 
     /// The uuid of an activity named by uuid or title.
@@ -185,12 +284,13 @@ impl<T: Transport> Client<T> {
                 target.insert(k.clone(), v.clone());
             }
         }
-        self.cache.borrow_mut().activities = None;
         let created: Vec<Activity> = self.post("/activities", &body).await?;
-        created.into_iter().next().ok_or_else(|| {
+        let created = created.into_iter().next().ok_or_else(|| {
             Error::new(ErrorCode::Decode, "POST /activities answered an empty list")
                 .on(Method::Post, "/activities")
-        })
+        })?;
+        self.join_list(|c| &mut c.activities, &created);
+        Ok(created)
     }
 
     /// The activities that contain a record, reused for 10 seconds.
@@ -249,7 +349,9 @@ impl<T: Transport> Client<T> {
         if let Some(entry) = self.cache.borrow_mut().record(id) {
             return Ok(entry);
         }
-        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        let response = self
+            .with_names(self.send(Method::Get, &path, &[], Body::Empty))
+            .await?;
         let mut cache = self.cache.borrow_mut();
         if response.status == 404 {
             cache.put_missing(id);
@@ -276,7 +378,9 @@ impl<T: Transport> Client<T> {
             Value::Array(vec![Value::Object(map)]).to_string(),
         )];
         let path = "/records/identifiers";
-        let response = self.send(Method::Get, path, &query, Body::Empty).await?;
+        let response = self
+            .with_names(self.send(Method::Get, path, &query, Body::Empty))
+            .await?;
         let found = if response.status == 404 {
             Vec::new()
         } else {
@@ -396,7 +500,11 @@ impl<T: Transport> Client<T> {
             }
         };
         let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
-        super::join::join_all(workers).await;
+        if batches.iter().any(|(_, wanted)| !wanted.is_empty()) {
+            self.with_names(super::join::join_all(workers)).await;
+        } else {
+            super::join::join_all(workers).await;
+        }
         if let Some(e) = failed.into_inner() {
             return Err(e);
         }
@@ -439,9 +547,11 @@ impl<T: Transport> Client<T> {
             .into_bytes();
         // Decoded when the answer is in, straight into the store's form.
         let record = self
-            .call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
-                Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
-            })
+            .with_names(
+                self.call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
+                    Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
+                }),
+            )
             .await?;
         Ok(self.cache.borrow_mut().put_record(record))
     }
@@ -454,10 +564,17 @@ impl<T: Transport> Client<T> {
             .unwrap_or_default())
     }
 
-    /// Drops a record from the caches and fetches it again.
-    pub async fn refetch(&self, record_id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
+    /// Drops a record from the caches and fetches it again; a record the server
+    /// no longer has is a `not_found` error (and is remembered as such).
+    pub async fn refetch(&self, record_id: &str) -> Result<Rc<CompactRecord>, Error> {
         self.cache.borrow_mut().drop_record(record_id);
-        self.get_record_by_uuid(record_id).await
+        self.get_record_by_uuid(record_id).await?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotFound,
+                format!("record {record_id:?} no longer exists"),
+            )
+            .on(Method::Get, &format!("/records/{record_id}"))
+        })
     }
 
     /// Writes a value to a record's field (optionally in an activity), then refetches the record.
@@ -521,7 +638,9 @@ impl<T: Transport> Client<T> {
     }
 
     /// After a write, whatever its outcome: drop the record from the caches
-    /// (so the next read sees the server's state), refetch it on success.
+    /// (so the next read sees the server's state), refetch it on success. The
+    /// write landed, so it is answered even when the refetch fails: the record
+    /// then stays out of the cache and the next read fetches it.
     async fn after_write(
         &self,
         record_id: &str,
@@ -529,7 +648,9 @@ impl<T: Transport> Client<T> {
     ) -> Result<RecordValue, Error> {
         self.cache.borrow_mut().drop_record(record_id);
         let value = written?;
-        self.refetch(record_id).await?;
+        if self.refetch(record_id).await.is_err() {
+            self.cache.borrow_mut().drop_record(record_id);
+        }
         Ok(value)
     }
 
@@ -635,6 +756,7 @@ impl<T: Transport> Client<T> {
             [cache.data_fields.as_ref(), cache.key_fields.as_ref()]
                 .into_iter()
                 .flatten()
+                .map(|held| &held.list)
                 .collect();
         for list in &lists {
             if let Some(f) = list
@@ -659,7 +781,7 @@ impl<T: Transport> Client<T> {
     /// Resolves an activity uuid or title without a request, through the cached activity list.
     pub fn resolve_activity_cached(&self, activity: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();
-        if let Some(list) = cache.activities.as_ref() {
+        if let Some(list) = cache.activities.as_ref().map(|held| &held.list) {
             if let Some(a) = list
                 .iter()
                 .find(|a| a.id == activity)

@@ -189,7 +189,8 @@ fn key_values_resolve_by_name_and_are_cached() {
             .iter()
             .filter(|c| c.as_str() == "GET /key_fields")
             .count(),
-        1
+        2,
+        "an unknown name fetches the key fields again, once"
     );
 }
 
@@ -301,6 +302,8 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records: crate::core::client::DEFAULT_MAX_RECORDS,
+        ttl_ms: None,
+        load_names: false,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
     let c = Client::new(transport, config).unwrap();
@@ -464,6 +467,8 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records: 5,
+        ttl_ms: None,
+        load_names: false,
         concurrency: 2,
     };
     let c = Client::new(super::fake::FakeTransport::new(api), config).unwrap();

@@ -127,13 +127,23 @@ fn field_lists_are_fetched_once_and_found_by_name_or_uuid() {
         run(c.resolve_data_field(&FieldRef::Text("Compound ID".into()))).unwrap(),
         "kf"
     );
+    assert_eq!(calls(&c), vec!["GET /key_fields", "GET /data_fields"]);
+    // A name neither list holds may be a field made since: both lists are fetched again, once.
     let error = run(c.resolve_data_field(&FieldRef::Text("Colour".into()))).unwrap_err();
     assert_eq!(error.code, ErrorCode::NotFound);
-    assert_eq!(calls(&c), vec!["GET /key_fields", "GET /data_fields"]);
+    assert_eq!(
+        calls(&c),
+        vec![
+            "GET /key_fields",
+            "GET /data_fields",
+            "GET /data_fields",
+            "GET /key_fields"
+        ]
+    );
     c.clear_field_caches();
     run(c.resolve_data_field(&FieldRef::Text("IC50".into()))).unwrap();
     run(c.resolve_key_field(&FieldRef::Text("kf".into()))).unwrap();
-    assert_eq!(calls(&c).len(), 4, "cleared lists are fetched again");
+    assert_eq!(calls(&c).len(), 6, "cleared lists are fetched again");
 }
 
 #[test]
@@ -149,8 +159,19 @@ fn a_missing_field_is_created_once_and_the_list_fetched_again() {
         (data.id.as_str(), data.field_type.as_str()),
         ("df-new", "number")
     );
-    run(c.key_fields()).unwrap();
-    run(c.data_fields()).unwrap();
+    // The created fields join their lists: no list is fetched again.
+    assert!(run(c.key_fields())
+        .unwrap()
+        .iter()
+        .any(|f| f.id == "kf-new"));
+    assert!(run(c.data_fields())
+        .unwrap()
+        .iter()
+        .any(|f| f.id == "df-new"));
+    assert_eq!(
+        run(c.resolve_data_field(&FieldRef::Text("Yield".into()))).unwrap(),
+        "df-new"
+    );
     assert_eq!(
         calls(&c),
         vec![
@@ -158,8 +179,6 @@ fn a_missing_field_is_created_once_and_the_list_fetched_again() {
             "POST /key_fields/",
             "GET /data_fields",
             "POST /data_fields/",
-            "GET /key_fields",
-            "GET /data_fields"
         ]
     );
     let requests = c.transport().requests.borrow();
@@ -191,7 +210,11 @@ fn activities_are_found_by_uuid_then_title() {
         ErrorCode::NotFound
     );
     assert_eq!(run(c.activities()).unwrap().len(), 2);
-    assert_eq!(calls(&c), vec!["GET /activities"]);
+    // Each lookup of an unknown title fetched the list again, once.
+    assert_eq!(
+        calls(&c),
+        vec!["GET /activities", "GET /activities", "GET /activities"]
+    );
 }
 
 #[test]
@@ -237,7 +260,7 @@ fn an_activitys_records_are_cached_on_the_way() {
 }
 
 #[test]
-fn a_new_activity_needs_a_title_and_a_type_and_refreshes_the_list() {
+fn a_new_activity_needs_a_title_and_a_type_and_joins_the_list() {
     let (c, _) = client(api);
     for payload in [
         j!({"title": "T"}),
@@ -253,11 +276,10 @@ fn a_new_activity_needs_a_title_and_a_type_and_refreshes_the_list() {
         run(c.create_activity(&j!({"title": "Run 3", "activity_type": "task", "status": "to do"})))
             .unwrap();
     assert_eq!((made.id.as_str(), made.title.as_str()), ("a-new", "Run 3"));
-    run(c.activities()).unwrap();
-    assert_eq!(
-        calls(&c),
-        vec!["GET /activities", "POST /activities", "GET /activities"]
-    );
+    // The new activity joins the cached list at once.
+    assert_eq!(run(c.resolve_activity("Run 3")).unwrap(), "a-new");
+    assert_eq!(run(c.activities()).unwrap().len(), 3);
+    assert_eq!(calls(&c), vec!["GET /activities", "POST /activities"]);
     let sent = c
         .transport()
         .requests

@@ -105,7 +105,7 @@ fn refetch_replaces_the_cached_record() {
         .unwrap()
         .unwrap();
     assert_eq!(first.identifier(), "CMP-1");
-    let again = run(c.refetch("r1")).unwrap().unwrap();
+    let again = run(c.refetch("r1")).unwrap();
     assert_eq!(again.identifier(), "CMP-2");
     assert_eq!(
         c.cached_record("r1").map(|r| r.identifier().to_string()),
