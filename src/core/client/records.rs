@@ -778,6 +778,31 @@ impl<T: Transport> Client<T> {
         )))
     }
 
+    /// What `getActivityData` answers: `(field id, content)` of every field whose
+    /// newest value in the activity (key values included) is not null, as the
+    /// Python client leaves null contents out. Without a request.
+    pub fn activity_data_cached(
+        &self,
+        record: &CompactRecord,
+        activity: &str,
+    ) -> Result<Vec<(String, crate::core::store::Content)>, Error> {
+        use crate::core::store::{Content, Scope};
+        let activity = self.resolve_activity_cached(activity)?;
+        let symbols = self.symbols();
+        let scope = Scope {
+            activity: Some(symbols.find(&activity)),
+            ..Default::default()
+        };
+        Ok(record
+            .fields()
+            .filter_map(|field| {
+                let value = record.latest(field, scope)?;
+                (value.content != Content::Null)
+                    .then(|| (symbols.name(field).to_string(), value.content.clone()))
+            })
+            .collect())
+    }
+
     /// Resolves an activity uuid or title without a request, through the cached activity list.
     pub fn resolve_activity_cached(&self, activity: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();

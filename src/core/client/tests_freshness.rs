@@ -322,3 +322,40 @@ fn refetching_a_deleted_record_is_not_found() {
     assert_eq!(error.code, ErrorCode::NotFound);
     assert!(c.cached_record("r1").is_none());
 }
+
+#[test]
+fn activity_data_leaves_out_fields_whose_newest_content_is_null() {
+    let record_with_null = j!({
+        "id": "r9", "created_at": "2026-01-01T00:00:00.000Z", "entity_slice_id": "slice",
+        "identifier_ids": ["k"], "record_identifier": "CMP-9",
+        "record_values": {
+            "kf": [{ "id": "k", "content": "CMP-9", "created_at": "2026-01-01T00:00:00Z" }],
+            "notes": [
+                { "id": "n1", "content": "old", "created_at": "2026-01-01T00:00:00Z", "record_id": "r9", "operation_id": "a1" },
+                { "id": "n2", "content": null, "created_at": "2026-01-02T00:00:00Z", "record_id": "r9", "operation_id": "a1" }
+            ],
+            "ic50": [{ "id": "i1", "content": 4.5, "created_at": "2026-01-01T00:00:00Z", "record_id": "r9", "operation_id": "a1" }],
+            "other": [{ "id": "o1", "content": 1, "created_at": "2026-01-01T00:00:00Z", "record_id": "r9", "operation_id": "a2" }]
+        },
+        "initial_operation_id": null, "sub_record_ids": []
+    });
+    let inner = api(server());
+    let (c, _) = client(move |req: &HttpRequest| {
+        if req.path == "/records/r9" {
+            return json(200, record_with_null.clone());
+        }
+        inner(req)
+    });
+    run(c.activities()).unwrap();
+    let record = run(c.get_record(&RecordRef::Id("r9".into())))
+        .unwrap()
+        .unwrap();
+    let mut data: Vec<String> = c
+        .activity_data_cached(&record, "Run 1")
+        .unwrap()
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
+    data.sort();
+    assert_eq!(data, vec!["ic50", "kf"]);
+}
