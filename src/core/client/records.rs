@@ -169,17 +169,16 @@ impl<T: Transport> Client<T> {
         self.names_asked.set(!self.load_names);
     }
 
-    /// Runs a record fetch; the first time, loads the field and activity lists
-    /// beside it, so that names and titles resolve in the readers that cannot
-    /// ask the server (`getValueContent`, `getActivityData`). A list that fails
-    /// to load is left for the next call that needs it.
-    async fn with_names<R>(&self, fetch: impl std::future::Future<Output = R>) -> R {
+    /// The first time a record is about to be fetched, loads the field and
+    /// activity lists (side by side), so that names and titles resolve in the
+    /// readers that cannot ask the server (`getValueContent`, `getActivityData`).
+    /// A list that fails to load is left for the next call that needs it.
+    async fn load_names_once(&self) {
         if self.names_asked.replace(true) {
-            return fetch.await;
+            return;
         }
         let fields = super::join::join2(self.key_fields(), self.data_fields());
-        let lists = super::join::join2(fields, self.activities());
-        super::join::join2(lists, fetch).await.1
+        let _ = super::join::join2(fields, self.activities()).await;
     }
 
     // ----- activities -----
@@ -206,9 +205,8 @@ impl<T: Transport> Client<T> {
     pub async fn activity_records(&self, activity: &str) -> Result<Vec<Rc<CompactRecord>>, Error> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
-        let response = self
-            .with_names(self.send(Method::Get, &path, &[], Body::Empty))
-            .await?;
+        self.load_names_once().await;
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
         if response.status == 404 {
             return Ok(Vec::new());
         }
@@ -349,9 +347,8 @@ impl<T: Transport> Client<T> {
         if let Some(entry) = self.cache.borrow_mut().record(id) {
             return Ok(entry);
         }
-        let response = self
-            .with_names(self.send(Method::Get, &path, &[], Body::Empty))
-            .await?;
+        self.load_names_once().await;
+        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
         let mut cache = self.cache.borrow_mut();
         if response.status == 404 {
             cache.put_missing(id);
@@ -378,9 +375,8 @@ impl<T: Transport> Client<T> {
             Value::Array(vec![Value::Object(map)]).to_string(),
         )];
         let path = "/records/identifiers";
-        let response = self
-            .with_names(self.send(Method::Get, path, &query, Body::Empty))
-            .await?;
+        self.load_names_once().await;
+        let response = self.send(Method::Get, path, &query, Body::Empty).await?;
         let found = if response.status == 404 {
             Vec::new()
         } else {
@@ -501,10 +497,9 @@ impl<T: Transport> Client<T> {
         };
         let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
         if batches.iter().any(|(_, wanted)| !wanted.is_empty()) {
-            self.with_names(super::join::join_all(workers)).await;
-        } else {
-            super::join::join_all(workers).await;
+            self.load_names_once().await;
         }
+        super::join::join_all(workers).await;
         if let Some(e) = failed.into_inner() {
             return Err(e);
         }
@@ -546,12 +541,11 @@ impl<T: Transport> Client<T> {
             .to_string()
             .into_bytes();
         // Decoded when the answer is in, straight into the store's form.
+        self.load_names_once().await;
         let record = self
-            .with_names(
-                self.call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
-                    Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
-                }),
-            )
+            .call_with(Method::Post, "/records", &[], Body::Json(body), |bytes| {
+                Decoder::new(&mut self.cache.borrow_mut().symbols).record(bytes)
+            })
             .await?;
         Ok(self.cache.borrow_mut().put_record(record))
     }
