@@ -26,3 +26,26 @@ test("the README's usage example prints the three most potent compounds", () => 
   assert.ok(values.every((v) => v < 100));
   assert.deepEqual(values, [...values].sort((a, b) => a - b));
 });
+
+test("the npm README's first example prints a record's identifier and IC50, with a token from a backend", () => {
+  const readme = readFileSync(join(ROOT, "pkg-template/README.md"), "utf8");
+  const code = readme.match(/```js\n([\s\S]*?)```/)[1];
+  // The page's backend, standing in for "/my-backend/kaleidoscope-token": it asks the
+  // sandbox for a token with the credentials that stay on the server.
+  const backend = `
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  if (String(input) !== "/my-backend/kaleidoscope-token") return realFetch(input, init);
+  return realFetch(${JSON.stringify(`${sandbox.url}/auth/oauth/token`)}, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials&client_id=sandbox&client_secret=sandbox-secret",
+  });
+};
+`;
+  const dir = scratchProject("npm-readme", { "example.mjs": backend + code.replace("https://api.kaleidoscope.bio", sandbox.url) });
+  const out = execFileSync(process.execPath, ["example.mjs"], { cwd: dir, encoding: "utf8" }).trim();
+  const [identifier, ic50] = out.split(" ");
+  assert.equal(identifier, "CMP-0042");
+  assert.ok(Number.isFinite(Number(ic50)), `IC50 printed as ${ic50}`);
+});

@@ -247,7 +247,7 @@ fn a_write_made_in_another_clients_activity_resolves_by_uuid_and_title() {
 }
 
 #[test]
-fn the_first_record_fetch_loads_the_names_once_beside_it() {
+fn the_first_record_fetch_loads_the_names_once_before_it() {
     let s = server();
     let (c, _) = client_loading_names(api(s.clone()));
     let record = run(c.get_record(&RecordRef::Id("r1".into())))
