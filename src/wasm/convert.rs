@@ -343,17 +343,26 @@ where
         if signal.aborted() {
             return Err(aborted());
         }
+        // The promise's own resolve function is the listener: no Rust closure to
+        // leak, and it is removed when the call settles, so a signal reused for
+        // many calls holds no listener and no memory afterwards.
+        let mut listener: Option<js_sys::Function> = None;
         let on_abort = js_sys::Promise::new(&mut |resolve, _reject| {
-            let fire = Closure::once_into_js(move || {
-                let _ = resolve.call0(&JsValue::UNDEFINED);
-            });
-            let _ = signal.add_event_listener_with_callback("abort", fire.unchecked_ref());
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            listener = Some(resolve);
         });
-        Race {
+        let out = Race {
             work: Box::pin(work),
             abort: wasm_bindgen_futures::JsFuture::from(on_abort),
         }
-        .await
+        .await;
+        if let Some(listener) = listener {
+            let _ = signal.remove_event_listener_with_callback("abort", &listener);
+            // Settle the abort promise too: the future waiting on it frees its
+            // callbacks only once the promise settles.
+            let _ = listener.call0(&JsValue::UNDEFINED);
+        }
+        out
     })
 }
 
