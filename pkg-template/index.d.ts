@@ -57,7 +57,8 @@ export type KalbioErrorCode =
   | "invalid_argument"
   | "not_found"
   | "auth_error"
-  | "write_outcome_unknown";
+  | "write_outcome_unknown"
+  | "not_initialized";
 
 /** Every failure of a kalbio call. Never holds a secret or a token. */
 export declare class KalbioError extends Error {

@@ -1,10 +1,41 @@
 // The browser entry of `kalbio`. `await init()` loads the wasm module (give it
 // the wasm's URL or bytes when your bundler moves the file), then every class
 // is ready to use.
-import init from "./kalbio.js";
+import glueInit, { initSync as glueInitSync, KaleidoscopeClient as GlueClient } from "./kalbio.js";
 
 export * from "./kalbio.js";
-export default init;
+
+let initialized = false;
+
+/** Loads the wasm module; once, before the first client. Calling it again is harmless. */
+export default async function init(moduleOrPath) {
+  const exports = await glueInit(moduleOrPath);
+  initialized = true;
+  return exports;
+}
+
+/** `init` for a module or bytes already at hand, without a promise. */
+export function initSync(module) {
+  const exports = glueInitSync(module);
+  initialized = true;
+  return exports;
+}
+
+/**
+ * A client for the Kaleidoscope API. Each client has its own caches. Made
+ * before `await init()`, it throws a `KalbioError` with code `not_initialized`.
+ */
+export class KaleidoscopeClient extends GlueClient {
+  constructor(options) {
+    if (!initialized) {
+      throw new KalbioError(
+        "kalbio is not initialised: await init() once (initSync in a worker or test) before creating a KaleidoscopeClient",
+        { code: "not_initialized" },
+      );
+    }
+    super(options);
+  }
+}
 
 /** The 38 filter rules, by name: `FilterRuleType.IS_EQUAL === "is_equal"`. */
 export const FilterRuleType = Object.freeze({

@@ -2,7 +2,7 @@
 // of an ES module). The wasm module is loaded from disk on import, so `await init()`
 // is harmless and optional.
 import { readFileSync } from "node:fs";
-import { initSync } from "./kalbio.js";
+import { initSync } from "./index.js";
 
 initSync({ module: readFileSync(new URL("./kalbio_bg.wasm", import.meta.url)) });
 

@@ -151,3 +151,30 @@ for (const [name, scenario] of Object.entries(scenarios)) {
     assert.deepEqual(await scenario(k, (await harness).sandbox.url), expectations[name]);
   });
 }
+
+test("chromium: a client made before init() throws a KalbioError not_initialized; after init() it works", async () => {
+  const { page, sandbox } = await harness;
+  // A page of its own: a fresh copy of the package that nothing has initialised.
+  const context = await page.context().browser().newContext();
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(page.url());
+    const result = await fresh.evaluate(async (url) => {
+      const k = await import("/pkg/index.js");
+      const options = { url, clientId: "sandbox", clientSecret: "sandbox-secret" };
+      let before;
+      try {
+        new k.KaleidoscopeClient(options);
+        before = "no error";
+      } catch (e) {
+        before = { kalbio: e instanceof k.KalbioError, name: e.name, code: e.code, saysInit: /await init\(\)/.test(e.message) };
+      }
+      await k.default();
+      const record = await new k.KaleidoscopeClient(options).records.getRecordById({ "Compound ID": "CMP-0042" });
+      return { before, after: record.record_identifier };
+    }, sandbox.url);
+    assert.deepEqual(result, { before: { kalbio: true, name: "KalbioError", code: "not_initialized", saysInit: true }, after: "CMP-0042" });
+  } finally {
+    await context.close();
+  }
+});
