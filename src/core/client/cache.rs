@@ -5,11 +5,11 @@
 //! record cache is also what `queryCached` searches: it keeps the records'
 //! creation order as it goes, so a query needs no index of its own.
 
-use crate::core::client::ident::{canonical_key_value, key_part};
+use crate::core::client::ident::{canonical_float_text, key_part};
 use crate::core::client::lru::Lru;
 use crate::core::hash::FastMap;
 use crate::core::model::{Activity, EntityField};
-use crate::core::store::{compare_ids, CompactRecord, Id, Symbols};
+use crate::core::store::{compare_ids, CompactRecord, Content, Id, Symbols};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -141,8 +141,13 @@ pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
         .key_pairs(symbols)
         .into_iter()
         .map(|(field, content)| {
-            let value = serde_json::to_value(content).unwrap_or_default();
-            key_part(field, &canonical_key_value(&value))
+            // Numbers as their canonical decimal text, as `canonical_key_value` makes them.
+            let json = match content {
+                Content::Int(i) => serde_json::to_string(&i.to_string()),
+                Content::Float(f) => serde_json::to_string(&canonical_float_text(*f)),
+                _ => serde_json::to_string(content),
+            };
+            key_part(field, &json.unwrap_or_default())
         })
         .collect();
     parts.sort();

@@ -46,15 +46,19 @@ pub fn resolve_field(fields: &[EntityField], field: &FieldRef, want_key: bool) -
 pub fn key_values_key(pairs: &[(String, Value)]) -> String {
     let mut parts: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| key_part(k, &canonical_key_value(v)))
+        .map(|(k, v)| key_part(k, &canonical_key_value(v).to_string()))
         .collect();
     parts.sort();
     parts.join("\u{1e}")
 }
 
-/// One (field, value) part of a key-values key.
-pub fn key_part(field: &str, canonical: &Value) -> String {
-    format!("{field}\u{1f}{canonical}")
+/// One (field, value) part of a key-values key, the value as canonical JSON text.
+pub fn key_part(field: &str, canonical_json: &str) -> String {
+    let mut part = String::with_capacity(field.len() + 1 + canonical_json.len());
+    part.push_str(field);
+    part.push('\u{1f}');
+    part.push_str(canonical_json);
+    part
 }
 
 /// The largest integer a key number may be: beyond 2^53 a JSON number is no longer exact.
@@ -69,12 +73,19 @@ pub fn canonical_key_value(value: &Value) -> Value {
     let text = match (n.as_i64(), n.as_u64(), n.as_f64()) {
         (Some(i), _, _) => i.to_string(),
         (None, Some(u), _) => u.to_string(),
-        (None, None, Some(f)) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER => {
-            (f as i64).to_string()
-        }
+        (None, None, Some(f)) => canonical_float_text(f),
         _ => n.to_string(),
     };
     Value::String(text)
+}
+
+/// A float key value's canonical text: a whole number up to 2^53 as an integer, else its JSON text.
+pub fn canonical_float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INTEGER {
+        (f as i64).to_string()
+    } else {
+        serde_json::Number::from_f64(f).map_or_else(|| "null".into(), |n| n.to_string())
+    }
 }
 
 /// Checks an id before it goes into a URL path: no empty ids, no separators.
