@@ -403,3 +403,6 @@ mod tests_lists;
 
 #[cfg(test)]
 mod tests_records;
+
+#[cfg(test)]
+mod tests_views;
