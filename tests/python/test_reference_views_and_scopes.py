@@ -6,21 +6,13 @@ import json
 
 import pytest
 import requests
-from kalbio.client import KaleidoscopeClient, KalbioAPIError
+from kalbio.client import KalbioAPIError
 from kalbio.records import FilterRuleTypeEnum
 
-from conftest import CLIENT_ID, CLIENT_SECRET
+from conftest import official_client
 
 VIEW_A = "7b1f0c9e-0a6e-4c59-9a43-0000000000a1"
 VIEW_B = "7b1f0c9e-0a6e-4c59-9a43-0000000000b2"
-
-
-@pytest.fixture(scope="module")
-def client(sandbox):
-    c = KaleidoscopeClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, url=sandbox.url)
-    c.records.clear_record_caches()
-    yield c
-    c.records.clear_record_caches()
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +157,7 @@ def test_record_views_survive_a_restart(client, sandbox):
     experiment = client.activities.get_activity_by_id("Binding assay round 2")
     record.add_value("IC50", 44.0, activity_id=experiment.id, record_view_id=VIEW_B)
     sandbox.restart()
-    fresh = KaleidoscopeClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, url=sandbox.url)
-    fresh.records.clear_record_caches()
+    fresh = official_client(sandbox.url)
     again = fresh.records.get_record_by_id({"Compound ID": "CMP-0013"})
     assert again.get_value_content("IC50", record_view_id=VIEW_B) == 44.0
     assert again.get_value_content("IC50", record_view_id=VIEW_A) is None

@@ -20,7 +20,7 @@ pub const DEFAULT_MAX_RECORDS: usize = crate::core::defaults::MAX_RECORDS;
 pub const DEFAULT_CONCURRENCY: usize = crate::core::defaults::CONCURRENCY;
 /// The reference client's batch size for `getRecordsByIds`.
 pub const DEFAULT_BATCH_SIZE: usize = crate::core::defaults::BATCH_SIZE;
-pub use records::{Column, Columns};
+pub use records::{Column, Columns, FileUpload};
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{

@@ -508,25 +508,30 @@ impl<T: Transport> Client<T> {
         mime_type: &str,
         activity: Option<&str>,
     ) -> Result<RecordValue, Error> {
-        self.add_file_value_in_view(
-            record_id, field, file_name, bytes, mime_type, activity, None,
-        )
-        .await
+        let file = FileUpload {
+            file_name,
+            bytes,
+            mime_type,
+        };
+        self.add_file_value_in_view(record_id, field, file, activity, None)
+            .await
     }
 
     /// [`Client::add_file_value`] to a record view of the activity: the multipart
     /// `body` part carries `record_view_id` when one is given.
-    #[allow(clippy::too_many_arguments)]
     pub async fn add_file_value_in_view(
         &self,
         record_id: &str,
         field: &FieldRef,
-        file_name: &str,
-        bytes: Vec<u8>,
-        mime_type: &str,
+        file: FileUpload<'_>,
         activity: Option<&str>,
         record_view_id: Option<&str>,
     ) -> Result<RecordValue, Error> {
+        let FileUpload {
+            file_name,
+            bytes,
+            mime_type,
+        } = file;
         let path = format!("/records/{}/values/file", path_segment(record_id)?);
         if file_name.is_empty() {
             return Err(Error::invalid("fileName must not be empty"));
@@ -628,6 +633,17 @@ impl<T: Transport> Client<T> {
     pub fn cache_stats(&self) -> super::CacheStats {
         self.cache.borrow().stats()
     }
+}
+
+/// A file to upload as a value.
+#[derive(Debug, Clone)]
+pub struct FileUpload<'a> {
+    /// The file's name (not empty).
+    pub file_name: &'a str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Its MIME type; empty for `application/octet-stream`.
+    pub mime_type: &'a str,
 }
 
 /// A record view id is a non-empty text when one is given.

@@ -1,7 +1,7 @@
 //! Writes to a record view (`record_view_id`, kalbio 0.5.0): what each write sends.
 
 use super::fake::{client, json, token_answer};
-use super::FieldRef;
+use super::{FieldRef, FileUpload};
 use crate::core::error::ErrorCode;
 use crate::core::http::{Body, HttpRequest, HttpResponse, TransportError};
 use serde_json::{json as j, Value};
@@ -46,6 +46,14 @@ fn write_bodies(c: &super::Client<super::fake::FakeTransport>) -> Vec<Value> {
         .collect()
 }
 
+fn file(bytes: &[u8]) -> FileUpload<'static> {
+    FileUpload {
+        file_name: "a.csv",
+        bytes: bytes.to_vec(),
+        mime_type: "text/csv",
+    }
+}
+
 const OP: &str = "0190c1d2-0000-4000-8000-000000000001";
 const IC50: &str = "IC50";
 
@@ -70,17 +78,7 @@ fn add_value_sends_record_view_id_and_null_without_one() {
 fn file_uploads_carry_record_view_id_in_the_body_part_only_when_given() {
     let (c, _) = client(api);
     let field = FieldRef::Text(IC50.into());
-    let upload = |view| {
-        c.add_file_value_in_view(
-            "r1",
-            &field,
-            "a.csv",
-            b"x".to_vec(),
-            "text/csv",
-            Some(OP),
-            view,
-        )
-    };
+    let upload = |view| c.add_file_value_in_view("r1", &field, file(b"x"), Some(OP), view);
     pollster::block_on(upload(Some("view-1"))).unwrap();
     pollster::block_on(upload(None)).unwrap();
     let bodies = write_bodies(&c);
@@ -96,16 +94,8 @@ fn an_empty_record_view_id_is_refused_before_any_request() {
     let err = pollster::block_on(c.add_value_in_view("r1", &field, j!(5), Some(OP), Some(" ")))
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidArgument);
-    let err = pollster::block_on(c.add_file_value_in_view(
-        "r1",
-        &field,
-        "a.csv",
-        vec![],
-        "text/csv",
-        None,
-        Some(""),
-    ))
-    .unwrap_err();
+    let err = pollster::block_on(c.add_file_value_in_view("r1", &field, file(b""), None, Some("")))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidArgument);
     assert!(write_bodies(&c).is_empty());
 }
