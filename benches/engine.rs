@@ -26,6 +26,7 @@ fn record(i: u64) -> Record {
         created_at: at(k),
         record_id: Some(format!("r-{i}")),
         operation_id: None,
+        record_view_id: None,
     };
     let assays = ["Kinase-Glo", "TR-FRET", "SPR", "Cell viability"];
     values.insert(

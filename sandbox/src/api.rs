@@ -3,8 +3,8 @@
 use crate::error::{ApiError, ApiResult};
 use crate::multipart;
 use crate::store::{
-    now_ms, random_hex, NewValue, Stamp, Store, Upload, ACTIVITY_TYPES, FIELD_TYPES,
-    MAX_EXACT_INTEGER,
+    now_ms, random_hex, FileTarget, NewValue, Program, RecordSet, Stamp, Store, Upload,
+    ACTIVITY_TYPES, FIELD_TYPES, MAX_EXACT_INTEGER,
 };
 use crate::AppState;
 use axum::extract::{Path, RawQuery, Request, State};
@@ -15,7 +15,7 @@ use axum::Json;
 use bytes::Bytes;
 use kalbio::core::model::{Activity, EntityField, Record};
 use kalbio::core::query::SearchRecordsQuery;
-use kalbio::core::search::{CompiledSearch, SearchError, SearchIndex};
+use kalbio::core::search::{CompiledSearch, Scopes, SearchError, SearchIndex};
 use kalbio::core::time::{format_iso, parse_iso};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -45,6 +45,17 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// A query parameter that must be given; `shape` shows what its value looks like.
+fn required_param(raw: &Option<String>, name: &str, shape: &str) -> ApiResult<String> {
+    query_pairs(raw)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .ok_or_else(|| {
+            ApiError::bad_request("missing_parameter", format!("{name}={shape} is required"))
+        })
+}
+
 fn parse_json(body: &Bytes) -> ApiResult<Value> {
     if body.is_empty() {
         return Err(ApiError::bad_request(
@@ -55,6 +66,17 @@ fn parse_json(body: &Bytes) -> ApiResult<Value> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"))
     })
+}
+
+/// A request body that must be a JSON object.
+fn json_object(body: &Bytes) -> ApiResult<Map<String, Value>> {
+    match parse_json(body)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::bad_request(
+            "invalid_body",
+            "the body must be a JSON object",
+        )),
+    }
 }
 
 fn object(value: &Value) -> ApiResult<&Map<String, Value>> {
@@ -110,6 +132,40 @@ fn check_name(name: &str, what: &str) -> ApiResult<()> {
         ));
     }
     Ok(())
+}
+
+/// A 409 `duplicate_name` when the name is taken already (`what` says by what).
+fn unique_name(taken: bool, what: &str) -> ApiResult<()> {
+    if taken {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate_name",
+            format!("{what} exists already"),
+        ));
+    }
+    Ok(())
+}
+
+/// The `record_view_id` of a value write: a non-empty string or null, and only
+/// with an activity (a record view is a view on an activity).
+fn record_view_member(
+    body: &Map<String, Value>,
+    operation_id: Option<&str>,
+) -> ApiResult<Option<String>> {
+    let view = optional_string_member(body, "record_view_id")?;
+    if view.is_some_and(|v| v.trim().is_empty()) {
+        return Err(ApiError::bad_request(
+            "wrong_type",
+            "record_view_id must be a non-empty string or null",
+        ));
+    }
+    if view.is_some() && operation_id.is_none() {
+        return Err(ApiError::bad_request(
+            "record_view_without_activity",
+            "record_view_id names a view on an activity: give operation_id too",
+        ));
+    }
+    Ok(view.map(String::from))
 }
 
 // ----- auth -----
@@ -245,50 +301,36 @@ pub async fn data_fields(State(state): State<Arc<AppState>>) -> Json<Vec<EntityF
     )
 }
 
+/// Creates the field a request body names (`field_name`), unless the name is taken.
 fn new_field(
-    store: &mut Store,
-    name: &str,
+    state: &AppState,
+    body: &Map<String, Value>,
     is_key: bool,
     field_type: &str,
-) -> ApiResult<EntityField> {
+) -> ApiResult<Json<EntityField>> {
+    let name = string_member(body, "field_name")?;
     check_name(name, "field_name")?;
-    if store.fields.iter().any(|f| f.field_name == name) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "duplicate_name",
-            format!("a field named {name:?} exists already"),
-        ));
-    }
-    let field = EntityField {
-        id: store.new_id(),
-        created_at: format_iso(now_ms()),
-        is_key,
-        field_name: name.to_string(),
-        field_description: String::new(),
-        field_examples: String::new(),
-        field_type: field_type.to_string(),
-        ref_slice_id: None,
-        regex_format: None,
-    };
-    store.create_field(field)
+    let mut store = store(state);
+    unique_name(
+        store.fields.iter().any(|f| f.field_name == name),
+        &format!("a field named {name:?}"),
+    )?;
+    let field = store.entity_field(name, is_key, field_type, format_iso(now_ms()));
+    Ok(Json(store.create_field(field)?))
 }
 
 pub async fn create_key_field(
     State(state): State<Arc<AppState>>,
     body: Bytes,
 ) -> ApiResult<Json<EntityField>> {
-    let body = parse_json(&body)?;
-    let name = string_member(object(&body)?, "field_name")?;
-    Ok(Json(new_field(&mut store(&state), name, true, "text")?))
+    new_field(&state, &json_object(&body)?, true, "text")
 }
 
 pub async fn create_data_field(
     State(state): State<Arc<AppState>>,
     body: Bytes,
 ) -> ApiResult<Json<EntityField>> {
-    let body = parse_json(&body)?;
-    let body = object(&body)?;
-    let name = string_member(body, "field_name")?;
+    let body = &json_object(&body)?;
     let field_type = string_member(body, "field_type")?;
     if !FIELD_TYPES.contains(&field_type) {
         return Err(ApiError::bad_request(
@@ -299,12 +341,7 @@ pub async fn create_data_field(
             ),
         ));
     }
-    Ok(Json(new_field(
-        &mut store(&state),
-        name,
-        false,
-        field_type,
-    )?))
+    new_field(&state, body, false, field_type)
 }
 
 pub async fn entity_slices(State(state): State<Arc<AppState>>) -> Json<Value> {
@@ -319,8 +356,7 @@ pub async fn create_activity(
     State(state): State<Arc<AppState>>,
     body: Bytes,
 ) -> ApiResult<Json<Vec<Activity>>> {
-    let body = parse_json(&body)?;
-    let body = object(&body)?;
+    let body = &json_object(&body)?;
     let title = string_member(body, "title")?;
     check_name(title, "title")?;
     let kind = string_member(body, "activity_type")?;
@@ -361,12 +397,19 @@ pub async fn create_activity(
         ),
     };
     let mut store = store(&state);
-    if store.activities.iter().any(|a| a.title == title) {
-        // Clients look activities up by title: a second one would make that ambiguous.
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "duplicate_name",
-            format!("an activity titled {title:?} exists already"),
+    // Clients look activities up by title: a second one would make that ambiguous.
+    unique_name(
+        store.activities.iter().any(|a| a.title == title),
+        &format!("an activity titled {title:?}"),
+    )?;
+    let program_ids = string_list("program_ids")?;
+    if let Some(unknown) = program_ids
+        .iter()
+        .find(|p| !store.programs.iter().any(|known| known.id == **p))
+    {
+        return Err(ApiError::bad_request(
+            "unknown_program",
+            format!("no program has id {unknown:?}"),
         ));
     }
     let activity = Activity {
@@ -375,7 +418,7 @@ pub async fn create_activity(
         parent_id: None,
         child_ids: Vec::new(),
         definition_id: optional_string_member(body, "definition_id")?.map(String::from),
-        program_ids: string_list("program_ids")?,
+        program_ids,
         activity_type: kind.to_string(),
         title: title.to_string(),
         description: body.get("description").cloned().unwrap_or(Value::Null),
@@ -417,14 +460,7 @@ pub async fn get_records(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Vec<Record>>> {
-    let pairs = query_pairs(&raw);
-    let ids = pairs
-        .iter()
-        .find(|(k, _)| k == "record_ids")
-        .map(|(_, v)| v.clone())
-        .ok_or_else(|| {
-            ApiError::bad_request("missing_parameter", "record_ids=<id>,<id>,… is required")
-        })?;
+    let ids = required_param(&raw, "record_ids", "<id>,<id>,…")?;
     let ids: Vec<&str> = ids
         .split(',')
         .map(str::trim)
@@ -506,8 +542,7 @@ pub async fn get_or_create_record(
     State(state): State<Arc<AppState>>,
     body: Bytes,
 ) -> ApiResult<Json<Record>> {
-    let body = parse_json(&body)?;
-    let body = object(&body)?;
+    let body = &json_object(&body)?;
     let mut store = store(&state);
     let pairs = key_pairs(
         &store,
@@ -534,18 +569,8 @@ pub async fn records_by_identifiers(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let pairs = query_pairs(&raw);
-    let text = pairs
-        .iter()
-        .find(|(k, _)| k == "records_key_field_to_value")
-        .map(|(_, v)| v.as_str())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "missing_parameter",
-                "records_key_field_to_value=<JSON list> is required",
-            )
-        })?;
-    let list: Value = serde_json::from_str(text).map_err(|e| {
+    let text = required_param(&raw, "records_key_field_to_value", "<JSON list>")?;
+    let list: Value = serde_json::from_str(&text).map_err(|e| {
         ApiError::bad_request(
             "invalid_json",
             format!("records_key_field_to_value is not valid JSON: {e}"),
@@ -577,11 +602,12 @@ pub async fn search(
         SearchRecordsQuery::from_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     check_search_size(&query)?;
-    let search = CompiledSearch::new(&query, now_ms()).map_err(|e| match e {
+    let (search, scopes) = CompiledSearch::with_scopes(&query, now_ms()).map_err(|e| match e {
         SearchError::Unsupported(_) => ApiError::bad_request("unsupported", e.to_string()),
+        SearchError::Invalid(_) => ApiError::bad_request("invalid_query", e.to_string()),
         _ => ApiError::bad_request("invalid_filter", e.to_string()),
     })?;
-    let (index, members) = search_snapshot(&store(&state), &query, &search)?;
+    let (index, members) = search_snapshot(&store(&state), &query, &scopes)?;
     // Run on the snapshot, off the store's lock and off the threads that serve
     // requests: a long search holds up neither writers nor other readers.
     let found = tokio::task::spawn_blocking(move || search.run(&*index, members.as_deref())).await;
@@ -590,15 +616,16 @@ pub async fn search(
         .map_err(|_| ApiError::internal("the search stopped unexpectedly"))
 }
 
-/// The members of a search's activity, when it names one.
+/// The records a search's scopes allow, when it names any.
 type Members = Option<Arc<HashSet<String>>>;
 
-/// Checks the fields, slice and activity a search names, and answers what it
-/// runs on: the store's search index and the activity's members, shared.
+/// Checks the fields, slice, activity, record sets and program a search names,
+/// and answers what it runs on: the store's search index and the records its
+/// scopes allow (shared when one scope alone decides).
 fn search_snapshot(
     store: &Store,
     query: &SearchRecordsQuery,
-    search: &CompiledSearch,
+    scopes: &Scopes,
 ) -> ApiResult<(Arc<SearchIndex>, Members)> {
     let field_ids = query
         .entity_field_filters
@@ -642,14 +669,64 @@ fn search_snapshot(
             ));
         }
     }
-    let members = match search.operation_id() {
-        Some(op) => {
-            known_activity(store, op)?;
-            Some(store.members.get(op).cloned().unwrap_or_default())
-        }
-        None => None,
+    Ok((Arc::clone(&store.index), scope_members(store, scopes)?))
+}
+
+/// The records every scope of a search allows: those of its activity, of its
+/// `record_set_id`, of any of its `record_set_ids` and of its program.
+fn scope_members(store: &Store, scopes: &Scopes) -> ApiResult<Members> {
+    let record_set = |id: &str| {
+        store.record_set_members(id).ok_or_else(|| {
+            ApiError::bad_request("unknown_record_set", format!("no record set has id {id:?}"))
+        })
     };
-    Ok((Arc::clone(&store.index), members))
+    let mut sets: Vec<Arc<HashSet<String>>> = Vec::new();
+    if let Some(op) = &scopes.operation_id {
+        known_activity(store, op)?;
+        sets.push(store.members.get(op).cloned().unwrap_or_default());
+    }
+    if let Some(id) = &scopes.record_set_id {
+        sets.push(record_set(id)?);
+    }
+    if let Some(ids) = &scopes.record_set_ids {
+        let mut any = HashSet::new();
+        for id in ids {
+            any.extend(record_set(id)?.iter().cloned());
+        }
+        sets.push(Arc::new(any));
+    }
+    if let Some(id) = &scopes.program_id {
+        let members = store.program_members(id).ok_or_else(|| {
+            ApiError::bad_request("unknown_program", format!("no program has id {id:?}"))
+        })?;
+        sets.push(Arc::new(members));
+    }
+    // The smallest set first: the intersection is at most its size.
+    sets.sort_by_key(|s| s.len());
+    let mut sets = sets.into_iter();
+    let Some(first) = sets.next() else {
+        return Ok(None);
+    };
+    let rest: Vec<_> = sets.collect();
+    if rest.is_empty() {
+        return Ok(Some(first));
+    }
+    let both = first
+        .iter()
+        .filter(|id| rest.iter().all(|s| s.contains(*id)))
+        .cloned()
+        .collect();
+    Ok(Some(Arc::new(both)))
+}
+
+/// `GET /programs`: every program (what kalbio 0.5.0's `programs.get_programs` reads).
+pub async fn programs(State(state): State<Arc<AppState>>) -> Json<Vec<Program>> {
+    Json(store(&state).programs.clone())
+}
+
+/// `GET /record_sets`: every record set with its records (the sandbox's own endpoint).
+pub async fn record_sets(State(state): State<Arc<AppState>>) -> Json<Vec<RecordSet>> {
+    Json(store(&state).record_sets.clone())
 }
 
 /// Refuses searches too big to be a real query: too many filters, or a prop or
@@ -741,10 +818,10 @@ pub async fn add_value(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    let body = parse_json(&body)?;
-    let body = object(&body)?;
+    let body = &json_object(&body)?;
     let field_id = string_member(body, "field_id")?;
     let operation_id = optional_string_member(body, "operation_id")?;
+    let record_view_id = record_view_member(body, operation_id)?;
     let mut store = store(&state);
     check_write_target(&store, &id, field_id, operation_id)?;
     let content = body.get("content").cloned().unwrap_or(Value::Null);
@@ -759,6 +836,7 @@ pub async fn add_value(
             field_id: field_id.to_string(),
             content,
             operation_id: operation_id.map(String::from),
+            record_view_id,
         },
         Stamp::Now,
     )?;
@@ -819,6 +897,7 @@ pub async fn add_file_value(
     let meta = object(&meta)?;
     let field_id = string_member(meta, "field_id")?;
     let operation_id = optional_string_member(meta, "operation_id")?;
+    let record_view_id = record_view_member(meta, operation_id)?;
     let file_name = file.file_name.clone().unwrap_or_default();
     if file_name.trim().is_empty()
         || file_name.contains(['/', '\\', '\0'])
@@ -852,8 +931,12 @@ pub async fn add_file_value(
         mime_type: &mime,
         bytes: &file.data,
     };
-    let value =
-        store.add_file_value(&id, field_id, operation_id.map(String::from), upload, None)?;
+    let target = FileTarget {
+        field_id,
+        operation_id: operation_id.map(String::from),
+        record_view_id,
+    };
+    let value = store.add_file_value(&id, target, upload, None)?;
     Ok(Json(json!({ "resource": value })))
 }
 
@@ -891,9 +974,13 @@ pub async fn operation_records(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<Record>>> {
-    let store = store(&state);
+    activity_records(&store(&state), &id)
+}
+
+/// The records an activity contains, or a 404 when there is no such activity.
+fn activity_records(store: &Store, id: &str) -> ApiResult<Json<Vec<Record>>> {
     let activity = store
-        .activity(&id)
+        .activity(id)
         .ok_or_else(|| ApiError::not_found(format!("no activity has id {id:?}")))?;
     Ok(Json(
         activity
@@ -909,8 +996,8 @@ pub async fn add_operation_records(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Vec<Record>>> {
-    let body = parse_json(&body)?;
-    let ids: Vec<String> = object(&body)?
+    let body = &json_object(&body)?;
+    let ids: Vec<String> = body
         .get("record_ids")
         .and_then(|v| serde_json::from_value(v.clone()).ok())
         .ok_or_else(|| {
@@ -927,16 +1014,7 @@ pub async fn add_operation_records(
         ));
     }
     store.add_records_to_activity(&id, &ids)?;
-    let activity = store
-        .activity(&id)
-        .ok_or_else(|| ApiError::internal("activity vanished"))?;
-    Ok(Json(
-        activity
-            .all_record_ids
-            .iter()
-            .filter_map(|r| store.records.get(r).cloned())
-            .collect(),
-    ))
+    activity_records(&store, &id)
 }
 
 fn file_response(store: &Store, file_id: &str) -> ApiResult<Response> {

@@ -173,6 +173,8 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
             get(api::data_fields).post(api::create_data_field),
         )
         .route("/entity_slices", get(api::entity_slices))
+        .route("/programs", get(api::programs))
+        .route("/record_sets", get(api::record_sets))
         .route(
             "/activities",
             get(api::activities).post(api::create_activity),

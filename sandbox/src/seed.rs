@@ -2,8 +2,7 @@
 //! lab. `--seed-records N` scales the same generator.
 
 use crate::error::ApiResult;
-use crate::store::{NewValue, Stamp, Store, Upload};
-use kalbio::core::model::EntityField;
+use crate::store::{FileTarget, NewValue, Program, RecordSet, Stamp, Store, Upload};
 use kalbio::core::time::{format_iso, parse_iso, DAY_MS};
 use serde_json::{json, Value};
 
@@ -39,6 +38,7 @@ fn write_undated(store: &mut Store, owner: &str, field_id: &str, content: Value)
         field_id: field_id.to_string(),
         content,
         operation_id: None,
+        record_view_id: None,
     };
     store.add_value(owner, value, Stamp::Undated).map(|_| ())
 }
@@ -64,18 +64,28 @@ impl Rng {
 }
 
 fn field(store: &mut Store, name: &str, is_key: bool, field_type: &str) -> ApiResult<String> {
-    let field = EntityField {
-        id: store.new_id(),
-        created_at: BASE_TIME.replace('Z', ".000Z"),
-        is_key,
-        field_name: name.to_string(),
-        field_description: String::new(),
-        field_examples: String::new(),
-        field_type: field_type.to_string(),
-        ref_slice_id: None,
-        regex_format: None,
-    };
+    let field = store.entity_field(name, is_key, field_type, BASE_TIME.replace('Z', ".000Z"));
     Ok(store.create_field(field)?.id)
+}
+
+/// The demo's programs, and which experiments (by place) belong to each.
+const PROGRAMS: &[(&str, &[usize])] = &[("Kinase inhibitors", &[0, 2]), ("Solubility", &[1])];
+
+/// The demo's record sets: each holds the compounds whose number leaves the
+/// remainder given when divided by the step given.
+const RECORD_SETS: &[(&str, usize, usize)] =
+    &[("Series A", 4, 1), ("Series B", 4, 2), ("Hits", 10, 0)];
+
+/// A fixed uuid for the demo's programs and record sets, drawn apart from the
+/// store's seeded ids so that the ids of everything else stay as they were.
+fn fixed_id(kind: u8, n: usize) -> String {
+    let [a, b, c, d, e, f, g, h] = (n as u64).to_be_bytes();
+    let bytes = [
+        kind, 0x5e, 0x5e, 0x5e, 0x5e, 0x5e, 0x5e, 0x5e, a, b, c, d, e, f, g, h,
+    ];
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// Fills an empty store with `records` compounds and everything around them.
@@ -99,19 +109,35 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
     let notes = field(store, "Notes", false, "text")?;
     let smiles = field(store, "SMILES", false, "smiles-string")?;
     let plate_map = field(store, "Plate map", false, "file")?;
+    let mut programs: Vec<(String, &[usize])> = Vec::new();
+    for (n, (title, members)) in PROGRAMS.iter().enumerate() {
+        let program = Program {
+            id: fixed_id(0x91, n),
+            title: title.to_string(),
+        };
+        programs.push((store.create_program(program)?.id, members));
+    }
     let mut experiments = Vec::new();
-    for title in [
+    for (place, title) in [
         "Kinase panel Q1",
         "Solubility screen",
         "Binding assay round 2",
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let program_ids = programs
+            .iter()
+            .filter(|(_, members)| members.contains(&place))
+            .map(|(id, _)| id.clone())
+            .collect();
         let activity = kalbio::core::model::Activity {
             id: store.new_id(),
             created_at: format_iso(base),
             parent_id: None,
             child_ids: vec![],
             definition_id: None,
-            program_ids: vec![],
+            program_ids,
             activity_type: "experiment".into(),
             title: title.into(),
             description: Value::Null,
@@ -134,6 +160,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
     }
     // Record i is created at base + i minutes; its values follow over the next weeks.
     let span = (records as i64 + 10) * 60_000;
+    let mut compounds = Vec::with_capacity(records);
     for i in 1..=records {
         let created = base + i as i64 * 60_000;
         let name = format!("CMP-{i:04}");
@@ -144,6 +171,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
             Some(created),
         )?;
         let id = record.id;
+        compounds.push(id.clone());
         let experiment = experiments.get(i % 3).cloned();
         let at = |day: i64, k: i64| created + span + day * DAY_MS + k;
         let write =
@@ -155,6 +183,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                             field_id: field_id.to_string(),
                             content,
                             operation_id: op,
+                            record_view_id: None,
                         },
                         Stamp::At(t),
                     )
@@ -224,7 +253,12 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                 mime_type: "text/csv",
                 bytes: csv.as_bytes(),
             };
-            store.add_file_value(&id, &plate_map, experiment.clone(), upload, Some(at(5, 9)))?;
+            let target = FileTarget {
+                field_id: &plate_map,
+                operation_id: experiment.clone(),
+                record_view_id: None,
+            };
+            store.add_file_value(&id, target, upload, Some(at(5, 9)))?;
         }
         if i % 25 == 0 {
             for b in 1..=2 {
@@ -246,11 +280,25 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                         field_id: ic50.clone(),
                         content: json!(value),
                         operation_id: experiment.clone(),
+                        record_view_id: None,
                     },
                     Stamp::At(at(6, 10 + b)),
                 )?;
             }
         }
+    }
+    for (n, &(name, step, remainder)) in RECORD_SETS.iter().enumerate() {
+        let record_ids = compounds
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| (at + 1) % step == remainder)
+            .map(|(_, id)| id.clone())
+            .collect();
+        store.create_record_set(RecordSet {
+            id: fixed_id(0x5e, n),
+            name: name.to_string(),
+            record_ids,
+        })?;
     }
     Ok(())
 }

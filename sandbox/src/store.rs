@@ -9,6 +9,7 @@ use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Recor
 use kalbio::core::search::SearchIndex;
 use kalbio::core::time::{format_iso, parse_iso};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -72,7 +73,33 @@ CREATE TABLE IF NOT EXISTS activity_records(activity_id TEXT NOT NULL, record_id
   PRIMARY KEY(activity_id, record_id));
 CREATE TABLE IF NOT EXISTS files(id TEXT PRIMARY KEY, file_name TEXT NOT NULL, mime_type TEXT NOT NULL, bytes BLOB NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS programs(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_sets(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_set_records(record_set_id TEXT NOT NULL, record_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY(record_set_id, record_id));
 ";
+
+/// Columns added after the first release, for stores written before them.
+const MIGRATIONS: &[(&str, &str, &str)] = &[("record_values", "record_view_id", "TEXT")];
+
+/// A program: activities name the programs they belong to (`program_ids`), and a
+/// record belongs to the programs of the activities that contain it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Program {
+    pub id: String,
+    pub title: String,
+}
+
+/// A record set: a named list of records (the sandbox's own object; the demo
+/// data brings some, the API only reads them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSet {
+    pub id: String,
+    pub name: String,
+    /// The records in it, in the order they were added.
+    #[serde(default)]
+    pub record_ids: Vec<String>,
+}
 
 /// Everything the API serves.
 pub struct Store {
@@ -100,6 +127,10 @@ pub struct Store {
     pub members: HashMap<String, Arc<HashSet<String>>>,
     /// While seeding: a deterministic source of ids.
     pub id_seed: Option<u64>,
+    pub programs: Vec<Program>,
+    pub record_sets: Vec<RecordSet>,
+    /// Record set id → its records, shared like `members`.
+    pub set_members: HashMap<String, Arc<HashSet<String>>>,
 }
 
 /// When a value is written.
@@ -124,6 +155,15 @@ pub struct NewValue {
     pub field_id: String,
     pub content: Value,
     pub operation_id: Option<String>,
+    /// The record view on the activity it is written to.
+    pub record_view_id: Option<String>,
+}
+
+/// Where a file value goes: the field, and the activity and record view if any.
+pub struct FileTarget<'a> {
+    pub field_id: &'a str,
+    pub operation_id: Option<String>,
+    pub record_view_id: Option<String>,
 }
 
 /// Key values compare as the client compares them (`7`, `7.0` and `"7"` are one key).
@@ -180,6 +220,57 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The objects a table keeps as JSON, in the order written; raises `max_seq` to the
+/// highest sequence number read.
+fn read_objects<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    table: &str,
+    max_seq: &mut i64,
+) -> ApiResult<Vec<T>> {
+    let mut stmt = conn.prepare(&format!("SELECT seq, json FROM {table} ORDER BY seq"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (seq, text) in rows {
+        *max_seq = (*max_seq).max(seq);
+        out.push(
+            serde_json::from_str(&text).map_err(|_| {
+                ApiError::internal(format!("the store holds a broken row in {table}"))
+            })?,
+        );
+    }
+    Ok(out)
+}
+
+/// Adds the columns of [`MIGRATIONS`] that a store written before them lacks.
+fn migrate(conn: &Connection) -> ApiResult<()> {
+    for (table, column, kind) in MIGRATIONS {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(1))?
+            .collect::<Result<Vec<_>, _>>()?;
+        if !names.iter().any(|n| n == column) {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a data value's row.
+fn insert_value(
+    tx: &Connection,
+    value: &RecordValue,
+    seq: i64,
+    owner: &str,
+    field_id: &str,
+) -> ApiResult<()> {
+    tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key, record_view_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)")?.execute(
+        params![value.id, seq, owner, field_id, value.content.to_string(), value.created_at, value.record_id, value.operation_id, value.record_view()],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir` and loads it into memory.
     pub fn open(dir: &Path) -> ApiResult<Store> {
@@ -191,6 +282,7 @@ impl Store {
         // Another process holding the file (a backup, `sqlite3` in a terminal) makes writes wait, not fail.
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         let mut store = Store {
             conn,
             seq: 0,
@@ -206,6 +298,9 @@ impl Store {
             members: HashMap::new(),
             index: Arc::default(),
             id_seed: None,
+            programs: Vec::new(),
+            record_sets: Vec::new(),
+            set_members: HashMap::new(),
         };
         store.load()?;
         Ok(store)
@@ -213,28 +308,25 @@ impl Store {
 
     fn load(&mut self) -> ApiResult<()> {
         let mut max_seq = 0i64;
-        let read_json = |conn: &Connection, table: &str| -> ApiResult<Vec<(i64, String)>> {
-            let mut stmt = conn.prepare(&format!("SELECT seq, json FROM {table} ORDER BY seq"))?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        };
         let broken = |what: &str| ApiError::internal(format!("the store holds a broken {what}"));
-        for (seq, text) in read_json(&self.conn, "fields")? {
-            max_seq = max_seq.max(seq);
-            self.fields
-                .push(serde_json::from_str(&text).map_err(|_| broken("field"))?);
-        }
-        for (seq, text) in read_json(&self.conn, "activities")? {
-            max_seq = max_seq.max(seq);
-            self.activities
-                .push(serde_json::from_str(&text).map_err(|_| broken("activity"))?);
-        }
-        for (seq, text) in read_json(&self.conn, "slices")? {
-            max_seq = max_seq.max(seq);
-            self.slices
-                .push(serde_json::from_str(&text).map_err(|_| broken("slice"))?);
+        self.fields = read_objects(&self.conn, "fields", &mut max_seq)?;
+        self.activities = read_objects(&self.conn, "activities", &mut max_seq)?;
+        self.slices = read_objects(&self.conn, "slices", &mut max_seq)?;
+        self.programs = read_objects(&self.conn, "programs", &mut max_seq)?;
+        self.record_sets = read_objects(&self.conn, "record_sets", &mut max_seq)?;
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT record_set_id, record_id, seq FROM record_set_records ORDER BY seq",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut pairs = Vec::new();
+            while let Some(row) = rows.next()? {
+                max_seq = max_seq.max(row.get(2)?);
+                pairs.push((row.get::<_, String>(0)?, row.get::<_, String>(1)?));
+            }
+            drop(rows);
+            drop(stmt);
+            self.apply_set_membership(pairs);
         }
         {
             let mut stmt = self.conn.prepare(
@@ -286,7 +378,7 @@ impl Store {
         let mut loaded = Vec::new();
         {
             let mut stmt = self.conn.prepare(
-                "SELECT id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key FROM record_values ORDER BY seq",
+                "SELECT id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key, record_view_id FROM record_values ORDER BY seq",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
@@ -300,6 +392,7 @@ impl Store {
                     created_at: row.get(5)?,
                     record_id: row.get(6)?,
                     operation_id: row.get(7)?,
+                    record_view_id: Some(row.get(9)?),
                 };
                 let is_key: bool = row.get(8)?;
                 loaded.push((owner, field_id, value, is_key));
@@ -472,30 +565,124 @@ impl Store {
         Ok(out)
     }
 
-    pub fn create_field(&mut self, field: EntityField) -> ApiResult<EntityField> {
+    /// Writes one object kept as JSON (`table` is one of this module's tables).
+    fn insert_json<T: Serialize>(&mut self, table: &str, id: &str, object: &T) -> ApiResult<()> {
         let seq = self.next_seq();
-        let text = json_text(&field);
+        let text = json_text(object);
+        let sql = format!("INSERT INTO {table}(id, seq, json) VALUES (?1, ?2, ?3)");
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO fields(id, seq, json) VALUES (?1, ?2, ?3)")?
-                .execute(params![field.id, seq, text])?;
+            tx.prepare_cached(&sql)?.execute(params![id, seq, text])?;
             Ok(())
-        })?;
+        })
+    }
+
+    /// A new field, named and typed, created at `created_at`.
+    pub fn entity_field(
+        &mut self,
+        name: &str,
+        is_key: bool,
+        field_type: &str,
+        created_at: String,
+    ) -> EntityField {
+        EntityField {
+            id: self.new_id(),
+            created_at,
+            is_key,
+            field_name: name.to_string(),
+            field_description: String::new(),
+            field_examples: String::new(),
+            field_type: field_type.to_string(),
+            ref_slice_id: None,
+            regex_format: None,
+        }
+    }
+
+    pub fn create_field(&mut self, field: EntityField) -> ApiResult<EntityField> {
+        self.insert_json("fields", &field.id, &field)?;
         self.fields.push(field.clone());
         Ok(field)
     }
 
     pub fn create_activity(&mut self, activity: Activity) -> ApiResult<Activity> {
-        let seq = self.next_seq();
         let mut stored = activity.clone();
         stored.all_record_ids.clear();
-        let text = json_text(&stored);
-        self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO activities(id, seq, json) VALUES (?1, ?2, ?3)")?
-                .execute(params![activity.id, seq, text])?;
-            Ok(())
-        })?;
+        self.insert_json("activities", &activity.id, &stored)?;
         self.activities.push(activity.clone());
         Ok(activity)
+    }
+
+    pub fn create_program(&mut self, program: Program) -> ApiResult<Program> {
+        self.insert_json("programs", &program.id, &program)?;
+        self.programs.push(program.clone());
+        Ok(program)
+    }
+
+    /// Creates a record set holding `record_ids` (each once, in order).
+    pub fn create_record_set(&mut self, set: RecordSet) -> ApiResult<RecordSet> {
+        let mut stored = set.clone();
+        stored.record_ids.clear();
+        self.insert_json("record_sets", &set.id, &stored)?;
+        self.record_sets.push(stored);
+        let mut pairs = Vec::new();
+        let mut seen = HashSet::new();
+        for record in &set.record_ids {
+            if seen.insert(record) {
+                pairs.push((set.id.clone(), record.clone(), self.next_seq()));
+            }
+        }
+        self.transaction(|tx| {
+            for (s, r, seq) in &pairs {
+                tx.prepare_cached(
+                    "INSERT INTO record_set_records(record_set_id, record_id, seq) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![s, r, seq])?;
+            }
+            Ok(())
+        })?;
+        self.apply_set_membership(pairs.into_iter().map(|(s, r, _)| (s, r)).collect());
+        self.record_sets
+            .iter()
+            .find(|s| s.id == set.id)
+            .cloned()
+            .ok_or_else(|| ApiError::internal("record set vanished"))
+    }
+
+    fn apply_set_membership(&mut self, pairs: Vec<(String, String)>) {
+        for (set, record) in pairs {
+            let members = Arc::make_mut(self.set_members.entry(set.clone()).or_default());
+            if members.insert(record.clone()) {
+                if let Some(s) = self.record_sets.iter_mut().find(|s| s.id == set) {
+                    s.record_ids.push(record);
+                }
+            }
+        }
+    }
+
+    /// The records of a record set, if there is one with this id.
+    pub fn record_set_members(&self, id: &str) -> Option<Arc<HashSet<String>>> {
+        self.record_sets
+            .iter()
+            .any(|s| s.id == id)
+            .then(|| self.set_members.get(id).cloned().unwrap_or_default())
+    }
+
+    /// The records of a program (those of the activities that name it), if
+    /// there is one with this id.
+    pub fn program_members(&self, id: &str) -> Option<HashSet<String>> {
+        if !self.programs.iter().any(|p| p.id == id) {
+            return None;
+        }
+        let mut out = HashSet::new();
+        for activity in self
+            .activities
+            .iter()
+            .filter(|a| a.program_ids.iter().any(|p| p == id))
+        {
+            if let Some(members) = self.members.get(&activity.id) {
+                out.extend(members.iter().cloned());
+            }
+        }
+        Some(out)
     }
 
     /// The record with exactly these key values: a top-level one, or a sub-record of `parent`.
@@ -560,6 +747,7 @@ impl Store {
                     created_at: Some(created_at.clone()),
                     record_id: None,
                     operation_id: None,
+                    record_view_id: Some(None),
                 },
             ));
         }
@@ -661,6 +849,7 @@ impl Store {
             created_at,
             record_id: Some(owner.to_string()),
             operation_id: value.operation_id.clone(),
+            record_view_id: Some(value.record_view_id.clone()),
         };
         let seq = self.next_seq();
         let membership = match &value.operation_id {
@@ -673,9 +862,7 @@ impl Store {
         }
         let field_id = value.field_id.clone();
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)")?.execute(
-                params![stored.id, seq, owner, field_id, stored.content.to_string(), stored.created_at, stored.record_id, stored.operation_id],
-            )?;
+            insert_value(tx, &stored, seq, owner, &field_id)?;
             for ((activity, record), s) in membership.iter().zip(&member_seqs) {
                 tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(
                     params![activity, record, s],
@@ -756,11 +943,15 @@ impl Store {
     pub fn add_file_value(
         &mut self,
         owner: &str,
-        field_id: &str,
-        operation_id: Option<String>,
+        target: FileTarget<'_>,
         file: Upload<'_>,
         at: Option<i64>,
     ) -> ApiResult<RecordValue> {
+        let FileTarget {
+            field_id,
+            operation_id,
+            record_view_id,
+        } = target;
         let Upload {
             file_name,
             mime_type,
@@ -779,6 +970,7 @@ impl Store {
             created_at: Some(self.next_stamp(at)),
             record_id: Some(owner.to_string()),
             operation_id: operation_id.clone(),
+            record_view_id: Some(record_view_id),
         };
         let seq = self.next_seq();
         let membership = match &operation_id {
@@ -790,9 +982,7 @@ impl Store {
             tx.prepare_cached("INSERT INTO files(id, file_name, mime_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
                 params![file_id, file_name, mime_type, bytes, stored.created_at],
             )?;
-            tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)")?.execute(
-                params![stored.id, seq, owner, field_id, stored.content.to_string(), stored.created_at, stored.record_id, stored.operation_id],
-            )?;
+            insert_value(tx, &stored, seq, owner, field_id)?;
             for ((a, r), s) in membership.iter().zip(&member_seqs) {
                 tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
             }
@@ -849,5 +1039,104 @@ mod tests {
             key(json!(9_007_199_254_740_992u64)),
             key(json!("9007199254740992"))
         );
+    }
+
+    /// A fresh folder under the system's temporary one, removed when dropped.
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!(
+                "kalbio-sandbox-{name}-{}-{}",
+                std::process::id(),
+                random_hex(6)
+            ));
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn record_views_record_sets_and_programs_survive_a_reopen() {
+        let dir = TempDir::new("reopen");
+        let (record, set, program) = {
+            let mut store = Store::open(&dir.0).unwrap();
+            crate::seed::seed(&mut store, 12).unwrap();
+            let record = store.order.first().cloned().unwrap();
+            let ic50 = store
+                .fields
+                .iter()
+                .find(|f| f.field_name == "IC50")
+                .unwrap()
+                .id
+                .clone();
+            let op = store.activities.first().unwrap().id.clone();
+            let value = NewValue {
+                field_id: ic50,
+                content: json!(5),
+                operation_id: Some(op),
+                record_view_id: Some("view-1".into()),
+            };
+            let written = store.add_value(&record, value, Stamp::Now).unwrap();
+            assert_eq!(written.record_view_id, Some(Some("view-1".to_string())));
+            let set = store.record_sets.first().unwrap().clone();
+            let program = store.programs.first().unwrap().id.clone();
+            (record, set, program)
+        };
+        let store = Store::open(&dir.0).unwrap();
+        let values: Vec<&RecordValue> = store.records[&record]
+            .record_values
+            .values()
+            .flatten()
+            .collect();
+        assert!(values.iter().any(|v| v.record_view() == Some("view-1")));
+        // Every value says which view it was written to, null when none.
+        assert!(values.iter().all(|v| v.record_view_id.is_some()));
+        assert_eq!(store.record_sets.first(), Some(&set));
+        assert_eq!(
+            store.record_set_members(&set.id).unwrap().len(),
+            set.record_ids.len()
+        );
+        assert!(!set.record_ids.is_empty());
+        let members = store.program_members(&program).unwrap();
+        assert!(!members.is_empty() && members.len() < store.records.len());
+        assert!(store.program_members("nope").is_none());
+        assert!(store.record_set_members("nope").is_none());
+    }
+
+    #[test]
+    fn a_store_written_before_record_views_gains_the_column() {
+        let dir = TempDir::new("migrate");
+        std::fs::create_dir_all(&dir.0).unwrap();
+        {
+            let conn = Connection::open(dir.0.join("sandbox.sqlite3")).unwrap();
+            // SCHEMA is the first release's tables; the column comes with MIGRATIONS.
+            conn.execute_batch(SCHEMA).unwrap();
+            conn.execute_batch(
+                "INSERT INTO records VALUES ('r', 1, '2026-01-01T00:00:00.000Z', 's', 'R', NULL, NULL);
+                 INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key)
+                   VALUES ('v', 2, 'r', 'f', '1', NULL, 'r', NULL, 0);",
+            )
+            .unwrap();
+            let columns: Vec<String> = conn
+                .prepare("PRAGMA table_info(record_values)")
+                .unwrap()
+                .query_map([], |r| r.get(1))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(!columns.iter().any(|c| c == "record_view_id"));
+        }
+        let store = Store::open(&dir.0).unwrap();
+        let value = &store.records["r"].record_values["f"][0];
+        assert_eq!(value.record_view_id, Some(None));
+        // Opening again finds the column there and changes nothing.
+        drop(store);
+        assert!(Store::open(&dir.0).is_ok());
     }
 }

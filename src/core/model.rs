@@ -25,6 +25,30 @@ pub struct RecordValue {
     /// The activity (operation) the value was written in, or null.
     #[serde(default)]
     pub operation_id: Option<String>,
+    /// The record view on the activity the value was written to (kalbio 0.5.0):
+    /// `None` when the wire left the member out, `Some(None)` for null, so that a
+    /// value prints back as it came.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present_or_null"
+    )]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "string | null"))]
+    pub record_view_id: Option<Option<String>>,
+}
+
+impl RecordValue {
+    /// The record view the value was written to, if any (absent and null alike).
+    pub fn record_view(&self) -> Option<&str> {
+        self.record_view_id.as_ref()?.as_deref()
+    }
+}
+
+/// A member that is present: `Some(None)` when it is null.
+fn present_or_null<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 /// A record: a compound, a sample, a batch…, named by its key values.

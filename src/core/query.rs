@@ -68,59 +68,53 @@ pub struct ViewFieldSort {
     pub descending: bool,
 }
 
-/// A record search. Every member is optional; the filters all have to match.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
-#[serde(deny_unknown_fields)]
-pub struct SearchRecordsQuery {
-    /// Only records of this record set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub record_set_id: Option<String>,
+/// Declares [`SearchRecordsQuery`]: every member optional, left out of the JSON
+/// when `None`, optional in TypeScript.
+macro_rules! search_records_query {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty,)*) => {
+        /// A record search. Every member is optional; the filters all have to match.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+        #[serde(deny_unknown_fields)]
+        pub struct SearchRecordsQuery {
+            $(
+                $(#[$doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+                pub $name: Option<$ty>,
+            )*
+        }
+    };
+}
+
+search_records_query! {
+    /// Only records of this record set (the seed's name).
+    record_set_id: String,
+    /// Only records in any of these record sets: ids separated by commas
+    /// (kalbio 0.5.0's name; see [`SearchRecordsQuery::record_set_id_list`]).
+    record_set_ids: String,
     /// Only records of this program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub program_id: Option<String>,
+    program_id: String,
     /// Only records of this entity slice (type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub entity_slice_id: Option<String>,
+    entity_slice_id: String,
     /// Only records that the activity contains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub operation_id: Option<String>,
+    operation_id: String,
     /// Only records with one of these ids, or with a key value of one of these ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub identifier_ids: Option<Vec<String>>,
+    identifier_ids: Vec<String>,
     /// Record-set filters (not supported by the sandbox).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub record_set_filters: Option<Vec<String>>,
+    record_set_filters: Vec<String>,
     /// Filters through view fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub view_field_filters: Option<Vec<ViewFieldFilter>>,
+    view_field_filters: Vec<ViewFieldFilter>,
     /// Sorts through view fields, applied before the entity-field sorts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub view_field_sorts: Option<Vec<ViewFieldSort>>,
+    view_field_sorts: Vec<ViewFieldSort>,
     /// Filters on fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub entity_field_filters: Option<Vec<FieldFilter>>,
+    entity_field_filters: Vec<FieldFilter>,
     /// Sorts on fields, the first one deciding first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub entity_field_sorts: Option<Vec<FieldSort>>,
+    entity_field_sorts: Vec<FieldSort>,
     /// Case-insensitive text over the record identifier and text values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub search_text: Option<String>,
+    search_text: String,
     /// At most this many ids (1 to 1,000,000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub limit: Option<u32>,
+    limit: u32,
 }
 
 /// The largest `limit` a search accepts.
@@ -143,6 +137,7 @@ impl std::fmt::Display for QueryParamError {
 
 const STRING_PARAMS: &[&str] = &[
     "record_set_id",
+    "record_set_ids",
     "program_id",
     "entity_slice_id",
     "operation_id",
@@ -203,6 +198,9 @@ impl SearchRecordsQuery {
             } else {
                 return Err(err("is not a search parameter".into()));
             };
+            if name == "record_set_ids" {
+                parse_id_list(raw).map_err(err)?;
+            }
             if name == "limit" {
                 match value.as_u64() {
                     Some(n) if (1..=MAX_LIMIT).contains(&n) => {}
@@ -222,6 +220,37 @@ impl SearchRecordsQuery {
             message: describe_shape_error(&e.to_string()),
         })
     }
+}
+
+impl SearchRecordsQuery {
+    /// The record sets of `record_set_ids`, read as [`parse_id_list`] reads them
+    /// (`None` when the query names none).
+    pub fn record_set_id_list(&self) -> Result<Option<Vec<String>>, QueryParamError> {
+        self.record_set_ids
+            .as_deref()
+            .map(parse_id_list)
+            .transpose()
+            .map_err(|message| QueryParamError {
+                param: "record_set_ids".into(),
+                message,
+            })
+    }
+}
+
+/// A list of ids as `record_set_ids` carries it: separated by commas, spaces
+/// around each id ignored, or a JSON list of strings (what the reference client
+/// sends when it is given a list). An empty id is an error.
+pub fn parse_id_list(raw: &str) -> Result<Vec<String>, String> {
+    let ids: Vec<String> = if raw.trim_start().starts_with('[') {
+        serde_json::from_str(raw)
+            .map_err(|_| "must be ids separated by commas, or a JSON list of strings".to_string())?
+    } else {
+        raw.split(',').map(|id| id.trim().to_string()).collect()
+    };
+    if ids.iter().any(|id| id.trim().is_empty()) {
+        return Err("names an empty id; give ids separated by commas".into());
+    }
+    Ok(ids)
 }
 
 fn describe_shape_error(serde_message: &str) -> String {
@@ -299,5 +328,53 @@ mod tests {
             let err = SearchRecordsQuery::from_params([(name, raw)]).unwrap_err();
             assert!(err.to_string().contains(expected), "{name}={raw}: {err}");
         }
+    }
+
+    #[test]
+    fn record_sets_and_program_travel_as_strings() {
+        let q = SearchRecordsQuery {
+            record_set_id: Some("set-a".into()),
+            record_set_ids: Some("set-a,set-b".into()),
+            program_id: Some("prog".into()),
+            ..Default::default()
+        };
+        let mut params = q.to_params();
+        params.sort();
+        assert_eq!(
+            params,
+            vec![
+                ("program_id".to_string(), "prog".to_string()),
+                ("record_set_id".to_string(), "set-a".to_string()),
+                ("record_set_ids".to_string(), "set-a,set-b".to_string()),
+            ]
+        );
+        let back =
+            SearchRecordsQuery::from_params(params.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+                .unwrap();
+        assert_eq!(back, q);
+        assert_eq!(
+            back.record_set_id_list().unwrap(),
+            Some(vec!["set-a".to_string(), "set-b".to_string()])
+        );
+        assert_eq!(SearchRecordsQuery::default().record_set_id_list(), Ok(None));
+    }
+
+    #[test]
+    fn record_set_ids_are_read_from_commas_or_a_json_list() {
+        let list = |raw| parse_id_list(raw);
+        assert_eq!(list("a"), Ok(vec!["a".to_string()]));
+        assert_eq!(list(" a , b "), Ok(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(
+            list(r#"["a", "b"]"#),
+            Ok(vec!["a".to_string(), "b".to_string()])
+        );
+        for bad in ["", "a,,b", "a,", " ", "[1]", "[\"a\"", "[\"\"]"] {
+            assert!(list(bad).is_err(), "{bad:?}");
+            let err = SearchRecordsQuery::from_params([("record_set_ids", bad)]).unwrap_err();
+            assert_eq!(err.param, "record_set_ids", "{bad:?}");
+        }
+        // null means not given, as for every string parameter.
+        let q = SearchRecordsQuery::from_params([("record_set_ids", "null")]).unwrap();
+        assert_eq!(q.record_set_ids, None);
     }
 }

@@ -19,6 +19,8 @@ pub enum SearchError {
     MissingField(&'static str),
     /// The query uses a parameter this engine does not evaluate.
     Unsupported(&'static str),
+    /// A parameter cannot be read.
+    Invalid(&'static str),
 }
 
 impl std::fmt::Display for SearchError {
@@ -27,6 +29,7 @@ impl std::fmt::Display for SearchError {
             SearchError::FilterProp(e) => e.fmt(f),
             SearchError::MissingField(what) => write!(f, "each of {what} needs a field id"),
             SearchError::Unsupported(what) => write!(f, "{what} is not supported"),
+            SearchError::Invalid(what) => write!(f, "{what} cannot be read"),
         }
     }
 }
@@ -50,17 +53,65 @@ pub struct CompiledSearch {
     search_text: Option<String>,
     limit: Option<usize>,
     operation_id: Option<String>,
+    /// Whether the query names a scope (activity, record sets, program) whose
+    /// records the caller passes to [`CompiledSearch::run`].
+    scoped: bool,
+}
+
+/// The memberships a query names, which the records themselves do not carry:
+/// the caller looks them up and passes the records they allow to
+/// [`CompiledSearch::run`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scopes {
+    /// `operation_id`: the records the activity contains.
+    pub operation_id: Option<String>,
+    /// `record_set_id`: the records of this record set.
+    pub record_set_id: Option<String>,
+    /// `record_set_ids`: the records of any of these record sets.
+    pub record_set_ids: Option<Vec<String>>,
+    /// `program_id`: the records of this program.
+    pub program_id: Option<String>,
 }
 
 impl CompiledSearch {
-    /// Checks the query. Relative date rules are fixed against `now_ms`.
+    /// Checks the query. Relative date rules are fixed against `now_ms`. Record
+    /// sets and programs are unsupported here (records do not say which they
+    /// belong to); the server's search uses [`CompiledSearch::with_scopes`].
     pub fn new(query: &SearchRecordsQuery, now_ms: i64) -> Result<Self, SearchError> {
         if query.record_set_id.is_some() {
             return Err(SearchError::Unsupported("record_set_id"));
         }
+        if query.record_set_ids.is_some() {
+            return Err(SearchError::Unsupported("record_set_ids"));
+        }
         if query.program_id.is_some() {
             return Err(SearchError::Unsupported("program_id"));
         }
+        Self::compile(query, now_ms)
+    }
+
+    /// Checks a query that may name record sets and a program, and answers the
+    /// scopes it names. [`CompiledSearch::run`] then takes the records every
+    /// named scope allows (the intersection of their memberships).
+    pub fn with_scopes(
+        query: &SearchRecordsQuery,
+        now_ms: i64,
+    ) -> Result<(Self, Scopes), SearchError> {
+        let record_set_ids = query
+            .record_set_id_list()
+            .map_err(|_| SearchError::Invalid("record_set_ids"))?;
+        let scopes = Scopes {
+            operation_id: query.operation_id.clone(),
+            record_set_id: query.record_set_id.clone(),
+            record_set_ids,
+            program_id: query.program_id.clone(),
+        };
+        let mut search = Self::compile(query, now_ms)?;
+        search.scoped = scopes != Scopes::default();
+        Ok((search, scopes))
+    }
+
+    fn compile(query: &SearchRecordsQuery, now_ms: i64) -> Result<Self, SearchError> {
         if query
             .record_set_filters
             .as_ref()
@@ -125,6 +176,7 @@ impl CompiledSearch {
                 .filter(|t| !t.is_empty()),
             limit: query.limit.map(|n| n as usize),
             operation_id: query.operation_id.clone(),
+            scoped: query.operation_id.is_some(),
         })
     }
 
@@ -136,7 +188,8 @@ impl CompiledSearch {
 
     /// The ids of the matching rows, sorted, at most `limit` of them. Without
     /// sorts the rows keep the index's order. `operation_records` are the
-    /// members of the query's activity, when it names one.
+    /// members of the query's activity, when it names one; for a query from
+    /// [`CompiledSearch::with_scopes`], the records all its scopes allow.
     pub fn run<R: Rows>(
         &self,
         index: &R,
@@ -256,8 +309,7 @@ impl CompiledSearch {
                 return false;
             }
         }
-        if self.operation_id.is_some() && !operation_records.is_some_and(|ids| index.id_in(at, ids))
-        {
+        if self.scoped && !operation_records.is_some_and(|ids| index.id_in(at, ids)) {
             return false;
         }
         if let Some(ids) = &self.identifier_ids {
@@ -549,6 +601,7 @@ mod tests {
                     created_at: Some("2026-01-01T00:00:00.000Z".into()),
                     record_id: Some(format!("r{n}")),
                     operation_id: None,
+                    record_view_id: None,
                 }],
             );
         }
@@ -560,6 +613,7 @@ mod tests {
                 created_at: None,
                 record_id: Some(format!("r{n}")),
                 operation_id: None,
+                record_view_id: None,
             }],
         );
         Record {
@@ -657,7 +711,58 @@ mod tests {
     }
 
     #[test]
+    fn record_set_and_program_scopes_take_the_records_they_allow() {
+        let records = vec![rec(1, None, "x"), rec(2, None, "x"), rec(3, None, "x")];
+        let query = SearchRecordsQuery {
+            record_set_ids: Some("set-a, set-b".into()),
+            program_id: Some("prog".into()),
+            ..Default::default()
+        };
+        let (search, scopes) = CompiledSearch::with_scopes(&query, 0).unwrap();
+        assert_eq!(
+            scopes,
+            Scopes {
+                record_set_ids: Some(vec!["set-a".into(), "set-b".into()]),
+                program_id: Some("prog".into()),
+                ..Default::default()
+            }
+        );
+        let allowed: HashSet<String> = ["r1".to_string(), "r3".to_string()].into_iter().collect();
+        let index = SearchIndex::from_records(&records);
+        assert_eq!(search.run(&index, Some(&allowed)), vec!["r1", "r3"]);
+        // A scoped query without the records it allows finds nothing.
+        assert!(search.run(&index, None).is_empty());
+        // An unscoped one finds everything.
+        let (all, scopes) = CompiledSearch::with_scopes(&SearchRecordsQuery::default(), 0).unwrap();
+        assert_eq!(scopes, Scopes::default());
+        assert_eq!(all.run(&index, None).len(), 3);
+        let bad = SearchRecordsQuery {
+            record_set_ids: Some("a,,b".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            CompiledSearch::with_scopes(&bad, 0),
+            Err(SearchError::Invalid("record_set_ids"))
+        ));
+    }
+
+    #[test]
     fn unsupported_and_fieldless_queries_are_errors() {
+        for q in [
+            SearchRecordsQuery {
+                record_set_id: Some("s".into()),
+                ..Default::default()
+            },
+            SearchRecordsQuery {
+                record_set_ids: Some("s".into()),
+                ..Default::default()
+            },
+        ] {
+            assert!(matches!(
+                CompiledSearch::new(&q, 0),
+                Err(SearchError::Unsupported(_))
+            ));
+        }
         let q = SearchRecordsQuery {
             program_id: Some("p".into()),
             ..Default::default()

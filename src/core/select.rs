@@ -14,6 +14,9 @@ pub struct ValueScope<'a> {
     pub include_sub_record_values: bool,
     /// Keep only values written on this sub-record.
     pub sub_record_id: Option<&'a str>,
+    /// Keep only values written to this record view (kalbio 0.5.0): key values,
+    /// and values written to no view, are left out.
+    pub record_view_id: Option<&'a str>,
 }
 
 /// Orders two `created_at` stamps; a missing stamp is the oldest.
@@ -68,6 +71,9 @@ pub fn latest_of<'r>(
                 continue;
             }
         }
+        if scope.record_view_id.is_some() && value.record_view() != scope.record_view_id {
+            continue;
+        }
         let newer = match best {
             None => true,
             Some(b) => {
@@ -100,7 +106,13 @@ mod tests {
             created_at: at.map(Into::into),
             record_id: record.map(Into::into),
             operation_id: op.map(Into::into),
+            record_view_id: None,
         }
+    }
+
+    fn in_view(mut v: RecordValue, view: Option<&str>) -> RecordValue {
+        v.record_view_id = Some(view.map(Into::into));
+        v
     }
 
     fn record() -> Record {
@@ -256,5 +268,109 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(latest_value(&r, "k", scope).unwrap().id, "kv");
+    }
+
+    #[test]
+    fn a_record_view_keeps_only_the_values_written_to_it() {
+        let mut r = record();
+        r.record_values.insert(
+            "g".into(),
+            vec![
+                value("kv", "key", Some("2026-06-01T00:00:00Z"), None, None),
+                in_view(
+                    value(
+                        "a",
+                        "view a",
+                        Some("2026-01-01T00:00:00Z"),
+                        Some("r"),
+                        Some("exp"),
+                    ),
+                    Some("va"),
+                ),
+                in_view(
+                    value(
+                        "b",
+                        "view b",
+                        Some("2026-02-01T00:00:00Z"),
+                        Some("r"),
+                        Some("exp"),
+                    ),
+                    Some("vb"),
+                ),
+                in_view(
+                    value(
+                        "n",
+                        "no view",
+                        Some("2026-03-01T00:00:00Z"),
+                        Some("r"),
+                        Some("exp"),
+                    ),
+                    None,
+                ),
+                in_view(
+                    value(
+                        "s",
+                        "sub in a",
+                        Some("2026-04-01T00:00:00Z"),
+                        Some("sub"),
+                        Some("exp"),
+                    ),
+                    Some("va"),
+                ),
+            ],
+        );
+        let pick = |scope: ValueScope<'_>| latest_value(&r, "g", scope).map(|v| v.id.clone());
+        // Without a view: the newest, the key value included.
+        assert_eq!(pick(ValueScope::default()).as_deref(), Some("kv"));
+        let view = |id| ValueScope {
+            record_view_id: Some(id),
+            ..Default::default()
+        };
+        // The key value (no view) is left out, as the reference leaves it out.
+        assert_eq!(pick(view("va")).as_deref(), Some("a"));
+        assert_eq!(pick(view("vb")).as_deref(), Some("b"));
+        assert_eq!(pick(view("unknown")), None);
+        // With the activity too, and with sub-record values.
+        let scope = ValueScope {
+            activity_id: Some("exp"),
+            include_sub_record_values: true,
+            record_view_id: Some("va"),
+            ..Default::default()
+        };
+        assert_eq!(pick(scope).as_deref(), Some("s"));
+        let scope = ValueScope {
+            activity_id: Some("other"),
+            record_view_id: Some("va"),
+            ..Default::default()
+        };
+        assert_eq!(pick(scope), None);
+    }
+
+    #[test]
+    fn record_view_id_is_read_as_it_travels() {
+        let absent: RecordValue = serde_json::from_value(json!({"id": "v", "content": 1})).unwrap();
+        assert_eq!(absent.record_view_id, None);
+        assert_eq!(
+            serde_json::to_value(&absent).unwrap().get("record_view_id"),
+            None
+        );
+        let null: RecordValue =
+            serde_json::from_value(json!({"id": "v", "content": 1, "record_view_id": null}))
+                .unwrap();
+        assert_eq!(null.record_view_id, Some(None));
+        assert_eq!(null.record_view(), None);
+        assert_eq!(
+            serde_json::to_value(&null).unwrap()["record_view_id"],
+            serde_json::Value::Null
+        );
+        let set: RecordValue =
+            serde_json::from_value(json!({"id": "v", "content": 1, "record_view_id": "rv"}))
+                .unwrap();
+        assert_eq!(set.record_view(), Some("rv"));
+        assert_eq!(serde_json::to_value(&set).unwrap()["record_view_id"], "rv");
+        let bad = serde_json::from_value::<RecordValue>(
+            json!({"id": "v", "content": 1, "record_view_id": 5}),
+        );
+        assert!(bad.is_err());
     }
 }

@@ -541,8 +541,20 @@ pub struct StoredValue {
     pub operation: Sym,
     owner: u16,
     created_style: u8,
-    id_is_text: bool,
+    /// [`ID_IS_TEXT`] and the state of `record_view_id` ([`VIEW_MASK`]).
+    flags: u8,
 }
+
+/// In [`StoredValue::flags`]: the id is text, kept among the record's `texts`.
+const ID_IS_TEXT: u8 = 1;
+/// In [`StoredValue::flags`]: how the value's `record_view_id` travelled.
+const VIEW_MASK: u8 = 0b110;
+/// The wire left `record_view_id` out.
+const VIEW_ABSENT: u8 = 0;
+/// `record_view_id` was null.
+const VIEW_NULL: u8 = 0b010;
+/// `record_view_id` names a view, kept in the record's `views`.
+const VIEW_SET: u8 = 0b100;
 
 impl StoredValue {
     fn stamp(&self) -> Stamp {
@@ -550,6 +562,14 @@ impl StoredValue {
             micros: self.created,
             style: self.created_style,
         }
+    }
+
+    fn id_is_text(&self) -> bool {
+        self.flags & ID_IS_TEXT != 0
+    }
+
+    fn view_state(&self) -> u8 {
+        self.flags & VIEW_MASK
     }
 
     fn text_place(&self) -> usize {
@@ -587,6 +607,9 @@ pub struct CompactRecord {
     sub_count: u32,
     /// Stamps that are not in a form printed back exactly.
     texts: Box<[Box<str>]>,
+    /// The record views values were written to: (place in `values`, view), by place.
+    /// Empty for most records.
+    views: Box<[(u32, Sym)]>,
 }
 
 /// Which values of a field to consider: the store's form of `select::ValueScope`.
@@ -755,7 +778,7 @@ impl CompactRecord {
 
     /// A value's id.
     pub fn value_id(&self, value: &StoredValue) -> Id {
-        if value.id_is_text {
+        if value.id_is_text() {
             Id::Text(self.value_id_text(value).into())
         } else {
             Id::Uuid(value.id)
@@ -768,29 +791,56 @@ impl CompactRecord {
 
     /// Whether a value's id is `id`.
     pub fn value_id_is(&self, value: &StoredValue, id: &Id) -> bool {
-        match (value.id_is_text, id) {
+        match (value.id_is_text(), id) {
             (false, Id::Uuid(bytes)) => value.id == *bytes,
             (true, Id::Text(text)) => self.value_id_text(value) == &**text,
             _ => false,
         }
     }
 
+    /// The record view a value was written to (`None` for null or absent).
+    pub fn record_view(&self, value: &StoredValue) -> Option<Sym> {
+        if value.view_state() != VIEW_SET {
+            return None;
+        }
+        let place = self.values.iter().position(|v| std::ptr::eq(v, value))? as u32;
+        self.views
+            .binary_search_by_key(&place, |(at, _)| *at)
+            .ok()
+            .and_then(|i| self.views.get(i))
+            .map(|(_, view)| *view)
+    }
+
     /// The value a field shows in a scope: the newest by `created_at` (the first
     /// listed wins a tie), the rules of `select::latest_of`.
     pub fn latest(&self, field: Sym, scope: Scope<'_>) -> Option<&StoredValue> {
+        self.latest_in_view(field, scope, None)
+    }
+
+    /// [`CompactRecord::latest`] among the values written to the record view
+    /// `record_view` when one is asked (key values and values of no view are left
+    /// out, as `select::ValueScope::record_view_id` leaves them out).
+    pub fn latest_in_view(
+        &self,
+        field: Sym,
+        scope: Scope<'_>,
+        record_view: Option<Sym>,
+    ) -> Option<&StoredValue> {
         if scope.activity.is_none()
             && !scope.include_sub_record_values
             && scope.sub_record_id.is_none()
+            && record_view.is_none()
         {
             return self.current(field);
         }
-        self.latest_among(self.values_of(field), scope)
+        self.latest_among(self.values_of(field), scope, record_view)
     }
 
     fn latest_among<'r>(
         &'r self,
         values: &'r [StoredValue],
         scope: Scope<'_>,
+        record_view: Option<Sym>,
     ) -> Option<&'r StoredValue> {
         let mut best: Option<&StoredValue> = None;
         for value in values {
@@ -807,6 +857,9 @@ impl CompactRecord {
                 if !self.owner_is(value, sub) {
                     continue;
                 }
+            }
+            if record_view.is_some() && self.record_view(value) != record_view {
+                continue;
             }
             let newer = best.is_none_or(|b| self.compare_written(value, b) == Ordering::Greater);
             if newer {
@@ -850,6 +903,7 @@ impl CompactRecord {
                 .map(|v| content(&v.content))
                 .sum::<usize>()
             + self.ids.len() * std::mem::size_of::<Id>()
+            + self.views.len() * std::mem::size_of::<(u32, Sym)>()
     }
 }
 
@@ -922,7 +976,7 @@ struct ValueIdJson<'a>(&'a CompactRecord, &'a StoredValue);
 
 impl Serialize for ValueIdJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.1.id_is_text {
+        if self.1.id_is_text() {
             s.serialize_str(self.0.value_id_text(self.1))
         } else {
             Id::Uuid(self.1.id).serialize(s)
@@ -930,15 +984,31 @@ impl Serialize for ValueIdJson<'_> {
     }
 }
 
+/// A value's `record_view_id`: null, or the view's id.
+struct ViewJson<'a>(&'a CompactRecord, &'a StoredValue, &'a Symbols);
+
+impl Serialize for ViewJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.record_view(self.1) {
+            Some(view) => s.serialize_str(self.2.name(view)),
+            None => s.serialize_unit(),
+        }
+    }
+}
+
 impl Serialize for ValueJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let v = self.value;
-        let mut out = s.serialize_struct("RecordValue", 5)?;
+        let with_view = v.view_state() != VIEW_ABSENT;
+        let mut out = s.serialize_struct("RecordValue", 5 + usize::from(with_view))?;
         out.serialize_field("id", &ValueIdJson(self.record, v))?;
         out.serialize_field("content", &v.content)?;
         out.serialize_field("created_at", &Stamped(self.record, v.stamp()))?;
         out.serialize_field("record_id", &Owner(self.record, v.owner))?;
         out.serialize_field("operation_id", &OptionalSym(self.symbols, v.operation))?;
+        if with_view {
+            out.serialize_field("record_view_id", &ViewJson(self.record, v, self.symbols))?;
+        }
         out.end()
     }
 }
@@ -1194,6 +1264,7 @@ enum Key {
     Content,
     RecordId,
     OperationId,
+    RecordViewId,
     Other,
 }
 
@@ -1218,6 +1289,7 @@ impl<'de> serde::Deserialize<'de> for Key {
                     "content" => Key::Content,
                     "record_id" => Key::RecordId,
                     "operation_id" => Key::OperationId,
+                    "record_view_id" => Key::RecordViewId,
                     _ => Key::Other,
                 })
             }
@@ -1242,6 +1314,8 @@ struct RawValue<'de> {
     created: Option<Text<'de>>,
     owner: Option<Text<'de>>,
     operation: Sym,
+    /// `None` when absent, `Some(NO_SYM)` for null.
+    view: Option<Sym>,
 }
 
 fn duplicate<E: de::Error>(name: &'static str) -> E {
@@ -1412,6 +1486,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         let mut created: Option<Option<Text<'de>>> = None;
         let mut owner: Option<Option<Text<'de>>> = None;
         let mut operation: Option<Sym> = None;
+        let mut view: Option<Sym> = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
                 Key::Id => {
@@ -1446,6 +1521,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                     let text: Option<Text<'de>> = map.next_value()?;
                     operation = Some(text.map_or(NO_SYM, |t| self.0.intern(&t.0)));
                 }
+                Key::RecordViewId => {
+                    if view.is_some() {
+                        return Err(duplicate("record_view_id"));
+                    }
+                    let text: Option<Text<'de>> = map.next_value()?;
+                    view = Some(text.map_or(NO_SYM, |t| self.0.intern(&t.0)));
+                }
                 _ => {
                     map.next_value::<de::IgnoredAny>()?;
                 }
@@ -1457,6 +1539,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             created: created.flatten(),
             owner: owner.flatten(),
             operation: operation.unwrap_or(NO_SYM),
+            view,
         })
     }
 }
@@ -1502,6 +1585,7 @@ impl Decoder<'_> {
         let identifier_count = ids.len() as u32;
         let sub_count = subs.len() as u32;
         let base = ids.len() + subs.len();
+        let mut views: Vec<(u32, Sym)> = Vec::new();
         for (field, list) in fields {
             let start = values.len() as u32;
             for raw in list {
@@ -1539,6 +1623,14 @@ impl Decoder<'_> {
                         ([a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], true)
                     }
                 };
+                let view_state = match raw.view {
+                    None => VIEW_ABSENT,
+                    Some(NO_SYM) => VIEW_NULL,
+                    Some(view) => {
+                        views.push((values.len() as u32, view));
+                        VIEW_SET
+                    }
+                };
                 values.push(StoredValue {
                     id,
                     content: raw.content,
@@ -1546,7 +1638,7 @@ impl Decoder<'_> {
                     created_style: stamp.style,
                     owner,
                     operation: raw.operation,
-                    id_is_text,
+                    flags: if id_is_text { ID_IS_TEXT } else { 0 } | view_state,
                 });
             }
             let len = values.len() as u32 - start;
@@ -1572,6 +1664,7 @@ impl Decoder<'_> {
             identifier_count,
             sub_count,
             texts: self.scratch.texts.drain(..).collect(),
+            views: views.into_boxed_slice(),
         };
         let scope = Scope::default();
         let mut chosen = Vec::with_capacity(record.groups.len());
@@ -1580,7 +1673,7 @@ impl Decoder<'_> {
                 .values
                 .get(g.start as usize..(g.start + g.len) as usize)
                 .unwrap_or_default();
-            let best = record.latest_among(list, scope).and_then(|best| {
+            let best = record.latest_among(list, scope, None).and_then(|best| {
                 list.iter()
                     .position(|v| std::ptr::eq(v, best))
                     .map(|at| g.start + at as u32)

@@ -83,3 +83,20 @@ def api(sandbox):
     session.headers["X-Kal-Authorization"] = "Bearer " + sandbox.token()
     session.base = sandbox.url
     return session
+
+
+def official_client(url):
+    """kalbio 0.5.0's client on `url`, its record caches (kept on the class) emptied."""
+    from kalbio.client import KaleidoscopeClient  # after the typing patches above
+
+    client = KaleidoscopeClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, url=url)
+    client.records.clear_record_caches()
+    return client
+
+
+@pytest.fixture(scope="module")
+def client(sandbox):
+    """The official client on this module's sandbox."""
+    c = official_client(sandbox.url)
+    yield c
+    c.records.clear_record_caches()

@@ -3,20 +3,10 @@
 import io
 
 import pytest
-from kalbio.client import KaleidoscopeClient
 from kalbio.entity_fields import DataFieldTypeEnum
 from kalbio.records import FilterRuleTypeEnum, Record
 
-from conftest import CLIENT_ID, CLIENT_SECRET
-
-
-@pytest.fixture(scope="module")
-def client(sandbox):
-    c = KaleidoscopeClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, url=sandbox.url)
-    # The reference keeps its record caches on the class: start clean.
-    c.records.clear_record_caches()
-    yield c
-    c.records.clear_record_caches()
+from conftest import official_client
 
 
 def test_fields_are_found_or_created_once(client):
@@ -163,8 +153,7 @@ def test_restart_keeps_every_write(client, sandbox):
     record.update_field("Notes", "written before the restart", None)
     count_before = len(client.records.search_records(limit=100000))
     sandbox.restart()
-    fresh = KaleidoscopeClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, url=sandbox.url)
-    fresh.records.clear_record_caches()
+    fresh = official_client(sandbox.url)
     again = fresh.records.get_record_by_id({"Compound ID": "CMP-RESTART"})
     assert again.id == record.id
     assert again.get_value_content("Notes") == "written before the restart"

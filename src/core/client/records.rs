@@ -579,14 +579,31 @@ impl<T: Transport> Client<T> {
         content: Value,
         activity: Option<&str>,
     ) -> Result<RecordValue, Error> {
+        self.add_value_in_view(record_id, field, content, activity, None)
+            .await
+    }
+
+    /// [`Client::add_value`] to a record view of the activity (`record_view_id`,
+    /// kalbio 0.5.0; sent as null when `None`, as the reference sends it).
+    pub async fn add_value_in_view(
+        &self,
+        record_id: &str,
+        field: &FieldRef,
+        content: Value,
+        activity: Option<&str>,
+        record_view_id: Option<&str>,
+    ) -> Result<RecordValue, Error> {
         let path = format!("/records/{}/values", path_segment(record_id)?);
+        check_record_view(record_view_id)?;
         let field_id = self.resolve_data_field(field).await?;
         let operation_id = match activity {
             Some(a) => Some(self.resolve_activity(a).await?),
             None => None,
         };
-        let body =
-            json!({ "content": content, "field_id": field_id, "operation_id": operation_id });
+        let body = json!({
+            "content": content, "field_id": field_id, "operation_id": operation_id,
+            "record_view_id": record_view_id,
+        });
         let written: Result<ValueResource, Error> = self.post(&path, &body).await;
         self.after_write(record_id, written.map(|w| w.resource))
             .await
@@ -602,10 +619,35 @@ impl<T: Transport> Client<T> {
         mime_type: &str,
         activity: Option<&str>,
     ) -> Result<RecordValue, Error> {
+        let file = FileUpload {
+            file_name,
+            bytes,
+            mime_type,
+        };
+        self.add_file_value_in_view(record_id, field, file, activity, None)
+            .await
+    }
+
+    /// [`Client::add_file_value`] to a record view of the activity: the multipart
+    /// `body` part carries `record_view_id` when one is given.
+    pub async fn add_file_value_in_view(
+        &self,
+        record_id: &str,
+        field: &FieldRef,
+        file: FileUpload<'_>,
+        activity: Option<&str>,
+        record_view_id: Option<&str>,
+    ) -> Result<RecordValue, Error> {
+        let FileUpload {
+            file_name,
+            bytes,
+            mime_type,
+        } = file;
         let path = format!("/records/{}/values/file", path_segment(record_id)?);
         if file_name.is_empty() {
             return Err(Error::invalid("fileName must not be empty"));
         }
+        check_record_view(record_view_id)?;
         let field_id = self.resolve_data_field(field).await?;
         let mut body = serde_json::Map::new();
         body.insert("field_id".into(), Value::String(field_id));
@@ -614,6 +656,9 @@ impl<T: Transport> Client<T> {
                 "operation_id".into(),
                 Value::String(self.resolve_activity(a).await?),
             );
+        }
+        if let Some(view) = record_view_id {
+            body.insert("record_view_id".into(), Value::String(view.to_string()));
         }
         let multipart = Body::Multipart {
             file_name: file_name.to_string(),
@@ -703,6 +748,25 @@ impl<T: Transport> Client<T> {
     pub fn cache_stats(&self) -> super::CacheStats {
         self.cache.borrow().stats()
     }
+}
+
+/// A file to upload as a value.
+#[derive(Debug, Clone)]
+pub struct FileUpload<'a> {
+    /// The file's name (not empty).
+    pub file_name: &'a str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Its MIME type; empty for `application/octet-stream`.
+    pub mime_type: &'a str,
+}
+
+/// A record view id is a non-empty text when one is given.
+fn check_record_view(record_view_id: Option<&str>) -> Result<(), Error> {
+    if record_view_id.is_some_and(|v| v.trim().is_empty()) {
+        return Err(Error::invalid("recordViewId must not be empty"));
+    }
+    Ok(())
 }
 
 fn field_text(field: &FieldRef) -> &str {

@@ -85,6 +85,7 @@ impl Rng {
         let id = self.id();
         let sub = self.id();
         let ops = [Value::Null, json!(self.uuid()), json!(self.uuid())];
+        let views = [self.uuid(), self.uuid()];
         let fields: Vec<String> = (0..1 + self.below(8)).map(|_| self.uuid()).collect();
         let mut values = serde_json::Map::new();
         let mut key_ids = Vec::new();
@@ -100,10 +101,17 @@ impl Rng {
                         1 => json!(sub),
                         _ => json!(id),
                     };
-                    json!({
+                    let mut value = json!({
                         "id": vid, "content": self.content(0), "created_at": self.stamp(),
                         "record_id": owner, "operation_id": ops[self.below(3) as usize].clone()
-                    })
+                    });
+                    // record_view_id (kalbio 0.5.0): absent, null, or one of two views.
+                    match self.below(4) {
+                        0 => {}
+                        1 => value["record_view_id"] = Value::Null,
+                        k => value["record_view_id"] = json!(views[k as usize - 2]),
+                    }
+                    value
                 })
                 .collect();
             values.insert(field.clone(), Value::Array(list));
@@ -237,6 +245,28 @@ fn fuzzed_records_round_trip_exactly_and_agree_with_the_wire_decoder() {
                     },
                 ));
             }
+            let views: Vec<String> = old
+                .record_values
+                .values()
+                .flatten()
+                .filter_map(|v| v.record_view().map(String::from))
+                .chain(["no such view".to_string()])
+                .collect();
+            for view in &views {
+                for activity in ops.iter().flatten().map(Some).chain([None]) {
+                    scopes.push((
+                        ValueScope {
+                            activity_id: activity.map(String::as_str),
+                            record_view_id: Some(view),
+                            ..Default::default()
+                        },
+                        Scope {
+                            activity: activity.map(|op| symbols.find(op)),
+                            ..Default::default()
+                        },
+                    ));
+                }
+            }
             for sub in &subs {
                 scopes.push((
                     ValueScope {
@@ -263,8 +293,9 @@ fn fuzzed_records_round_trip_exactly_and_agree_with_the_wire_decoder() {
             ));
             for (wire_scope, scope) in scopes {
                 let want = latest_value(&old, &name, wire_scope).map(|v| v.id.clone());
+                let view = wire_scope.record_view_id.map(|v| symbols.find(v));
                 let got = record
-                    .latest(field, scope)
+                    .latest_in_view(field, scope, view)
                     .map(|v| record.value_id(v).to_string());
                 assert_eq!(got, want, "field {name} in {wire_scope:?}");
             }
