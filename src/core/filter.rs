@@ -311,7 +311,7 @@ impl TextTest {
                 TextTest::Contains => text.contains(needle),
             };
         }
-        let lower = text.to_lowercase();
+        let lower = crate::core::fold::fold_case(text);
         match self {
             TextTest::Equals => lower == needle,
             TextTest::StartsWith => lower.starts_with(needle),
@@ -336,7 +336,7 @@ impl CompiledFilter {
         let fail = |expected| FilterPropError { rule, expected };
         let text = || {
             text_of(prop)
-                .map(|t| t.to_lowercase())
+                .map(|t| crate::core::fold::fold_case(&t))
                 .ok_or(fail("a string"))
         };
         let list = || prop.as_array().cloned().ok_or(fail("a list"));
@@ -368,7 +368,7 @@ impl CompiledFilter {
             R::IsAnyOfText => Test::AnyOfText(
                 list()?
                     .iter()
-                    .map(|v| text_of(v).map(|t| t.to_lowercase()))
+                    .map(|v| text_of(v).map(|t| crate::core::fold::fold_case(&t)))
                     .collect::<Option<Vec<_>>>()
                     .ok_or(fail("a list of strings"))?,
             ),
@@ -522,11 +522,10 @@ impl SortKey {
     pub fn of<V: FieldValue>(value: &V) -> SortKey {
         match number_of(value) {
             Some(n) => SortKey::Number(n),
-            None => SortKey::Text(
-                text_of(value)
-                    .unwrap_or_else(|| value.json_text())
-                    .to_lowercase(),
-            ),
+            None => SortKey::Text(text_of(value).as_deref().map_or_else(
+                || crate::core::fold::fold_case(&value.json_text()),
+                crate::core::fold::fold_case,
+            )),
         }
     }
 }

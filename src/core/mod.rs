@@ -8,6 +8,7 @@ pub mod exact;
 pub mod filter;
 #[cfg(test)]
 mod filter_rules_tests;
+pub mod fold;
 pub mod hash;
 pub mod http;
 pub mod model;

@@ -172,7 +172,7 @@ impl CompiledSearch {
             search_text: query
                 .search_text
                 .as_ref()
-                .map(|t| t.to_lowercase())
+                .map(|t| crate::core::fold::fold_case(t))
                 .filter(|t| !t.is_empty()),
             limit: query.limit.map(|n| n as usize),
             operation_id: query.operation_id.clone(),
@@ -222,7 +222,8 @@ impl CompiledSearch {
             })
             .collect();
         if let Some(needle) = &self.search_text {
-            let contains = |text: &str| text.to_lowercase().contains(needle.as_str());
+            let contains =
+                |text: &str| crate::core::fold::fold_case(text).contains(needle.as_str());
             candidates.retain(|&at| {
                 contains(index.identifier(at))
                     || index.any_cell(at, &mut |value| match value.view() {
