@@ -27,8 +27,10 @@ pub struct RecordValue {
     pub operation_id: Option<String>,
 }
 
-/// A record: a compound, a sample, a batch…, named by its key values.
+/// A record: a compound, a sample, a batch…, named by its key values. In
+/// TypeScript `RecordJSON`, the shape of `Record.toJSON()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify), tsify(rename = "RecordJSON"))]
 pub struct Record {
     /// The record's uuid.
     pub id: String,
@@ -43,6 +45,11 @@ pub struct Record {
     pub record_identifier: String,
     /// Field id → every value written to that field.
     #[serde(default, deserialize_with = "crate::core::exact::exact_record_values")]
+    // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "{ [field_id: string]: RecordValue[] }")
+    )]
     pub record_values: BTreeMap<String, Vec<RecordValue>>,
     /// The activity the record was created in, or null.
     #[serde(default)]
@@ -150,7 +157,48 @@ pub struct Activity {
     pub all_record_ids: Vec<String>,
     /// View id → record ids shown in that data table.
     #[serde(default)]
+    // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "{ [view_id: string]: string[] }")
+    )]
     pub data_table_record_mapping: BTreeMap<String, Vec<String>>,
+}
+
+/// What `createActivity` takes: a new activity's title, type and optional details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct NewActivity {
+    /// The activity's title; unique among activities.
+    pub title: String,
+    /// What kind of activity it is.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""task" | "experiment" | "project" | "stage" | "milestone" | "cycle""#)
+    )]
+    pub activity_type: String,
+    /// The activity definition (template) to make it from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition_id: Option<String>,
+    /// Programs the activity belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program_ids: Option<Vec<String>>,
+    /// Users assigned to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_user_ids: Option<Vec<String>>,
+    /// Start date (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Planned duration in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+}
+
+impl NewActivity {
+    /// The body of `POST /operations`.
+    pub fn payload(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
 }
 
 /// An entity slice: the set of key fields that names one type of record.
