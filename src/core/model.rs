@@ -17,13 +17,10 @@ pub struct RecordValue {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub content: Value,
     /// When the value was written (ISO-8601), or null.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// Null for key values; otherwise the record (or sub-record) it was written on.
-    #[serde(default)]
     pub record_id: Option<String>,
     /// The activity (operation) the value was written in, or null.
-    #[serde(default)]
     pub operation_id: Option<String>,
 }
 
@@ -52,7 +49,6 @@ pub struct Record {
     )]
     pub record_values: BTreeMap<String, Vec<RecordValue>>,
     /// The activity the record was created in, or null.
-    #[serde(default)]
     pub initial_operation_id: Option<String>,
     /// Ids of the record's sub-records (batches, aliquots…).
     #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
@@ -80,10 +76,8 @@ pub struct EntityField {
     /// The field's type, e.g. `number`, `text`, `file`.
     pub field_type: String,
     /// For record references: the entity slice referred to.
-    #[serde(default)]
     pub ref_slice_id: Option<String>,
     /// A regular expression values must match, if any.
-    #[serde(default)]
     pub regex_format: Option<String>,
 }
 
@@ -96,13 +90,11 @@ pub struct Activity {
     /// When it was created (ISO-8601).
     pub created_at: String,
     /// The parent activity, if any.
-    #[serde(default)]
     pub parent_id: Option<String>,
     /// Child activity ids.
     #[serde(default)]
     pub child_ids: Vec<String>,
     /// The activity definition (template) it was made from, if any.
-    #[serde(default)]
     pub definition_id: Option<String>,
     /// Programs the activity belongs to.
     #[serde(default)]
@@ -125,16 +117,12 @@ pub struct Activity {
     #[serde(default)]
     pub assigned_group_ids: Vec<String>,
     /// Due date (ISO-8601), if any.
-    #[serde(default)]
     pub due_date: Option<String>,
     /// Start date (ISO-8601), if any.
-    #[serde(default)]
     pub start_date: Option<String>,
     /// Planned duration in days, if any.
-    #[serde(default)]
     pub duration: Option<i64>,
     /// When it was completed (ISO-8601), if it was.
-    #[serde(default)]
     pub completed_at_date: Option<String>,
     /// Ids of activities this one depends on.
     #[serde(default)]
@@ -150,7 +138,6 @@ pub struct Activity {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown[]"))]
     pub properties: Vec<Value>,
     /// An id in an external system, if any.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// Every record the activity contains.
     #[serde(default)]
@@ -178,26 +165,31 @@ pub struct NewActivity {
     )]
     pub activity_type: String,
     /// The activity definition (template) to make it from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub definition_id: Option<String>,
     /// Programs the activity belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub program_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub program_ids: Vec<String>,
     /// Users assigned to it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_user_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub assigned_user_ids: Vec<String>,
     /// Start date (ISO-8601).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start_date: Option<String>,
     /// Planned duration in days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub duration: Option<i64>,
 }
 
 impl NewActivity {
     /// The body of `POST /operations`.
     pub fn payload(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        serde_json::json!({
+            "title": self.title, "activity_type": self.activity_type,
+            "definition_id": self.definition_id, "program_ids": self.program_ids,
+            "assigned_user_ids": self.assigned_user_ids, "start_date": self.start_date,
+            "duration": self.duration,
+        })
     }
 }
 
@@ -233,7 +225,6 @@ pub struct TokenResponse {
     /// Bearer token for `X-Kal-Authorization`.
     pub access_token: String,
     /// Token that buys a new access token.
-    #[serde(default)]
     pub refresh_token: Option<String>,
     /// Lifetime of the access token, in seconds.
     pub expires_in: f64,

@@ -2,8 +2,8 @@
 
 use super::convert::{
     activity_arg, arg, from_js, invalid, key_values_arg, optional_from_js, promise,
-    promise_with_signal, record_arg, string_arg, to_js, whole_number, ActivityIdentifierArg,
-    BatchOptions, BatchOptionsArg, CallOptionsArg, NumberArg, Upload,
+    promise_with_signal, record_arg, string_arg, to_js, to_js_text, whole_number,
+    ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg, NumberArg, Upload,
 };
 use super::handles::Handles;
 use super::state::Inner;
@@ -19,7 +19,6 @@ use crate::core::query::SearchRecordsQuery;
 use crate::core::retry::RetryPolicy;
 use js_sys::{Function, Promise};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,7 +59,7 @@ pub struct KaleidoscopeClientOptions {
     /// Headers added to every request, e.g. an identity-aware proxy's `Authorization`.
     // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
     #[tsify(type = "{ [name: string]: string } | null")]
-    pub additional_headers: Option<BTreeMap<String, String>>,
+    pub additional_headers: Option<serde_json::Map<String, serde_json::Value>>,
     /// Milliseconds one attempt may take before it is aborted. Default: 30000.
     pub timeout_ms: Option<f64>,
     /// Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2.
@@ -123,6 +122,17 @@ impl KaleidoscopeClientOptions {
                 }
             }
         };
+        let mut additional_headers = Vec::new();
+        for (name, value) in self.additional_headers.unwrap_or_default() {
+            match value {
+                serde_json::Value::String(value) => additional_headers.push((name, value)),
+                _ => {
+                    return Err(invalid(format!(
+                        "options.additionalHeaders.{name} must be a string"
+                    )))
+                }
+            }
+        }
         let timeout_ms = match self.timeout_ms {
             None => defaults::TIMEOUT_MS,
             Some(ms) if ms > 0.0 => ms,
@@ -168,11 +178,7 @@ impl KaleidoscopeClientOptions {
         let config = ClientConfig {
             url,
             credentials,
-            additional_headers: self
-                .additional_headers
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
+            additional_headers,
             clock: Rc::new(|| js_sys::Date::now() as i64),
             random: Rc::new(js_sys::Math::random),
             retry,
@@ -197,9 +203,24 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
                     .map_err(|_| fail("tokenProvider's promise rejected"))?,
                 Err(value) => value,
             };
-            let token: TokenResponse = from_js(&answer, "the token")
-                .map_err(|_| fail("tokenProvider must answer { access_token, expires_in }"))?;
-            Ok(token)
+            // Read member by member: the token is not an argument, and its two
+            // members do not warrant a deserializer of their own in the package.
+            let member = |key: &str| super::convert::get(&answer, key);
+            match (
+                member("access_token").as_string(),
+                member("expires_in").as_f64(),
+            ) {
+                (Some(access_token), Some(expires_in)) if expires_in.is_finite() => {
+                    Ok(TokenResponse {
+                        access_token,
+                        refresh_token: None,
+                        expires_in,
+                    })
+                }
+                _ => Err(fail(
+                    "tokenProvider must answer { access_token, expires_in }",
+                )),
+            }
         }) as TokenFuture
     })
 }
@@ -408,25 +429,18 @@ impl RecordsService {
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
     pub fn search_records(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery | null")] query: Option<
-            SearchRecordsQueryArg,
-        >,
+        query: Option<SearchRecordsQueryArg>,
         options: Option<CallOptionsArg>,
     ) -> Promise {
         let (inner, query) = (self.inner.clone(), arg(query));
         promise(options, async move {
-            to_js(&inner.search_records(&search_query(&query)?).await?)
+            to_js_text(&inner.search_records(&search_query(&query)?).await?)
         })
     }
 
     /// The same search evaluated here, over the records already cached, with the sandbox's engine.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
-    pub fn query_cached(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery | null")] query: Option<
-            SearchRecordsQueryArg,
-        >,
-    ) -> Result<JsValue, JsValue> {
+    pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
         let query = search_query(&arg(query))?;
         if query.operation_id.is_some() {
             return Err(invalid(
@@ -434,7 +448,7 @@ impl RecordsService {
             )
             .into());
         }
-        Ok(to_js(&self.inner.query_cached(&query, None)?)?)
+        Ok(to_js_text(&self.inner.query_cached(&query, None)?)?)
     }
 
     /// Uploads a file as a record's field value and answers the new value.
@@ -499,6 +513,7 @@ fn record_refs(ids: &JsValue) -> Result<Vec<RecordRef>, Error> {
 }
 
 /// A search query; `undefined` and `null` search everything.
+#[inline(never)]
 fn search_query(query: &JsValue) -> Result<SearchRecordsQuery, Error> {
     if !query.is_undefined()
         && !query.is_null()
@@ -534,14 +549,20 @@ impl EntityFieldsService {
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move { to_js(&*inner.key_fields().await?) })
+        promise(
+            options,
+            async move { to_js_text(&*inner.key_fields().await?) },
+        )
     }
 
     /// Every data field (cached).
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move { to_js(&*inner.data_fields().await?) })
+        promise(
+            options,
+            async move { to_js_text(&*inner.data_fields().await?) },
+        )
     }
 
     /// The key field of that name, created when there is none.
@@ -553,7 +574,7 @@ impl EntityFieldsService {
     ) -> Promise {
         let inner = self.inner.clone();
         promise(options, async move {
-            to_js(
+            to_js_text(
                 &inner
                     .get_or_create_key_field(&string_arg(&name, "name")?)
                     .await?,
@@ -575,7 +596,7 @@ impl EntityFieldsService {
                 string_arg(&name, "name")?,
                 string_arg(&field_type, "fieldType")?,
             );
-            to_js(&inner.get_or_create_data_field(&name, &kind).await?)
+            to_js_text(&inner.get_or_create_data_field(&name, &kind).await?)
         })
     }
 }
@@ -592,7 +613,10 @@ impl ActivitiesService {
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move { to_js(&*inner.activities().await?) })
+        promise(
+            options,
+            async move { to_js_text(&*inner.activities().await?) },
+        )
     }
 
     /// The activity with that uuid or title, or `null`.
@@ -607,7 +631,7 @@ impl ActivitiesService {
         promise(options, async move {
             let id =
                 activity_arg(&id, "idOrTitle")?.ok_or_else(|| invalid("idOrTitle is required"))?;
-            to_js(&inner.activity_by_id(&id).await?)
+            to_js_text(&inner.activity_by_id(&id).await?)
         })
     }
 
@@ -625,7 +649,7 @@ impl ActivitiesService {
                 .resolve_record_id(&record_arg(&record_id, "recordId")?)
                 .await?
             {
-                Some(id) => to_js(&*inner.activities_with_record(&id).await?),
+                Some(id) => to_js_text(&*inner.activities_with_record(&id).await?),
                 None => Ok(js_sys::Array::new().into()),
             }
         })
@@ -641,7 +665,7 @@ impl ActivitiesService {
         let (inner, activity) = (self.inner.clone(), JsValue::from(activity));
         promise(options, async move {
             let activity: NewActivity = from_js(&activity, "activity")?;
-            to_js(&inner.create_activity(&activity.payload()).await?)
+            to_js_text(&inner.create_activity(&activity.payload()).await?)
         })
     }
 }

@@ -66,10 +66,11 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Answer {
     })
 }
 
-/// A large value (a whole record, its values) as a plain JS value through
-/// JSON text and `JSON.parse`: for these V8's parser is faster than building
-/// the objects one property at a time (README, "Values across the boundary").
-pub fn to_js_bulk<T: Serialize + ?Sized>(value: &T) -> Answer {
+/// A value as a plain JS value through JSON text and `JSON.parse`, in the
+/// same shape as [`to_js`] makes (absent is `null`, maps are objects). For
+/// records and lists V8's parser is faster than building the objects one
+/// property at a time (README, "Values across the boundary").
+pub fn to_js_text<T: Serialize + ?Sized>(value: &T) -> Answer {
     let text = serde_json::to_string(value).map_err(|e| {
         Error::new(
             ErrorCode::Decode,
@@ -181,40 +182,73 @@ fn check(value: &JsValue, path: &mut String, ancestors: &mut Vec<JsValue>) -> Re
 
 /// A JS value as a Rust value, with serde-wasm-bindgen; a wrong shape is an
 /// `invalid_argument` error naming the member (`query.limit: invalid type…`).
+#[inline(never)]
 pub fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
     if value.is_undefined() {
         return Err(invalid(format!("{what} is required")));
     }
     let mut path = what.to_string();
     check(value, &mut path, &mut Vec::new())?;
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value.clone());
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let member = e.path().to_string();
-        let inner = redact(e.into_inner().to_string());
-        if member == "." {
-            invalid(format!("{what}: {inner}"))
-        } else if member.starts_with('[') {
-            invalid(format!("{what}{member}: {inner}"))
-        } else {
-            invalid(format!("{what}.{member}: {inner}"))
+    fn read<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, String> {
+        T::deserialize(serde_wasm_bindgen::Deserializer::from(v.clone())).map_err(|e| e.to_string())
+    }
+    read::<T>(value).map_err(|e| read_error(value, what, e, &|one| read::<T>(one).err()))
+}
+
+/// The error of [`from_js`], naming the member at fault. Which member it is
+/// is found again on the error path only: each member alone, in an object of
+/// its own, is read by `read`; the one whose error is not a missing member is
+/// the culprit. (Naming members while reading would cost the package a
+/// wrapper per type it reads.)
+#[inline(never)]
+fn read_error(
+    value: &JsValue,
+    what: &str,
+    message: String,
+    read: &dyn Fn(&JsValue) -> Option<String>,
+) -> Error {
+    let message = redact(message);
+    if value.is_object() && !js_sys::Array::is_array(value) {
+        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+            let alone = Object::new();
+            let member = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+            if Reflect::set(&alone, &key, &member).is_err() {
+                break;
+            }
+            match read(&alone) {
+                Some(m) if !m.contains("missing field") => {
+                    let key = key.as_string().unwrap_or_default();
+                    return invalid(format!("{what}.{key}: {message}"));
+                }
+                _ => {}
+            }
         }
-    })
+    }
+    invalid(format!("{what}: {message}"))
+}
+
+fn strip_error(message: String) -> String {
+    match message.strip_prefix("Error: ") {
+        Some(rest) => rest.to_string(),
+        None => message,
+    }
 }
 
 /// serde quotes a mistyped string in its message (`invalid type: string "…"`):
 /// that string may be a secret put in the wrong member, so it is left out.
 fn redact(message: String) -> String {
     // serde-wasm-bindgen's errors are JS `Error`s, whose text starts "Error: ".
-    let message = match message.strip_prefix("Error: ") {
-        Some(rest) => rest.to_string(),
-        None => message,
-    };
+    let message = strip_error(message);
     for kind in ["invalid type: string ", "invalid value: string "] {
-        if let Some(rest) = message.strip_prefix(kind) {
+        if let Some(at) = message.find(kind) {
+            let (head, rest) = message.split_at(at);
+            // The quoted string ends at the last `", expected `: look from the end.
             let expected = rest
-                .rfind(", expected ")
-                .map_or("", |i| rest.get(i..).unwrap_or(""));
-            return format!("{}a string{expected}", kind.trim_end_matches("string "));
+                .match_indices("\", expected ")
+                .last()
+                .map_or("", |(i, _)| rest.get(i + 1..).unwrap_or(""));
+            let kind = kind.trim_end_matches("string ");
+            return format!("{head}{kind}a string{expected}");
         }
     }
     message
@@ -274,10 +308,12 @@ pub fn reject_unknown_members<T: serde::de::DeserializeOwned>(
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !fields.contains(&key.as_str()) {
-            return Err(invalid(format!(
-                "{what}.{key} is not a member; expected one of {}",
-                fields.join(", ")
-            )));
+            let mut message = format!("{what}.{key} is not a member; expected one of");
+            for field in fields {
+                message.push(' ');
+                message.push_str(field);
+            }
+            return Err(invalid(message));
         }
     }
     Ok(())
@@ -413,30 +449,22 @@ pub fn key_values_arg(
             type_name(value)
         )));
     }
-    let map: std::collections::BTreeMap<String, KeyValue> = from_js(value, what)?;
-    if map.is_empty() {
+    let mut pairs = Vec::new();
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let key = entry.get(0).as_string().unwrap_or_default();
+        let content = json_from_js(&entry.get(1), &format!("{what}.{key}"))?;
+        if !(content.is_string() || content.is_number()) {
+            return Err(invalid(format!(
+                "{what}.{key} must be a string or a number"
+            )));
+        }
+        pairs.push((FieldRef::Text(key), content));
+    }
+    if pairs.is_empty() {
         return Err(invalid(format!("{what} must name at least one key field")));
     }
-    Ok(map
-        .into_iter()
-        .map(|(key, KeyValue(content))| (FieldRef::Text(key), content))
-        .collect())
-}
-
-/// A key value: a string or a number.
-struct KeyValue(serde_json::Value);
-
-impl<'de> serde::Deserialize<'de> for KeyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let content = serde_json::Value::deserialize(d)?;
-        if content.is_string() || content.is_number() {
-            Ok(KeyValue(content))
-        } else {
-            Err(serde::de::Error::custom(
-                "a key value must be a string or a number",
-            ))
-        }
-    }
+    Ok(pairs)
 }
 
 /// A short description of a JS value's type, for error messages.

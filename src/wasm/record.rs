@@ -3,7 +3,7 @@
 
 use super::convert::{
     activity_arg, arg, content_to_js, field_arg, invalid, json_from_js, promise, record_id_arg,
-    to_js, to_js_bulk, ActivityIdentifierArg, BooleanArg, CallOptionsArg, Pairs, RecordOrIdArg,
+    to_js, to_js_text, ActivityIdentifierArg, BooleanArg, CallOptionsArg, Pairs, RecordOrIdArg,
     Upload,
 };
 use super::state::{refresh, Inner, RecordCell};
@@ -102,7 +102,7 @@ impl Record {
     )]
     pub fn record_values(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
-        Ok(to_js_bulk(&ValuesJson(&record, &self.client.symbols()))?)
+        Ok(to_js_text(&ValuesJson(&record, &self.client.symbols()))?)
     }
 
     /// The activity the record was created in, or null (as in `toJSON()`).
@@ -130,18 +130,7 @@ impl Record {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
         let symbols = self.client.symbols();
-        Ok(to_js_bulk(&RecordJson {
-            record: &record,
-            symbols: &symbols,
-        })?)
-    }
-
-    /// Temporary: `toJSON()` through serde-wasm-bindgen, for the benchmark.
-    #[wasm_bindgen(js_name = __toJSONSerde, skip_typescript)]
-    pub fn to_json_serde(&self) -> Result<JsValue, JsValue> {
-        let record = self.current();
-        let symbols = self.client.symbols();
-        Ok(to_js(&RecordJson {
+        Ok(to_js_text(&RecordJson {
             record: &record,
             symbols: &symbols,
         })?)
@@ -215,7 +204,7 @@ impl Record {
     pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
         promise(options, async move {
-            to_js(&*client.activities_with_record(&id).await?)
+            to_js_text(&*client.activities_with_record(&id).await?)
         })
     }
 
@@ -276,10 +265,9 @@ impl Record {
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
     pub fn get_values(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
-        promise(
-            options,
-            async move { to_js(&client.get_values(&id).await?) },
-        )
+        promise(options, async move {
+            to_js_text(&client.get_values(&id).await?)
+        })
     }
 
     /// Drops the record from the caches and fetches it again; this handle then shows the new data.
@@ -314,7 +302,7 @@ impl Record {
                 .await?;
             refresh(&client, &data, &id);
             match answer_value {
-                true => to_js(&value),
+                true => to_js_text(&value),
                 false => Ok(JsValue::UNDEFINED),
             }
         })

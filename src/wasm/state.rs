@@ -2,7 +2,7 @@
 //! transport. `client.rs`, `handles.rs` and `record.rs` all depend on this
 //! module and on nothing of each other's but what they construct.
 
-use super::convert::{to_js, Answer, Upload};
+use super::convert::{to_js_text, Answer, Upload};
 use super::transport::FetchTransport;
 use crate::core::client::Client;
 use crate::core::store::CompactRecord;
@@ -34,5 +34,5 @@ pub(super) async fn upload_to(inner: &Inner, record_id: &str, upload: Upload) ->
             upload.activity.as_deref(),
         )
         .await?;
-    to_js(&value)
+    to_js_text(&value)
 }
