@@ -180,6 +180,31 @@ fn check(value: &JsValue, path: &mut String, ancestors: &mut Vec<JsValue>) -> Re
     Ok(())
 }
 
+/// [`check`] over what serde will read: of a struct, only its members (the
+/// others are never read, and may be anything: a DOM node, a whole store).
+#[inline(never)]
+fn check_members(value: &JsValue, what: &str, fields: &[&str]) -> Result<(), Error> {
+    let mut path = what.to_string();
+    let mut ancestors = Vec::new();
+    if fields.is_empty() || !value.is_object() || js_sys::Array::is_array(value) {
+        return check(value, &mut path, &mut ancestors);
+    }
+    ancestors.push(value.clone());
+    for field in fields {
+        let key = JsValue::from_str(field);
+        if !Reflect::has(value, &key).unwrap_or(false) {
+            continue;
+        }
+        path.truncate(what.len());
+        path.push('.');
+        path.push_str(field);
+        let member = Reflect::get(value, &key)
+            .map_err(|_| invalid(format!("{path} could not be read: its getter threw")))?;
+        check(&member, &mut path, &mut ancestors)?;
+    }
+    Ok(())
+}
+
 /// A JS value as a Rust value, with serde-wasm-bindgen; a wrong shape is an
 /// `invalid_argument` error naming the member (`query.limit: invalid type…`).
 #[inline(never)]
@@ -187,8 +212,7 @@ pub fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> R
     if value.is_undefined() {
         return Err(invalid(format!("{what} is required")));
     }
-    let mut path = what.to_string();
-    check(value, &mut path, &mut Vec::new())?;
+    check_members(value, what, struct_fields::<T>())?;
     fn read<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, String> {
         T::deserialize(serde_wasm_bindgen::Deserializer::from(v.clone())).map_err(|e| e.to_string())
     }
