@@ -162,13 +162,13 @@ async fn reads_values_with_names_after_loading_the_field_list() {
             .unwrap(),
     );
     let notes = record
-        .get_value_content("Notes".into(), None, None, None)
+        .get_value_content("Notes".into(), None, None, None, None)
         .unwrap();
     assert_eq!(
         notes.as_string().as_deref(),
         Some("<img src=x onerror=alert(1)>")
     );
-    let missing = record.get_value_content("Colour".into(), None, None, None);
+    let missing = record.get_value_content("Colour".into(), None, None, None, None);
     assert_eq!(
         get(&missing.unwrap_err(), "code").as_string().as_deref(),
         Some("not_found")

@@ -14,7 +14,9 @@ use tsify::Tsify;
 macro_rules! filter_rules {
     ($($variant:ident => $wire:literal),* $(,)?) => {
         /// A filter rule, as its wire string (for example `"is_equal"`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        // `Deserialize` is written below: read as a string, then `parse`; the
+        // derived one (a 38-arm visitor per deserializer) cost the wasm package 3 KB.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
         #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
         pub enum FilterRuleType {
             $(
@@ -36,6 +38,18 @@ macro_rules! filter_rules {
             /// The rule for a wire string, if it is one of the 38.
             pub fn parse(text: &str) -> Option<Self> {
                 match text { $($wire => Some(FilterRuleType::$variant),)* _ => None }
+            }
+
+            /// Every rule's wire string, in the reference's order.
+            pub const NAMES: &'static [&'static str] = &[$($wire),*];
+        }
+
+        impl<'de> Deserialize<'de> for FilterRuleType {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                FilterRuleType::parse(&text).ok_or_else(|| {
+                    serde::de::Error::unknown_variant(&text, FilterRuleType::NAMES)
+                })
             }
         }
     };

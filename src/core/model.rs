@@ -17,17 +17,13 @@ pub struct RecordValue {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub content: Value,
     /// When the value was written (ISO-8601), or null.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// Null for key values; otherwise the record (or sub-record) it was written on.
-    #[serde(default)]
     pub record_id: Option<String>,
     /// The activity (operation) the value was written in, or null.
-    #[serde(default)]
     pub operation_id: Option<String>,
-    /// The record view on the activity the value was written to (kalbio 0.5.0):
-    /// `None` when the wire left the member out, `Some(None)` for null, so that a
-    /// value prints back as it came.
+    /// The record view on the activity the value was written to (kalbio 0.5.0);
+    /// null, or absent when the server left it out (kept as it came).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -51,8 +47,10 @@ fn present_or_null<'de, D: serde::Deserializer<'de>>(
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-/// A record: a compound, a sample, a batch…, named by its key values.
+/// A record: a compound, a sample, a batch…, named by its key values. In
+/// TypeScript `RecordJSON`, the shape of `Record.toJSON()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify), tsify(rename = "RecordJSON"))]
 pub struct Record {
     /// The record's uuid.
     pub id: String,
@@ -67,9 +65,13 @@ pub struct Record {
     pub record_identifier: String,
     /// Field id → every value written to that field.
     #[serde(default, deserialize_with = "crate::core::exact::exact_record_values")]
+    // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "{ [field_id: string]: RecordValue[] }")
+    )]
     pub record_values: BTreeMap<String, Vec<RecordValue>>,
     /// The activity the record was created in, or null.
-    #[serde(default)]
     pub initial_operation_id: Option<String>,
     /// Ids of the record's sub-records (batches, aliquots…).
     #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
@@ -97,10 +99,8 @@ pub struct EntityField {
     /// The field's type, e.g. `number`, `text`, `file`.
     pub field_type: String,
     /// For record references: the entity slice referred to.
-    #[serde(default)]
     pub ref_slice_id: Option<String>,
     /// A regular expression values must match, if any.
-    #[serde(default)]
     pub regex_format: Option<String>,
 }
 
@@ -113,13 +113,11 @@ pub struct Activity {
     /// When it was created (ISO-8601).
     pub created_at: String,
     /// The parent activity, if any.
-    #[serde(default)]
     pub parent_id: Option<String>,
     /// Child activity ids.
     #[serde(default)]
     pub child_ids: Vec<String>,
     /// The activity definition (template) it was made from, if any.
-    #[serde(default)]
     pub definition_id: Option<String>,
     /// Programs the activity belongs to.
     #[serde(default)]
@@ -142,16 +140,12 @@ pub struct Activity {
     #[serde(default)]
     pub assigned_group_ids: Vec<String>,
     /// Due date (ISO-8601), if any.
-    #[serde(default)]
     pub due_date: Option<String>,
     /// Start date (ISO-8601), if any.
-    #[serde(default)]
     pub start_date: Option<String>,
     /// Planned duration in days, if any.
-    #[serde(default)]
     pub duration: Option<i64>,
     /// When it was completed (ISO-8601), if it was.
-    #[serde(default)]
     pub completed_at_date: Option<String>,
     /// Ids of activities this one depends on.
     #[serde(default)]
@@ -167,14 +161,59 @@ pub struct Activity {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown[]"))]
     pub properties: Vec<Value>,
     /// An id in an external system, if any.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// Every record the activity contains.
     #[serde(default)]
     pub all_record_ids: Vec<String>,
     /// View id → record ids shown in that data table.
     #[serde(default)]
+    // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "{ [view_id: string]: string[] }")
+    )]
     pub data_table_record_mapping: BTreeMap<String, Vec<String>>,
+}
+
+/// What `createActivity` takes: a new activity's title, type and optional details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(Tsify))]
+pub struct NewActivity {
+    /// The activity's title; unique among activities.
+    pub title: String,
+    /// What kind of activity it is.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = r#""task" | "experiment" | "project" | "stage" | "milestone" | "cycle""#)
+    )]
+    pub activity_type: String,
+    /// The activity definition (template) to make it from.
+    #[serde(default)]
+    pub definition_id: Option<String>,
+    /// Programs the activity belongs to.
+    #[serde(default)]
+    pub program_ids: Vec<String>,
+    /// Users assigned to it.
+    #[serde(default)]
+    pub assigned_user_ids: Vec<String>,
+    /// Start date (ISO-8601).
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// Planned duration in days.
+    #[serde(default)]
+    pub duration: Option<i64>,
+}
+
+impl NewActivity {
+    /// The body of `POST /operations`.
+    pub fn payload(&self) -> Value {
+        serde_json::json!({
+            "title": self.title, "activity_type": self.activity_type,
+            "definition_id": self.definition_id, "program_ids": self.program_ids,
+            "assigned_user_ids": self.assigned_user_ids, "start_date": self.start_date,
+            "duration": self.duration,
+        })
+    }
 }
 
 /// An entity slice: the set of key fields that names one type of record.
@@ -209,7 +248,6 @@ pub struct TokenResponse {
     /// Bearer token for `X-Kal-Authorization`.
     pub access_token: String,
     /// Token that buys a new access token.
-    #[serde(default)]
     pub refresh_token: Option<String>,
     /// Lifetime of the access token, in seconds.
     pub expires_in: f64,

@@ -16,6 +16,7 @@ use tsify::Tsify;
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct FieldFilter {
     /// The field to filter on (uuid).
+    #[serde(default)]
     pub field_id: Option<String>,
     /// The rule to apply.
     pub filter_type: FilterRuleType,
@@ -30,6 +31,7 @@ pub struct FieldFilter {
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct FieldSort {
     /// The field to sort by (uuid).
+    #[serde(default)]
     pub field_id: Option<String>,
     /// Largest first when true.
     #[serde(default)]
@@ -42,6 +44,7 @@ pub struct FieldSort {
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct ViewFieldFilter {
     /// The key (or data) field's uuid.
+    #[serde(default)]
     pub key_field_id: Option<String>,
     /// The view field's uuid.
     #[serde(default)]
@@ -59,6 +62,7 @@ pub struct ViewFieldFilter {
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct ViewFieldSort {
     /// The key (or data) field's uuid.
+    #[serde(default)]
     pub key_field_id: Option<String>,
     /// The view field's uuid.
     #[serde(default)]
@@ -91,7 +95,7 @@ search_records_query! {
     /// Only records of this record set (the seed's name).
     record_set_id: String,
     /// Only records in any of these record sets: ids separated by commas
-    /// (kalbio 0.5.0's name; see [`SearchRecordsQuery::record_set_id_list`]).
+    /// (kalbio 0.5.0's name).
     record_set_ids: String,
     /// Only records of this program.
     program_id: String,

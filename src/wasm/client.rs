@@ -1,56 +1,31 @@
 //! `KaleidoscopeClient` and its services.
 
 use super::convert::{
-    self, activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg,
-    to_js,
+    activity_arg, arg, from_js, invalid, key_values_arg, optional_from_js, promise,
+    promise_with_signal, record_arg, string_arg, to_js, to_js_text, whole_number,
+    ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg, NumberArg, Upload,
 };
 use super::handles::Handles;
+use super::state::Inner;
 use super::transport::FetchTransport;
 use crate::core::client::{
-    Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS, DEFAULT_URL,
+    CacheStats, Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
+    DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS, DEFAULT_URL,
 };
 use crate::core::defaults;
 use crate::core::error::{Error, ErrorCode};
-use crate::core::model::TokenResponse;
+use crate::core::model::{NewActivity, TokenResponse};
 use crate::core::query::SearchRecordsQuery;
 use crate::core::retry::RetryPolicy;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
+use serde::Deserialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-pub(super) type Inner = Rc<Client<FetchTransport>>;
-
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** How a client connects and authenticates. */
-export interface KaleidoscopeClientOptions {
-    /** The API's base URL. Default: `https://api.kaleidoscope.bio`. */
-    url?: string;
-    /** OAuth client id. With `clientSecret`, for trusted internal tools only: the secret is in the page. */
-    clientId?: string;
-    /** OAuth client secret. Never appears in an error, a log line or `toJSON()`. */
-    clientSecret?: string;
-    /** Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page. */
-    tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
-    /** Headers added to every request, e.g. an identity-aware proxy's `Authorization`. */
-    additionalHeaders?: { [name: string]: string };
-    /** Milliseconds one attempt may take before it is aborted. Default: 30000. */
-    timeoutMs?: number;
-    /** Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2. */
-    maxRetries?: number;
-    /** The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500. */
-    retryBaseMs?: number;
-    /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
-    retryMaxMs?: number;
-    /** The record cache's bound: the least recently used records go first. Default: 50000. */
-    cache?: { maxRecords?: number };
-    /** How many batches `getRecordsByIds` fetches at once. Default: 4. */
-    concurrency?: number;
-}
-
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -65,68 +40,201 @@ export type ActivityIdentifier = Activity | string;
 
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
-
-/** What `createActivity` takes. */
-export interface NewActivity {
-    title: string;
-    activity_type: "task" | "experiment" | "project" | "stage" | "milestone" | "cycle";
-    definition_id?: string | null;
-    program_ids?: string[];
-    assigned_user_ids?: string[];
-    start_date?: string | null;
-    duration?: number | null;
-}
-
-/** The client cache's counters. */
-export interface CacheStats {
-    hits: number;
-    misses: number;
-    evictions: number;
-    records: number;
-}
 "#;
+
+/// How a client connects and authenticates.
+#[derive(Deserialize, Default, tsify::Tsify)]
+#[serde(default, rename_all = "camelCase")]
+pub struct KaleidoscopeClientOptions {
+    /// The API's base URL. Default: `https://api.kaleidoscope.bio`.
+    pub url: Option<String>,
+    /// OAuth client id. With `clientSecret`, for trusted internal tools only: the secret is in the page.
+    pub client_id: Option<String>,
+    /// OAuth client secret. Never appears in an error, a log line or `toJSON()`.
+    pub client_secret: Option<String>,
+    /// Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "() => Promise<{ access_token: string; expires_in: number }>")]
+    pub token_provider: JsValue,
+    /// Headers added to every request, e.g. an identity-aware proxy's `Authorization`.
+    // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
+    #[tsify(type = "{ [name: string]: string } | null")]
+    pub additional_headers: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Milliseconds one attempt may take before it is aborted. Default: 30000.
+    pub timeout_ms: Option<f64>,
+    /// Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2.
+    pub max_retries: Option<f64>,
+    /// The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500.
+    pub retry_base_ms: Option<f64>,
+    /// The longest wait, including a server's Retry-After, in milliseconds. Default: 8000.
+    pub retry_max_ms: Option<f64>,
+    /// The record cache's bound.
+    pub cache: Option<CacheOptions>,
+    /// How many batches `getRecordsByIds` fetches at once. Default: 4.
+    pub concurrency: Option<f64>,
+}
+
+/// The record cache's options.
+#[derive(Deserialize, Default, tsify::Tsify)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CacheOptions {
+    /// The most records held: the least recently used records go first. Default: 50000.
+    pub max_records: Option<f64>,
+    /// How long a record, a "not found" and the field and activity lists are
+    /// reused, in milliseconds; `Infinity` keeps them until evicted. Default: 60000.
+    pub ttl_ms: Option<f64>,
+}
 
 #[wasm_bindgen]
 extern "C" {
     /// The options object of `new KaleidoscopeClient(...)`.
     #[wasm_bindgen(typescript_type = "KaleidoscopeClientOptions")]
-    pub type KaleidoscopeClientOptions;
+    pub type KaleidoscopeClientOptionsArg;
 }
 
-fn option(options: &JsValue, key: &str) -> JsValue {
-    Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
-    let value = option(options, key);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
+/// A number option from `low` to `high`, or `default` when absent.
+fn number(value: Option<f64>, key: &str, default: f64, low: f64, high: f64) -> Result<f64, Error> {
+    match value {
+        None => Ok(default),
+        Some(n) if (low..=high).contains(&n) => Ok(n),
+        Some(_) => Err(invalid(format!(
+            "options.{key} must be a number from {low} to {high}"
+        ))),
     }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| invalid(format!("options.{key} must be a string")))
+}
+
+impl KaleidoscopeClientOptions {
+    /// The core's configuration, each option checked.
+    fn config(self) -> Result<(ClientConfig, f64), Error> {
+        let url = self.url.unwrap_or_else(|| DEFAULT_URL.to_string());
+        let provider = self.token_provider;
+        let credentials = if let Some(function) = provider.dyn_ref::<Function>() {
+            Credentials::Provider(token_provider(function.clone()))
+        } else if !provider.is_undefined() && !provider.is_null() {
+            return Err(invalid("options.tokenProvider must be a function"));
+        } else {
+            match (self.client_id, self.client_secret) {
+                (Some(client_id), Some(client_secret)) => Credentials::ClientSecret {
+                    client_id,
+                    client_secret,
+                },
+                _ => {
+                    return Err(invalid(
+                        "give either tokenProvider, or clientId and clientSecret",
+                    ))
+                }
+            }
+        };
+        let mut additional_headers = Vec::new();
+        for (name, value) in self.additional_headers.unwrap_or_default() {
+            match value {
+                serde_json::Value::String(value) => additional_headers.push((name, value)),
+                _ => {
+                    return Err(invalid(format!(
+                        "options.additionalHeaders.{name} must be a string"
+                    )))
+                }
+            }
+        }
+        let timeout_ms = match self.timeout_ms {
+            None => defaults::TIMEOUT_MS,
+            Some(ms) if ms > 0.0 => ms,
+            Some(_) => return Err(invalid("options.timeoutMs must be a positive number")),
+        };
+        let retry = RetryPolicy {
+            max_retries: number(
+                self.max_retries,
+                "maxRetries",
+                defaults::MAX_RETRIES.into(),
+                0.0,
+                10.0,
+            )? as u32,
+            base_ms: number(
+                self.retry_base_ms,
+                "retryBaseMs",
+                defaults::RETRY_BASE_MS,
+                0.0,
+                60_000.0,
+            )?,
+            max_ms: number(
+                self.retry_max_ms,
+                "retryMaxMs",
+                defaults::RETRY_MAX_MS,
+                0.0,
+                300_000.0,
+            )?,
+        };
+        let cache = self.cache.unwrap_or_default();
+        let ttl_ms = match cache.ttl_ms {
+            None => Some(DEFAULT_CACHE_TTL_MS),
+            Some(f64::INFINITY) => None,
+            Some(ms) if ms.fract() == 0.0 && (0.0..=1e15).contains(&ms) => Some(ms as i64),
+            Some(_) => return Err(invalid(
+                "options.cache.ttlMs must be a whole number of milliseconds from 0, or Infinity",
+            )),
+        };
+        let max_records = whole_number(
+            cache.max_records,
+            "options.cache.maxRecords",
+            DEFAULT_MAX_RECORDS,
+            1,
+            10_000_000,
+        )?;
+        let concurrency = number(
+            self.concurrency,
+            "concurrency",
+            DEFAULT_CONCURRENCY as f64,
+            1.0,
+            64.0,
+        )? as usize;
+        let config = ClientConfig {
+            url,
+            credentials,
+            additional_headers,
+            clock: Rc::new(|| js_sys::Date::now() as i64),
+            random: Rc::new(js_sys::Math::random),
+            retry,
+            max_records,
+            ttl_ms,
+            load_names: true,
+            concurrency,
+        };
+        Ok((config, timeout_ms))
+    }
 }
 
 fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
     Rc::new(move || {
         let function = function.clone();
         Box::pin(async move {
-            let fail = |m: String| Error::new(ErrorCode::Auth, m);
+            let fail = |m: &str| Error::new(ErrorCode::Auth, m);
             let answer = function
                 .call0(&JsValue::NULL)
-                .map_err(|_| fail("tokenProvider threw".into()))?;
+                .map_err(|_| fail("tokenProvider threw"))?;
             let answer = match answer.dyn_into::<Promise>() {
                 Ok(promise) => JsFuture::from(promise)
                     .await
-                    .map_err(|_| fail("tokenProvider's promise rejected".into()))?,
+                    .map_err(|_| fail("tokenProvider's promise rejected"))?,
                 Err(value) => value,
             };
-            let token: TokenResponse =
-                super::convert::from_js(&answer, "the token").map_err(|_| {
-                    fail("tokenProvider must answer { access_token, expires_in }".into())
-                })?;
-            Ok(token)
+            // Read member by member: the token is not an argument, and its two
+            // members do not warrant a deserializer of their own in the package.
+            let member = |key: &str| super::convert::get(&answer, key);
+            match (
+                member("access_token").as_string(),
+                member("expires_in").as_f64(),
+            ) {
+                (Some(access_token), Some(expires_in)) if expires_in.is_finite() => {
+                    Ok(TokenResponse {
+                        access_token,
+                        refresh_token: None,
+                        expires_in,
+                    })
+                }
+                _ => Err(fail(
+                    "tokenProvider must answer { access_token, expires_in }",
+                )),
+            }
         }) as TokenFuture
     })
 }
@@ -170,114 +278,14 @@ impl KaleidoscopeClient {
 impl KaleidoscopeClient {
     /// Makes a client. Nothing is sent until the first call.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: KaleidoscopeClientOptions) -> Result<KaleidoscopeClient, JsValue> {
+    pub fn new(options: KaleidoscopeClientOptionsArg) -> Result<KaleidoscopeClient, JsValue> {
         let options: JsValue = options.into();
         if !options.is_object() {
-            return Err(invalid(
-                "new KaleidoscopeClient(options) needs an options object",
-            ));
+            return Err(invalid("new KaleidoscopeClient(options) needs an options object").into());
         }
-        let url = optional_string(&options, "url")?.unwrap_or_else(|| DEFAULT_URL.to_string());
-        let provider = option(&options, "tokenProvider");
-        let credentials = if let Some(function) = provider.dyn_ref::<Function>() {
-            Credentials::Provider(token_provider(function.clone()))
-        } else if !provider.is_undefined() && !provider.is_null() {
-            return Err(invalid("options.tokenProvider must be a function"));
-        } else {
-            match (
-                optional_string(&options, "clientId")?,
-                optional_string(&options, "clientSecret")?,
-            ) {
-                (Some(client_id), Some(client_secret)) => Credentials::ClientSecret {
-                    client_id,
-                    client_secret,
-                },
-                _ => {
-                    return Err(invalid(
-                        "give either tokenProvider, or clientId and clientSecret",
-                    ))
-                }
-            }
-        };
-        let mut additional_headers = Vec::new();
-        let headers = option(&options, "additionalHeaders");
-        if !headers.is_undefined() && !headers.is_null() {
-            let map: std::collections::BTreeMap<String, String> = convert::from_js(
-                &headers,
-                "options.additionalHeaders must map header names to strings",
-            )?;
-            additional_headers.extend(map);
-        }
-        let timeout = option(&options, "timeoutMs");
-        let timeout_ms = if timeout.is_undefined() || timeout.is_null() {
-            defaults::TIMEOUT_MS
-        } else {
-            match timeout.as_f64() {
-                Some(ms) if ms.is_finite() && ms > 0.0 => ms,
-                _ => return Err(invalid("options.timeoutMs must be a positive number")),
-            }
-        };
-        let number = |key: &str, default: f64, low: f64, high: f64| -> Result<f64, JsValue> {
-            let value = option(&options, key);
-            if value.is_undefined() || value.is_null() {
-                return Ok(default);
-            }
-            match value.as_f64() {
-                Some(n) if n.is_finite() && (low..=high).contains(&n) => Ok(n),
-                _ => Err(invalid(format!(
-                    "options.{key} must be a number from {low} to {high}"
-                ))),
-            }
-        };
-        let retry = RetryPolicy {
-            max_retries: number("maxRetries", defaults::MAX_RETRIES.into(), 0.0, 10.0)? as u32,
-            base_ms: number("retryBaseMs", defaults::RETRY_BASE_MS, 0.0, 60_000.0)?,
-            max_ms: number("retryMaxMs", defaults::RETRY_MAX_MS, 0.0, 300_000.0)?,
-        };
-        let cache = option(&options, "cache");
-        let max_records = if cache.is_undefined() || cache.is_null() {
-            DEFAULT_MAX_RECORDS
-        } else {
-            let max = option(&cache, "maxRecords");
-            match max.as_f64() {
-                None if max.is_undefined() => DEFAULT_MAX_RECORDS,
-                Some(n) if n.fract() == 0.0 && (1.0..=10_000_000.0).contains(&n) => n as usize,
-                _ => {
-                    return Err(invalid(
-                        "options.cache.maxRecords must be a whole number from 1 to 10000000",
-                    ))
-                }
-            }
-        };
-        let ttl_ms = if cache.is_undefined() || cache.is_null() {
-            Some(crate::core::client::DEFAULT_CACHE_TTL_MS)
-        } else {
-            let ttl = option(&cache, "ttlMs");
-            match ttl.as_f64() {
-                None if ttl.is_undefined() => Some(crate::core::client::DEFAULT_CACHE_TTL_MS),
-                Some(n) if n == f64::INFINITY => None,
-                Some(n) if n.fract() == 0.0 && (0.0..=1e15).contains(&n) => Some(n as i64),
-                _ => {
-                    return Err(invalid(
-                        "options.cache.ttlMs must be a whole number of milliseconds from 0, or Infinity",
-                    ))
-                }
-            }
-        };
-        let concurrency = number("concurrency", DEFAULT_CONCURRENCY as f64, 1.0, 64.0)? as usize;
-        let config = ClientConfig {
-            url,
-            credentials,
-            additional_headers,
-            clock: Rc::new(|| js_sys::Date::now() as i64),
-            random: Rc::new(js_sys::Math::random),
-            retry,
-            max_records,
-            ttl_ms,
-            load_names: true,
-            concurrency,
-        };
-        let client = Client::new(FetchTransport { timeout_ms }, config).map_err(error_to_js)?;
+        let options: KaleidoscopeClientOptions = from_js(&options, "options")?;
+        let (config, timeout_ms) = options.config()?;
+        let client = Client::new(FetchTransport { timeout_ms }, config)?;
         let mut client = KaleidoscopeClient {
             inner: Rc::new(client),
             handles: Rc::default(),
@@ -312,45 +320,29 @@ impl KaleidoscopeClient {
     /// The cache's counters: hits, misses, evictions and records held.
     #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
-        let s = self.inner.cache_stats();
-        let out = js_sys::Object::new();
-        for (k, v) in [
-            ("hits", s.hits),
-            ("misses", s.misses),
-            ("evictions", s.evictions),
-            ("records", s.records),
-        ] {
-            Reflect::set(&out, &k.into(), &JsValue::from_f64(v as f64))?;
-        }
-        Ok(out.into())
+        let stats: CacheStats = self.inner.cache_stats();
+        Ok(to_js(&stats)?)
     }
 
     /// Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
     #[wasm_bindgen(js_name = downloadFile, unchecked_return_type = "Promise<Uint8Array | null>")]
     pub fn download_file(
         &self,
-        file_id: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = fileId, unchecked_param_type = "string")] file_id: JsValue,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
+        let (inner, activity_id) = (self.inner.clone(), arg(activity_id));
+        promise(options, async move {
             let file_id = string_arg(&file_id, "fileId")?;
             let activity = match activity_arg(&activity_id, "activityId")? {
-                Some(a) => Some(inner.resolve_activity(&a).await.map_err(error_to_js)?),
+                Some(a) => Some(inner.resolve_activity(&a).await?),
                 None => None,
             };
-            match inner
-                .download_file(&file_id, activity.as_deref())
-                .await
-                .map_err(error_to_js)?
-            {
-                Some(bytes) => Ok(js_sys::Uint8Array::from(bytes.as_slice()).into()),
-                None => Ok(JsValue::NULL),
-            }
+            let bytes = inner.download_file(&file_id, activity.as_deref()).await?;
+            Ok(bytes.map_or(JsValue::NULL, |b| {
+                js_sys::Uint8Array::from(b.as_slice()).into()
+            }))
         })
     }
 }
@@ -369,7 +361,7 @@ impl RecordsService {
     pub fn get_record_by_id(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         // A cached record by uuid answers at once, without scheduling a task.
         if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
@@ -377,14 +369,10 @@ impl RecordsService {
                 return Promise::resolve(&self.handles.handle(&self.inner, record));
             }
         }
-        let inner = self.inner.clone();
-        let handles = self.handles.clone();
-        super::convert::cancellable(options, async move {
-            let id = record_arg(&id, "id")?;
-            match inner.get_record(&id).await.map_err(error_to_js)? {
-                Some(record) => Ok(handles.handle(&inner, record)),
-                None => Ok(JsValue::NULL),
-            }
+        let (inner, handles) = (self.inner.clone(), self.handles.clone());
+        promise(options, async move {
+            let record = inner.get_record(&record_arg(&id, "id")?).await?;
+            Ok(record.map_or(JsValue::NULL, |r| handles.handle(&inner, r)))
         })
     }
 
@@ -393,42 +381,29 @@ impl RecordsService {
     pub fn get_records_by_ids(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier[]")] ids: JsValue,
-        #[wasm_bindgen(js_name = batchSize)] batch_size: Option<super::convert::NumberArg>,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::BatchOptionsArg>,
+        #[wasm_bindgen(js_name = batchSize)] batch_size: Option<NumberArg>,
+        options: Option<BatchOptionsArg>,
     ) -> Promise {
-        let batch_size: JsValue = batch_size.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let inner = self.inner.clone();
-        let handles = self.handles.clone();
-        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let on_progress = if options.is_object() {
-            option(&options, "onProgress")
-        } else {
-            JsValue::UNDEFINED
+        let (inner, handles, batch_size) =
+            (self.inner.clone(), self.handles.clone(), arg(batch_size));
+        let options = match optional_from_js::<BatchOptions>(&arg(options), "options") {
+            Ok(options) => options,
+            Err(e) => return Promise::reject(&e.into()),
         };
-        let on_progress = match on_progress.dyn_into::<Function>() {
+        let on_progress = match options.on_progress.dyn_into::<Function>() {
             Ok(f) => Some(f),
             Err(v) if v.is_undefined() || v.is_null() => None,
-            Err(_) => return Promise::reject(&invalid("options.onProgress must be a function")),
-        };
-        super::convert::cancellable(Some(options.unchecked_into()), async move {
-            let array = ids.dyn_into::<js_sys::Array>().map_err(|v| {
-                invalid(format!(
-                    "ids must be an array, got {}",
-                    convert::type_name(&v)
-                ))
-            })?;
-            let mut refs: Vec<RecordRef> = Vec::with_capacity(array.length() as usize);
-            for (i, item) in array.iter().enumerate() {
-                refs.push(record_arg(&item, &format!("ids[{i}]"))?);
+            Err(_) => {
+                return Promise::reject(&invalid("options.onProgress must be a function").into())
             }
-            let batch = if batch_size.is_undefined() || batch_size.is_null() {
-                DEFAULT_BATCH_SIZE
-            } else {
-                match batch_size.as_f64() {
-                    Some(n) if n.fract() == 0.0 && (1.0..=10_000.0).contains(&n) => n as usize,
-                    _ => return Err(invalid("batchSize must be a whole number from 1 to 10000")),
-                }
+        };
+        promise_with_signal(options.signal, async move {
+            let refs = record_refs(&ids)?;
+            let batch = match batch_size.is_undefined() || batch_size.is_null() {
+                true => None,
+                false => Some(batch_size.as_f64().unwrap_or(f64::NAN)),
             };
+            let batch = whole_number(batch, "batchSize", DEFAULT_BATCH_SIZE, 1, 10_000)?;
             let progress = |done: usize, total: usize| {
                 if let Some(f) = &on_progress {
                     // A throwing callback must not break the load.
@@ -439,10 +414,7 @@ impl RecordsService {
                     );
                 }
             };
-            let records = inner
-                .get_records_by_ids(&refs, batch, &progress)
-                .await
-                .map_err(error_to_js)?;
+            let records = inner.get_records_by_ids(&refs, batch, &progress).await?;
             Ok(records
                 .into_iter()
                 .map(|r| handles.handle(&inner, r))
@@ -457,49 +429,40 @@ impl RecordsService {
         &self,
         #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        let handles = self.handles.clone();
-        super::convert::cancellable(options, async move {
-            let pairs = convert::key_values_arg(&key_values, "keyValues")?;
-            let record = inner
-                .get_or_create_record(&pairs)
-                .await
-                .map_err(error_to_js)?;
+        let (inner, handles) = (self.inner.clone(), self.handles.clone());
+        promise(options, async move {
+            let pairs = key_values_arg(&key_values, "keyValues")?;
+            let record = inner.get_or_create_record(&pairs).await?;
             Ok(handles.handle(&inner, record))
         })
     }
 
-    /// Record ids matching a search, as the server orders them.
+    /// Record ids matching a search, as the server orders them. With no query: every record.
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
     pub fn search_records(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        query: Option<SearchRecordsQueryArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            let query = search_query(query)?;
-            let ids = inner.search_records(&query).await.map_err(error_to_js)?;
-            to_js(&ids)
+        let (inner, query) = (self.inner.clone(), arg(query));
+        promise(options, async move {
+            to_js_text(&inner.search_records(&search_query(&query)?).await?)
         })
     }
 
     /// The same search evaluated here, over the records already cached, with the sandbox's engine.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
-    pub fn query_cached(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SearchRecordsQuery")] query: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let query = search_query(query)?;
+    pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
+        let query = search_query(&arg(query))?;
         if query.operation_id.is_some() {
             return Err(invalid(
                 "queryCached cannot evaluate operation_id: search the server for activity scopes",
-            ));
+            )
+            .into());
         }
-        let ids = self.inner.query_cached(&query, None).map_err(error_to_js)?;
-        to_js(&ids)
+        Ok(to_js_text(&self.inner.query_cached(&query, None)?)?)
     }
 
     /// Uploads a file as a record's field value and answers the new value.
@@ -515,37 +478,27 @@ impl RecordsService {
         #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
         #[wasm_bindgen(js_name = fileData, unchecked_param_type = "FileData")] file_data: JsValue,
         #[wasm_bindgen(js_name = fileType, unchecked_param_type = "string")] file_type: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
+        let (inner, activity_id) = (self.inner.clone(), arg(activity_id));
+        promise(options, async move {
             let record = record_arg(&record_id, "recordId")?;
-            let field = field_arg(&field_id, "fieldId")?;
-            let name = string_arg(&file_name, "fileName")?;
-            let mime = file_type
-                .as_string()
-                .ok_or_else(|| invalid("fileType must be a MIME type string"))?;
-            let activity = activity_arg(&activity_id, "activityId")?;
-            let bytes = convert::file_bytes(&file_data).await?;
+            let no_view = JsValue::UNDEFINED;
+            let upload = Upload::read(
+                &field_id,
+                &file_name,
+                &file_data,
+                &file_type,
+                &activity_id,
+                &no_view,
+            )
+            .await?;
             let id = inner
                 .resolve_record_id(&record)
-                .await
-                .map_err(error_to_js)?
-                .ok_or_else(|| {
-                    error_to_js(Error::new(
-                        ErrorCode::NotFound,
-                        "no record has those key values",
-                    ))
-                })?;
-            let value = inner
-                .add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref())
-                .await
-                .map_err(error_to_js)?;
-            to_js(&value)
+                .await?
+                .ok_or_else(|| Error::new(ErrorCode::NotFound, "no record has those key values"))?;
+            super::state::upload_to(&inner, &id, upload).await
         })
     }
 
@@ -556,25 +509,54 @@ impl RecordsService {
     }
 }
 
-fn search_query(query: JsValue) -> Result<SearchRecordsQuery, JsValue> {
-    if query.is_undefined() || query.is_null() {
-        return Ok(SearchRecordsQuery::default());
+#[wasm_bindgen]
+extern "C" {
+    /// A search query argument.
+    #[wasm_bindgen(typescript_type = "SearchRecordsQuery")]
+    pub type SearchRecordsQueryArg;
+    /// What `createActivity` takes.
+    #[wasm_bindgen(typescript_type = "NewActivity")]
+    pub type NewActivityArg;
+}
+
+/// `ids` of `getRecordsByIds`: an array of record identifiers.
+fn record_refs(ids: &JsValue) -> Result<Vec<RecordRef>, Error> {
+    let array = ids.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+        invalid(format!(
+            "ids must be an array, got {}",
+            super::convert::type_name(ids)
+        ))
+    })?;
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| record_arg(&item, &format!("ids[{i}]")))
+        .collect()
+}
+
+/// A search query; `undefined` and `null` search everything.
+#[inline(never)]
+fn search_query(query: &JsValue) -> Result<SearchRecordsQuery, Error> {
+    if !query.is_undefined()
+        && !query.is_null()
+        && (!query.is_object() || js_sys::Array::is_array(query))
+    {
+        return Err(invalid(format!(
+            "query must be a SearchRecordsQuery object, got {}",
+            super::convert::type_name(query)
+        )));
     }
-    if !query.is_object() || js_sys::Array::is_array(&query) {
-        return Err(invalid("query must be a SearchRecordsQuery object"));
-    }
-    // JSON would turn NaN and Infinity into null: check the limit first.
-    let limit = option(&query, "limit");
-    let absent = limit.is_undefined() || limit.is_null();
-    let whole = limit
-        .as_f64()
-        .is_some_and(|n| n.fract() == 0.0 && (1.0..=1_000_000.0).contains(&n));
-    if !absent && !whole {
+    super::convert::reject_unknown_members::<SearchRecordsQuery>(query, "query")?;
+    let query: SearchRecordsQuery = optional_from_js(query, "query")?;
+    if query
+        .limit
+        .is_some_and(|n| !(1..=crate::core::query::MAX_LIMIT).contains(&u64::from(n)))
+    {
         return Err(invalid(
             "query.limit must be a whole number from 1 to 1000000",
         ));
     }
-    convert::from_js(&query, "query")
+    Ok(query)
 }
 
 /// `client.entityFields`.
@@ -587,26 +569,22 @@ pub struct EntityFieldsService {
 impl EntityFieldsService {
     /// Every key field (cached).
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_key_fields(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
+    pub fn get_key_fields(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            to_js(&*inner.key_fields().await.map_err(error_to_js)?)
-        })
+        promise(
+            options,
+            async move { to_js_text(&*inner.key_fields().await?) },
+        )
     }
 
     /// Every data field (cached).
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_data_fields(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
+    pub fn get_data_fields(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            to_js(&*inner.data_fields().await.map_err(error_to_js)?)
-        })
+        promise(
+            options,
+            async move { to_js_text(&*inner.data_fields().await?) },
+        )
     }
 
     /// The key field of that name, created when there is none.
@@ -614,16 +592,14 @@ impl EntityFieldsService {
     pub fn get_or_create_key_field(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            let name = string_arg(&name, "name")?;
-            to_js(
+        promise(options, async move {
+            to_js_text(
                 &inner
-                    .get_or_create_key_field(&name)
-                    .await
-                    .map_err(error_to_js)?,
+                    .get_or_create_key_field(&string_arg(&name, "name")?)
+                    .await?,
             )
         })
     }
@@ -634,18 +610,15 @@ impl EntityFieldsService {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(js_name = fieldType, unchecked_param_type = "string")] field_type: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            let name = string_arg(&name, "name")?;
-            let field_type = string_arg(&field_type, "fieldType")?;
-            to_js(
-                &inner
-                    .get_or_create_data_field(&name, &field_type)
-                    .await
-                    .map_err(error_to_js)?,
-            )
+        promise(options, async move {
+            let (name, kind) = (
+                string_arg(&name, "name")?,
+                string_arg(&field_type, "fieldType")?,
+            );
+            to_js_text(&inner.get_or_create_data_field(&name, &kind).await?)
         })
     }
 }
@@ -660,14 +633,12 @@ pub struct ActivitiesService {
 impl ActivitiesService {
     /// Every activity (cached).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
+    pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            to_js(&*inner.activities().await.map_err(error_to_js)?)
-        })
+        promise(
+            options,
+            async move { to_js_text(&*inner.activities().await?) },
+        )
     }
 
     /// The activity with that uuid or title, or `null`.
@@ -676,16 +647,13 @@ impl ActivitiesService {
         &self,
         #[wasm_bindgen(js_name = idOrTitle, unchecked_param_type = "ActivityIdentifier")]
         id: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
+        promise(options, async move {
             let id =
                 activity_arg(&id, "idOrTitle")?.ok_or_else(|| invalid("idOrTitle is required"))?;
-            match inner.activity_by_id(&id).await.map_err(error_to_js)? {
-                Some(a) => to_js(&a),
-                None => Ok(JsValue::NULL),
-            }
+            to_js_text(&inner.activity_by_id(&id).await?)
         })
     }
 
@@ -695,22 +663,15 @@ impl ActivitiesService {
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
         record_id: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            let record = record_arg(&record_id, "recordId")?;
+        promise(options, async move {
             match inner
-                .resolve_record_id(&record)
-                .await
-                .map_err(error_to_js)?
+                .resolve_record_id(&record_arg(&record_id, "recordId")?)
+                .await?
             {
-                Some(id) => to_js(
-                    &*inner
-                        .activities_with_record(&id)
-                        .await
-                        .map_err(error_to_js)?,
-                ),
+                Some(id) => to_js_text(&*inner.activities_with_record(&id).await?),
                 None => Ok(js_sys::Array::new().into()),
             }
         })
@@ -720,18 +681,13 @@ impl ActivitiesService {
     #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Promise<Activity>")]
     pub fn create_activity(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "NewActivity")] activity: JsValue,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        activity: NewActivityArg,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        super::convert::cancellable(options, async move {
-            let payload = json_from_js(&activity, "activity")?;
-            if !payload.is_object() {
-                return Err(invalid(
-                    "createActivity needs an object { title, activity_type, … }",
-                ));
-            }
-            to_js(&inner.create_activity(&payload).await.map_err(error_to_js)?)
+        let (inner, activity) = (self.inner.clone(), JsValue::from(activity));
+        promise(options, async move {
+            let activity: NewActivity = from_js(&activity, "activity")?;
+            to_js_text(&inner.create_activity(&activity.payload()).await?)
         })
     }
 }

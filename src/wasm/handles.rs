@@ -2,8 +2,8 @@
 //! again answers the same object (refreshed when the cache holds newer data)
 //! instead of a new handle each time.
 
-use super::client::Inner;
 use super::record::Record;
+use super::state::Inner;
 use crate::core::hash::FastMap;
 use crate::core::store::{CompactRecord as RecordData, Id};
 use js_sys::{Object, WeakRef};

@@ -5,6 +5,7 @@ pub mod client;
 mod convert;
 mod handles;
 pub mod record;
+mod state;
 mod transport;
 
 use wasm_bindgen::prelude::*;

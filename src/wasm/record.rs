@@ -1,12 +1,15 @@
 //! The `Record` handle: the record stays in wasm memory; JS reads it through
 //! getters and asks for plain objects only when it needs them.
 
-use super::client::Inner;
 use super::convert::{
-    activity_arg, error_to_js, field_arg, invalid, json_from_js, record_arg, string_arg, to_js,
+    activity_arg, arg, content_to_js, field_arg, invalid, json_from_js, promise, record_id_arg,
+    record_view_arg, to_js, to_js_text, ActivityIdentifierArg, BooleanArg, CallOptionsArg, Pairs,
+    RecordOrIdArg, StringArg, Upload,
 };
-use crate::core::client::RecordRef;
-use crate::core::store::{CompactRecord as RecordData, RecordJson, Scope, ValuesJson, NO_SYM};
+use super::state::{refresh, Inner, RecordCell};
+use crate::core::store::{
+    CompactRecord as RecordData, Content, RecordJson, Scope, ValuesJson, NO_SYM,
+};
 use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,7 +19,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Record {
     client: Inner,
-    data: Rc<RefCell<Rc<RecordData>>>,
+    data: RecordCell,
     /// Dropped with the handle: tells the client's handle registry it is gone.
     alive: Rc<()>,
 }
@@ -46,14 +49,7 @@ impl Record {
     }
 }
 
-/// After a write or refetch: point the handle at the record as now cached.
-fn refresh(client: &Inner, data: &Rc<RefCell<Rc<RecordData>>>, id: &str) {
-    if let Some(fresh) = client.cached_record(id) {
-        *data.borrow_mut() = fresh;
-    }
-}
-
-fn optional_bool(value: &JsValue, what: &str) -> Result<bool, JsValue> {
+fn optional_bool(value: &JsValue, what: &str) -> Result<bool, crate::core::error::Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(false);
     }
@@ -106,7 +102,7 @@ impl Record {
     )]
     pub fn record_values(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
-        to_js(&ValuesJson(&record, &self.client.symbols()))
+        Ok(to_js_text(&ValuesJson(&record, &self.client.symbols()))?)
     }
 
     /// The activity the record was created in, or null (as in `toJSON()`).
@@ -133,10 +129,11 @@ impl Record {
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
-        to_js(&RecordJson {
+        let symbols = self.client.symbols();
+        Ok(to_js_text(&RecordJson {
             record: &record,
-            symbols: &self.client.symbols(),
-        })
+            symbols: &symbols,
+        })?)
     }
 
     /// The content of the field's newest value (by `created_at`), or null. With an
@@ -148,50 +145,37 @@ impl Record {
         &self,
         #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
         field_id: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = includeSubRecordValues)] include_sub: Option<
-            super::convert::BooleanArg,
-        >,
-        #[wasm_bindgen(js_name = subRecordId)] sub_record_id: Option<
-            super::convert::RecordIdentifierArg,
-        >,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        #[wasm_bindgen(js_name = includeSubRecordValues)] include_sub: Option<BooleanArg>,
+        #[wasm_bindgen(js_name = subRecordId)] sub_record_id: Option<RecordOrIdArg>,
+        #[wasm_bindgen(js_name = recordViewId)] record_view_id: Option<StringArg>,
     ) -> Result<JsValue, JsValue> {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let include_sub: JsValue = include_sub.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let sub_record_id: JsValue = sub_record_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let (activity_id, sub_record_id) = (arg(activity_id), arg(sub_record_id));
         let record = self.current();
-        let field = field_arg(&field_id, "fieldId")?;
         let field = self
             .client
-            .field_cached(&record, &field)
-            .map_err(error_to_js)?;
+            .field_cached(&record, &field_arg(&field_id, "fieldId")?)?;
         let activity = match activity_arg(&activity_id, "activityId")? {
-            Some(a) => Some(
-                self.client
-                    .resolve_activity_cached(&a)
-                    .map_err(error_to_js)?,
-            ),
+            Some(a) => Some(self.client.resolve_activity_cached(&a)?),
             None => None,
         };
-        let sub = if sub_record_id.is_undefined() || sub_record_id.is_null() {
-            None
-        } else {
-            match record_arg(&sub_record_id, "subRecordId")? {
-                RecordRef::Id(id) => Some(id),
-                RecordRef::KeyValues(_) => {
-                    return Err(invalid("subRecordId must be a Record or a uuid"))
-                }
-            }
+        let sub = match sub_record_id.is_undefined() || sub_record_id.is_null() {
+            true => None,
+            false => Some(record_id_arg(&sub_record_id, "subRecordId")?),
         };
         let scope = Scope {
             activity: activity.as_deref().map(|a| self.client.symbols().find(a)),
-            include_sub_record_values: optional_bool(&include_sub, "includeSubRecordValues")?,
+            include_sub_record_values: optional_bool(&arg(include_sub), "includeSubRecordValues")?,
             sub_record_id: sub.as_deref(),
         };
-        match record.latest(field, scope) {
-            Some(value) => super::convert::content_to_js(&value.content),
+        // With a record view, only the values written to it count (key values do not).
+        let view = record_view_arg(&arg(record_view_id))?.map(|v| self.client.symbols().find(&v));
+        let latest = match view {
+            Some(view) => record.latest_in_view(field, scope, Some(view)),
+            None => record.latest(field, scope),
+        };
+        match latest {
+            Some(value) => Ok(content_to_js(&value.content)?),
             None => Ok(JsValue::NULL),
         }
     }
@@ -200,51 +184,22 @@ impl Record {
     #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
     pub fn get_activity_data(
         &self,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
+        #[wasm_bindgen(js_name = activityId)] activity_id: ActivityIdentifierArg,
     ) -> Result<JsValue, JsValue> {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let record = self.current();
-        let activity = activity_arg(&activity_id, "activityId")?
+        let activity = activity_arg(&activity_id.into(), "activityId")?
             .ok_or_else(|| invalid("activityId is required"))?;
-        let activity = self
-            .client
-            .resolve_activity_cached(&activity)
-            .map_err(error_to_js)?;
-        let symbols = self.client.symbols();
-        {
-            let scope = Scope {
-                activity: Some(symbols.find(&activity)),
-                ..Default::default()
-            };
-            let data: Vec<(&str, &crate::core::store::Content)> = record
-                .fields()
-                .filter_map(|field| {
-                    record
-                        .latest(field, scope)
-                        .map(|v| (symbols.name(field), &v.content))
-                })
-                .collect();
-            to_js(&super::convert::Pairs(&data))
-        }
+        let data = self.client.activity_data_cached(&record, &activity)?;
+        let pairs: Vec<(&str, &Content)> = data.iter().map(|(f, c)| (f.as_str(), c)).collect();
+        Ok(to_js(&Pairs(&pairs))?)
     }
 
     /// The activities that contain this record (reused for 10 seconds).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
-        let client = self.client.clone();
-        let id = self.id();
-        super::convert::cancellable(options, async move {
-            to_js(
-                &*client
-                    .activities_with_record(&id)
-                    .await
-                    .map_err(error_to_js)?,
-            )
+    pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
+        let (client, id) = (self.client.clone(), self.id());
+        promise(options, async move {
+            to_js_text(&*client.activities_with_record(&id).await?)
         })
     }
 
@@ -255,13 +210,12 @@ impl Record {
         #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
         field_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "unknown")] content: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        #[wasm_bindgen(js_name = recordViewId)] record_view_id: Option<StringArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        self.write(field_id, content, activity_id, false, options)
+        let place = (arg(activity_id), arg(record_view_id));
+        self.write(field_id, content, place, false, options)
     }
 
     /// Writes a new value to a field and answers it; the record is refetched.
@@ -271,17 +225,18 @@ impl Record {
         #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
         field_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        #[wasm_bindgen(js_name = recordViewId)] record_view_id: Option<StringArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        self.write(field_id, value, activity_id, true, options)
+        let place = (arg(activity_id), arg(record_view_id));
+        self.write(field_id, value, place, true, options)
     }
 
     /// Uploads a file as the field's new value and answers it; the record is refetched.
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
+    // The positional arguments mirror the reference client's signature.
+    #[allow(clippy::too_many_arguments)]
     pub fn update_field_file(
         &self,
         #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
@@ -289,56 +244,43 @@ impl Record {
         #[wasm_bindgen(js_name = fileName, unchecked_param_type = "string")] file_name: JsValue,
         #[wasm_bindgen(js_name = fileData, unchecked_param_type = "FileData")] file_data: JsValue,
         #[wasm_bindgen(js_name = fileType, unchecked_param_type = "string")] file_type: JsValue,
-        #[wasm_bindgen(js_name = activityId)] activity_id: Option<
-            super::convert::ActivityIdentifierArg,
-        >,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
+        #[wasm_bindgen(js_name = activityId)] activity_id: Option<ActivityIdentifierArg>,
+        #[wasm_bindgen(js_name = recordViewId)] record_view_id: Option<StringArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let activity_id: JsValue = activity_id.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let client = self.client.clone();
-        let data = self.data.clone();
-        let id = self.id();
-        super::convert::cancellable(options, async move {
-            let field = field_arg(&field_id, "fieldId")?;
-            let name = string_arg(&file_name, "fileName")?;
-            let mime = file_type
-                .as_string()
-                .ok_or_else(|| invalid("fileType must be a MIME type string"))?;
-            let activity = activity_arg(&activity_id, "activityId")?;
-            let bytes = super::convert::file_bytes(&file_data).await?;
-            let value = client
-                .add_file_value(&id, &field, &name, bytes, &mime, activity.as_deref())
-                .await
-                .map_err(error_to_js)?;
+        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        let (activity_id, record_view_id) = (arg(activity_id), arg(record_view_id));
+        promise(options, async move {
+            let upload = Upload::read(
+                &field_id,
+                &file_name,
+                &file_data,
+                &file_type,
+                &activity_id,
+                &record_view_id,
+            )
+            .await?;
+            let value = super::state::upload_to(&client, &id, upload).await?;
             refresh(&client, &data, &id);
-            to_js(&value)
+            Ok(value)
         })
     }
 
     /// Every value of the record, fetched from the server.
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
-    pub fn get_values(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
-        let client = self.client.clone();
-        let id = self.id();
-        super::convert::cancellable(options, async move {
-            to_js(&client.get_values(&id).await.map_err(error_to_js)?)
+    pub fn get_values(&self, options: Option<CallOptionsArg>) -> Promise {
+        let (client, id) = (self.client.clone(), self.id());
+        promise(options, async move {
+            to_js_text(&client.get_values(&id).await?)
         })
     }
 
     /// Drops the record from the caches and fetches it again; this handle then shows the new data.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn refetch(
-        &self,
-        #[wasm_bindgen(js_name = options)] options: Option<super::convert::CallOptionsArg>,
-    ) -> Promise {
-        let client = self.client.clone();
-        let data = self.data.clone();
-        let id = self.id();
-        super::convert::cancellable(options, async move {
-            client.refetch(&id).await.map_err(error_to_js)?;
+    pub fn refetch(&self, options: Option<CallOptionsArg>) -> Promise {
+        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        promise(options, async move {
+            client.refetch(&id).await?;
             refresh(&client, &data, &id);
             Ok(JsValue::UNDEFINED)
         })
@@ -351,42 +293,24 @@ impl Record {
         &self,
         field_id: JsValue,
         content: JsValue,
-        activity_id: JsValue,
+        (activity_id, record_view_id): (JsValue, JsValue),
         answer_value: bool,
-        options: Option<super::convert::CallOptionsArg>,
+        options: Option<CallOptionsArg>,
     ) -> Promise {
-        let client = self.client.clone();
-        let data = self.data.clone();
-        let id = self.id();
-        super::convert::cancellable(options, async move {
+        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        promise(options, async move {
             let field = field_arg(&field_id, "fieldId")?;
             let content = json_from_js(&content, "content")?;
             let activity = activity_arg(&activity_id, "activityId")?;
+            let view = record_view_arg(&record_view_id)?;
             let value = client
-                .add_value(&id, &field, content, activity.as_deref())
-                .await
-                .map_err(error_to_js)?;
+                .add_value_in_view(&id, &field, content, activity.as_deref(), view.as_deref())
+                .await?;
             refresh(&client, &data, &id);
-            if answer_value {
-                to_js(&value)
-            } else {
-                Ok(JsValue::UNDEFINED)
+            match answer_value {
+                true => to_js_text(&value),
+                false => Ok(JsValue::UNDEFINED),
             }
         })
     }
 }
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_RECORD_JSON: &str = r#"
-/** A record as a plain object: the API's shape. */
-export interface RecordJSON {
-    id: string;
-    created_at: string;
-    entity_slice_id: string;
-    identifier_ids: string[];
-    record_identifier: string;
-    record_values: { [field_id: string]: RecordValue[] };
-    initial_operation_id: string | null;
-    sub_record_ids: string[];
-}
-"#;

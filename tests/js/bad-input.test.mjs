@@ -54,6 +54,60 @@ async function badCalls(k, url) {
     "new KaleidoscopeClient({ clientId: 5 })": () => new k.KaleidoscopeClient({ url, clientId: 5, clientSecret: "b" }),
     "new KaleidoscopeClient({ timeoutMs: -1 })": () => new k.KaleidoscopeClient({ url, clientId: "a", clientSecret: "b", timeoutMs: -1 }),
   };
+  // Values JSON text would hide or choke on: each must be refused, naming the member.
+  const boom = () => { throw new Error("getter threw"); };
+  const cyclicObject = { a: 1 };
+  cyclicObject.b = { back: cyclicObject };
+  const cyclicArray = [1];
+  cyclicArray.push(cyclicArray);
+  const opts = (extra) => ({ url, clientId: "a", clientSecret: "b", ...extra });
+  const filter = (filter_prop) => ({ entity_field_filters: [{ field_id: "x", filter_type: "is_equal", filter_prop }] });
+  const bare = (members) => Object.assign(Object.create(null), members);
+  const named = {
+    "searchRecords({ limit: 5n })": [() => client.records.searchRecords({ limit: 5n }), "limit"],
+    "getRecordsByIds([], 10n)": [() => client.records.getRecordsByIds([], 10n), "batchSize"],
+    "new KaleidoscopeClient({ timeoutMs: 1000n })": [() => new k.KaleidoscopeClient(opts({ timeoutMs: 1000n })), "timeoutMs"],
+    "getOrCreateRecord({ key: 7n })": [() => client.records.getOrCreateRecord({ "Compound ID": 7n }), "Compound ID"],
+    "updateField(field, 5n)": [() => record.updateField("IC50", 5n), "content"],
+    "searchRecords(filter_prop: 1n)": [() => client.records.searchRecords(filter(1n)), "filter_prop"],
+    "updateField(field, a cyclic object)": [() => record.updateField("Notes", cyclicObject), "content.b.back"],
+    "queryCached(filter_prop: a cyclic array)": [() => client.records.queryCached(filter(cyclicArray)), "filter_prop[1]"],
+    "createActivity(a cyclic member)": [() => client.activities.createActivity({ title: "cyclic", activity_type: "task", program_ids: cyclicArray }), "program_ids[1]"],
+    "searchRecords({ limit: Infinity })": [() => client.records.searchRecords({ limit: Infinity }), "limit"],
+    "queryCached({ limit: NaN })": [() => client.records.queryCached({ limit: NaN }), "limit"],
+    "getRecordsByIds([], Infinity)": [() => client.records.getRecordsByIds([], Infinity), "batchSize"],
+    "new KaleidoscopeClient({ timeoutMs: NaN })": [() => new k.KaleidoscopeClient(opts({ timeoutMs: NaN })), "timeoutMs"],
+    "new KaleidoscopeClient({ timeoutMs: Infinity })": [() => new k.KaleidoscopeClient(opts({ timeoutMs: Infinity })), "timeoutMs"],
+    "new KaleidoscopeClient({ maxRetries: NaN })": [() => new k.KaleidoscopeClient(opts({ maxRetries: NaN })), "maxRetries"],
+    "new KaleidoscopeClient({ retryBaseMs: Infinity })": [() => new k.KaleidoscopeClient(opts({ retryBaseMs: Infinity })), "retryBaseMs"],
+    "new KaleidoscopeClient({ retryMaxMs: NaN })": [() => new k.KaleidoscopeClient(opts({ retryMaxMs: NaN })), "retryMaxMs"],
+    "new KaleidoscopeClient({ concurrency: NaN })": [() => new k.KaleidoscopeClient(opts({ concurrency: NaN })), "concurrency"],
+    "new KaleidoscopeClient({ cache: { maxRecords: NaN } })": [() => new k.KaleidoscopeClient(opts({ cache: { maxRecords: NaN } })), "maxRecords"],
+    "new KaleidoscopeClient({ cache: { maxRecords: -Infinity } })": [() => new k.KaleidoscopeClient(opts({ cache: { maxRecords: -Infinity } })), "maxRecords"],
+    "createActivity({ duration: NaN })": [() => client.activities.createActivity({ title: "nan", activity_type: "task", duration: NaN }), "duration"],
+    "updateField(field, NaN)": [() => record.updateField("IC50", NaN), "content"],
+    "updateField(field, [1, Infinity])": [() => record.updateField("IC50", [1, Infinity]), "content[1]"],
+    "searchRecords(filter_prop: NaN)": [() => client.records.searchRecords(filter(NaN)), "filter_prop"],
+    "getOrCreateRecord({ key: NaN })": [() => client.records.getOrCreateRecord({ "Compound ID": NaN }), "Compound ID"],
+    "searchRecords({ search_text: a function })": [() => client.records.searchRecords({ search_text: () => "x" }), "search_text"],
+    "updateField(field, { f() {} })": [() => record.updateField("Notes", { f() {} }), "content.f"],
+    "new KaleidoscopeClient({ url: a function })": [() => new k.KaleidoscopeClient({ url: () => url, clientId: "a", clientSecret: "b" }), "url"],
+    "new KaleidoscopeClient({ additionalHeaders: { X: a function } })": [() => new k.KaleidoscopeClient(opts({ additionalHeaders: { "X-A": () => 1 } })), "X-A"],
+    "searchRecords({ search_text: a symbol })": [() => client.records.searchRecords({ search_text: Symbol("x") }), "search_text"],
+    "updateField(field, a symbol)": [() => record.updateField("Notes", Symbol("x")), "content"],
+    "getOrCreateRecord({ key: a symbol })": [() => client.records.getOrCreateRecord({ "Compound ID": Symbol("x") }), "Compound ID"],
+    "searchRecords({ get limit() throws })": [() => client.records.searchRecords({ get limit() { return boom(); } }), "limit"],
+    "new KaleidoscopeClient({ get timeoutMs() throws })": [() => new k.KaleidoscopeClient(Object.defineProperty(opts({}), "timeoutMs", { get: boom, enumerable: true })), "timeoutMs"],
+    "getRecordsByIds([], 10, { get signal() throws })": [() => client.records.getRecordsByIds([], 10, { get signal() { return boom(); } }), "signal"],
+    "createActivity({ get activity_type() throws })": [() => client.activities.createActivity({ title: "getter", get activity_type() { return boom(); } }), "activity_type"],
+    "searchRecords(frozen { limit: NaN })": [() => client.records.searchRecords(Object.freeze({ limit: NaN })), "limit"],
+    "updateField(field, frozen { a: 1n })": [() => record.updateField("Notes", Object.freeze({ a: 1n })), "content.a"],
+    "searchRecords(prototype-less { limit: 0.5 })": [() => client.records.searchRecords(bare({ limit: 0.5 })), "limit"],
+    "getOrCreateRecord(prototype-less { key: { nested } })": [() => client.records.getOrCreateRecord(bare({ "Compound ID": { nested: true } })), "Compound ID"],
+    "getDataFields({ signal: {} })": [() => client.entityFields.getDataFields({ signal: {} }), "signal"],
+    "updateField(field, a Date)": [() => record.updateField("Tested on", new Date(0)), "content"],
+  };
+  for (const [name, [call, member]] of Object.entries(named)) calls[name] = Object.assign(call, { member });
   const results = {};
   for (const [name, call] of Object.entries(calls)) {
     let outcome;
@@ -63,16 +117,47 @@ async function badCalls(k, url) {
     } catch (e) {
       outcome = { kalbio: e instanceof k.KalbioError, code: e.code, status: e.status, message: e.message };
     }
+    if (call.member) outcome.member = call.member;
     const next = await client.records.searchRecords({ limit: 1 }).then((ids) => ids.length === 1, () => false);
     results[name] = { ...outcome, next };
   }
   return results;
 }
 
+// Frozen and prototype-less objects are ordinary arguments: good ones work. So do
+// objects with members no one reads (here the page's window and document body).
+async function goodUnusualObjects(k, url) {
+  const client = new k.KaleidoscopeClient(Object.freeze({ url, clientId: "sandbox", clientSecret: "sandbox-secret", app: window }));
+  const activity = await client.activities.createActivity({ title: `extra ${Date.now()}`, activity_type: "task", view: document.body });
+  await client.entityFields.getKeyFields();
+  const bare = Object.assign(Object.create(null), { limit: 2 });
+  const key = Object.assign(Object.create(null), { "Compound ID": "CMP-0001" });
+  return {
+    frozen: (await client.records.searchRecords(Object.freeze({ limit: 1 }))).length,
+    bare: (await client.records.searchRecords(bare)).length,
+    key: (await client.records.getOrCreateRecord(Object.freeze(key))).record_identifier,
+    activity: activity.activity_type,
+  };
+}
+
 const harness = browserHarnessForFile("--seed", "demo");
 let results;
 before(async () => {
   results = await (await harness).run(badCalls);
+});
+
+test("forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member", () => {
+  const named = Object.entries(results).filter(([, r]) => r.member);
+  assert.ok(named.length >= 40, `only ${named.length} named cases`);
+  const wrong = [];
+  for (const [name, r] of named) {
+    if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test("frozen and prototype-less objects that are right work, and members no one reads are not read", async () => {
+  assert.deepEqual(await (await harness).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task" });
 });
 
 test("each bad call fails with a clear KalbioError and the next good call succeeds", () => {

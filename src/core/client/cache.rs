@@ -19,7 +19,8 @@ pub const RECORD_ACTIVITIES_TTL_MS: i64 = 10_000;
 pub const RECORD_ACTIVITIES_MAX: usize = 128;
 
 /// Counters a caller can read to see the cache at work.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CacheStats {
     /// Lookups answered from the cache (a remembered "not found" counts).
     pub hits: u64,

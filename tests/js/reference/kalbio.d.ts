@@ -1,46 +1,6 @@
 /* tslint:disable */
 /* eslint-disable */
 
-/** A record as a plain object: the API's shape. */
-export interface RecordJSON {
-    id: string;
-    created_at: string;
-    entity_slice_id: string;
-    identifier_ids: string[];
-    record_identifier: string;
-    record_values: { [field_id: string]: RecordValue[] };
-    initial_operation_id: string | null;
-    sub_record_ids: string[];
-}
-
-
-
-/** How a client connects and authenticates. */
-export interface KaleidoscopeClientOptions {
-    /** The API's base URL. Default: `https://api.kaleidoscope.bio`. */
-    url?: string;
-    /** OAuth client id. With `clientSecret`, for trusted internal tools only: the secret is in the page. */
-    clientId?: string;
-    /** OAuth client secret. Never appears in an error, a log line or `toJSON()`. */
-    clientSecret?: string;
-    /** Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page. */
-    tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
-    /** Headers added to every request, e.g. an identity-aware proxy's `Authorization`. */
-    additionalHeaders?: { [name: string]: string };
-    /** Milliseconds one attempt may take before it is aborted. Default: 30000. */
-    timeoutMs?: number;
-    /** Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2. */
-    maxRetries?: number;
-    /** The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500. */
-    retryBaseMs?: number;
-    /** The longest wait, including a server's Retry-After, in milliseconds. Default: 8000. */
-    retryMaxMs?: number;
-    /** The record cache's bound: the least recently used records go first. Default: 50000. */
-    cache?: { maxRecords?: number };
-    /** How many batches `getRecordsByIds` fetches at once. Default: 4. */
-    concurrency?: number;
-}
-
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -55,39 +15,6 @@ export type ActivityIdentifier = Activity | string;
 
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
-
-/** What `createActivity` takes. */
-export interface NewActivity {
-    title: string;
-    activity_type: "task" | "experiment" | "project" | "stage" | "milestone" | "cycle";
-    definition_id?: string | null;
-    program_ids?: string[];
-    assigned_user_ids?: string[];
-    start_date?: string | null;
-    duration?: number | null;
-}
-
-/** The client cache's counters. */
-export interface CacheStats {
-    hits: number;
-    misses: number;
-    evictions: number;
-    records: number;
-}
-
-
-
-/** Options every async call takes last. */
-export interface CallOptions {
-    /** Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted". */
-    signal?: AbortSignal;
-}
-
-/** The options of `getRecordsByIds`. */
-export interface BatchOptions extends CallOptions {
-    /** Called once per batch with the records done so far and the records asked for. */
-    onProgress?: (done: number, total: number) => void;
-}
 
 
 /**
@@ -130,11 +57,11 @@ export interface EntityField {
     /**
      * For record references: the entity slice referred to.
      */
-    ref_slice_id?: string | undefined;
+    ref_slice_id: string | null;
     /**
      * A regular expression values must match, if any.
      */
-    regex_format?: string | undefined;
+    regex_format: string | null;
 }
 
 /**
@@ -142,9 +69,14 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set.
+     * Only records of this record set (the seed's name).
      */
     record_set_id?: string;
+    /**
+     * Only records in any of these record sets: ids separated by commas
+     * (kalbio 0.5.0's name).
+     */
+    record_set_ids?: string;
     /**
      * Only records of this program.
      */
@@ -192,6 +124,45 @@ export interface SearchRecordsQuery {
 }
 
 /**
+ * A record: a compound, a sample, a batch…, named by its key values. In
+ * TypeScript `RecordJSON`, the shape of `Record.toJSON()`.
+ */
+export interface RecordJSON {
+    /**
+     * The record's uuid.
+     */
+    id: string;
+    /**
+     * When the record was created (ISO-8601).
+     */
+    created_at: string;
+    /**
+     * The entity type (set of key fields) the record belongs to.
+     */
+    entity_slice_id: string;
+    /**
+     * Ids of the record values that hold its key values.
+     */
+    identifier_ids?: string[];
+    /**
+     * Human-readable name, e.g. `CMP-0042`.
+     */
+    record_identifier: string;
+    /**
+     * Field id → every value written to that field.
+     */
+    record_values?: { [field_id: string]: RecordValue[] };
+    /**
+     * The activity the record was created in, or null.
+     */
+    initial_operation_id: string | null;
+    /**
+     * Ids of the record's sub-records (batches, aliquots…).
+     */
+    sub_record_ids?: string[];
+}
+
+/**
  * An activity (also called an operation): an experiment, a task…
  */
 export interface Activity {
@@ -206,7 +177,7 @@ export interface Activity {
     /**
      * The parent activity, if any.
      */
-    parent_id?: string | undefined;
+    parent_id: string | null;
     /**
      * Child activity ids.
      */
@@ -214,7 +185,7 @@ export interface Activity {
     /**
      * The activity definition (template) it was made from, if any.
      */
-    definition_id?: string | undefined;
+    definition_id: string | null;
     /**
      * Programs the activity belongs to.
      */
@@ -246,19 +217,19 @@ export interface Activity {
     /**
      * Due date (ISO-8601), if any.
      */
-    due_date?: string | undefined;
+    due_date: string | null;
     /**
      * Start date (ISO-8601), if any.
      */
-    start_date?: string | undefined;
+    start_date: string | null;
     /**
      * Planned duration in days, if any.
      */
-    duration?: number | undefined;
+    duration: number | null;
     /**
      * When it was completed (ISO-8601), if it was.
      */
-    completed_at_date?: string | undefined;
+    completed_at_date: string | null;
     /**
      * Ids of activities this one depends on.
      */
@@ -278,7 +249,7 @@ export interface Activity {
     /**
      * An id in an external system, if any.
      */
-    external_id?: string | undefined;
+    external_id: string | null;
     /**
      * Every record the activity contains.
      */
@@ -286,7 +257,7 @@ export interface Activity {
     /**
      * View id → record ids shown in that data table.
      */
-    data_table_record_mapping?: Map<string, string[]>;
+    data_table_record_mapping?: { [view_id: string]: string[] };
 }
 
 /**
@@ -308,13 +279,35 @@ export interface EntitySlice {
 }
 
 /**
+ * Counters a caller can read to see the cache at work.
+ */
+export interface CacheStats {
+    /**
+     * Lookups answered from the cache (a remembered "not found" counts).
+     */
+    hits: number;
+    /**
+     * Lookups that needed a request.
+     */
+    misses: number;
+    /**
+     * Records dropped to stay within the bound.
+     */
+    evictions: number;
+    /**
+     * Records held now.
+     */
+    records: number;
+}
+
+/**
  * Filter on a field's latest value.
  */
 export interface FieldFilter {
     /**
      * The field to filter on (uuid).
      */
-    field_id: string | undefined;
+    field_id?: string | null;
     /**
      * The rule to apply.
      */
@@ -333,11 +326,11 @@ export interface ViewFieldFilter {
     /**
      * The key (or data) field's uuid.
      */
-    key_field_id: string | undefined;
+    key_field_id?: string | null;
     /**
      * The view field's uuid.
      */
-    view_field_id?: string | undefined;
+    view_field_id?: string | null;
     /**
      * The rule to apply.
      */
@@ -346,6 +339,56 @@ export interface ViewFieldFilter {
      * What the rule compares against.
      */
     filter_prop?: unknown;
+}
+
+/**
+ * How a client connects and authenticates.
+ */
+export interface KaleidoscopeClientOptions {
+    /**
+     * The API's base URL. Default: `https://api.kaleidoscope.bio`.
+     */
+    url?: string | null;
+    /**
+     * OAuth client id. With `clientSecret`, for trusted internal tools only: the secret is in the page.
+     */
+    clientId?: string | null;
+    /**
+     * OAuth client secret. Never appears in an error, a log line or `toJSON()`.
+     */
+    clientSecret?: string | null;
+    /**
+     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+     */
+    tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
+    /**
+     * Headers added to every request, e.g. an identity-aware proxy's `Authorization`.
+     */
+    additionalHeaders?: { [name: string]: string } | null;
+    /**
+     * Milliseconds one attempt may take before it is aborted. Default: 30000.
+     */
+    timeoutMs?: number | null;
+    /**
+     * Retries after a failed attempt: reads after network errors and 408/429/5xx, writes only after 429 or 503 with Retry-After. Default: 2.
+     */
+    maxRetries?: number | null;
+    /**
+     * The first backoff's ceiling in milliseconds (full jitter, doubling). Default: 500.
+     */
+    retryBaseMs?: number | null;
+    /**
+     * The longest wait, including a server's Retry-After, in milliseconds. Default: 8000.
+     */
+    retryMaxMs?: number | null;
+    /**
+     * The record cache's bound.
+     */
+    cache?: CacheOptions | null;
+    /**
+     * How many batches `getRecordsByIds` fetches at once. Default: 4.
+     */
+    concurrency?: number | null;
 }
 
 /**
@@ -363,15 +406,30 @@ export interface RecordValue {
     /**
      * When the value was written (ISO-8601), or null.
      */
-    created_at?: string | undefined;
+    created_at: string | null;
     /**
      * Null for key values; otherwise the record (or sub-record) it was written on.
      */
-    record_id?: string | undefined;
+    record_id: string | null;
     /**
      * The activity (operation) the value was written in, or null.
      */
-    operation_id?: string | undefined;
+    operation_id: string | null;
+    /**
+     * The record view on the activity the value was written to (kalbio 0.5.0);
+     * null, or absent when the server left it out (kept as it came).
+     */
+    record_view_id?: string | null;
+}
+
+/**
+ * Options every async call takes last.
+ */
+export interface CallOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
 }
 
 /**
@@ -381,7 +439,7 @@ export interface FieldSort {
     /**
      * The field to sort by (uuid).
      */
-    field_id: string | undefined;
+    field_id?: string | null;
     /**
      * Largest first when true.
      */
@@ -395,15 +453,78 @@ export interface ViewFieldSort {
     /**
      * The key (or data) field's uuid.
      */
-    key_field_id: string | undefined;
+    key_field_id?: string | null;
     /**
      * The view field's uuid.
      */
-    view_field_id?: string | undefined;
+    view_field_id?: string | null;
     /**
      * Largest first when true.
      */
     descending?: boolean;
+}
+
+/**
+ * The options of `getRecordsByIds`.
+ */
+export interface BatchOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * Called once per batch with the records done so far and the records asked for.
+     */
+    onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The record cache's options.
+ */
+export interface CacheOptions {
+    /**
+     * The most records held: the least recently used records go first. Default: 50000.
+     */
+    maxRecords?: number | null;
+    /**
+     * How long a record, a "not found" and the field and activity lists are
+     * reused, in milliseconds; `Infinity` keeps them until evicted. Default: 60000.
+     */
+    ttlMs?: number | null;
+}
+
+/**
+ * What `createActivity` takes: a new activity's title, type and optional details.
+ */
+export interface NewActivity {
+    /**
+     * The activity's title; unique among activities.
+     */
+    title: string;
+    /**
+     * What kind of activity it is.
+     */
+    activity_type: "task" | "experiment" | "project" | "stage" | "milestone" | "cycle";
+    /**
+     * The activity definition (template) to make it from.
+     */
+    definition_id?: string | null;
+    /**
+     * Programs the activity belongs to.
+     */
+    program_ids?: string[];
+    /**
+     * Users assigned to it.
+     */
+    assigned_user_ids?: string[];
+    /**
+     * Start date (ISO-8601).
+     */
+    start_date?: string | null;
+    /**
+     * Planned duration in days.
+     */
+    duration?: number | null;
 }
 
 /**
@@ -492,7 +613,7 @@ export class KaleidoscopeClient {
     /**
      * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
      */
-    downloadFile(file_id: any, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
+    downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
      * Makes a client. Nothing is sent until the first call.
      */
@@ -521,7 +642,7 @@ export class Record {
     /**
      * Writes a value to a field (in an activity, if given), then refetches the record.
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<void>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
     /**
      * The activities that contain this record (reused for 10 seconds).
      */
@@ -529,14 +650,14 @@ export class Record {
     /**
      * `{ field_id: content }` of every field with a value in the activity (key values included).
      */
-    getActivityData(activityId?: ActivityIdentifier | null): { [field_id: string]: unknown };
+    getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
      * The content of the field's newest value (by `created_at`), or null. With an
      * activity: only values written in it (and key values). Sub-record values
      * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
      * Field names and activity titles resolve through the cached lists.
      */
-    getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: RecordIdentifier | null): unknown;
+    getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
      * Every value of the record, fetched from the server.
      */
@@ -552,11 +673,11 @@ export class Record {
     /**
      * Uploads a file as the field's new value and answers it; the record is refetched.
      */
-    updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
+    updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
      * Writes a new value to a field and answers it; the record is refetched.
      */
-    updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
+    updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
      * When the record was created (ISO-8601).
      */
@@ -621,11 +742,11 @@ export class RecordsService {
     /**
      * The same search evaluated here, over the records already cached, with the sandbox's engine.
      */
-    queryCached(query: SearchRecordsQuery): string[];
+    queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Record ids matching a search, as the server orders them.
+     * Record ids matching a search, as the server orders them. With no query: every record.
      */
-    searchRecords(query: SearchRecordsQuery, options?: CallOptions | null): Promise<string[]>;
+    searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
 
 /**
@@ -656,12 +777,12 @@ export interface InitOutput {
     readonly kaleidoscopeclient_entityFields: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => any;
-    readonly record_addValue: (a: number, b: any, c: any, d: number, e: number) => any;
+    readonly record_addValue: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
     readonly record_created_at: (a: number) => [number, number];
     readonly record_entity_slice_id: (a: number) => [number, number];
     readonly record_getActivities: (a: number, b: number) => any;
-    readonly record_getActivityData: (a: number, b: number) => [number, number, number];
-    readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number) => [number, number, number];
+    readonly record_getActivityData: (a: number, b: any) => [number, number, number];
+    readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly record_getValues: (a: number, b: number) => any;
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
@@ -671,19 +792,19 @@ export interface InitOutput {
     readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];
     readonly record_toJSON: (a: number) => [number, number, number];
-    readonly record_updateField: (a: number, b: any, c: any, d: number, e: number) => any;
-    readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number, g: number) => any;
+    readonly record_updateField: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
+    readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number, g: number, h: number) => any;
     readonly recordsservice_clearRecordCaches: (a: number) => void;
     readonly recordsservice_createRecordValueFile: (a: number, b: any, c: any, d: any, e: any, f: any, g: number, h: number) => any;
     readonly recordsservice_getOrCreateRecord: (a: number, b: any, c: number) => any;
     readonly recordsservice_getRecordById: (a: number, b: any, c: number) => any;
     readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number, d: number) => any;
-    readonly recordsservice_queryCached: (a: number, b: any) => [number, number, number];
-    readonly recordsservice_searchRecords: (a: number, b: any, c: number) => any;
+    readonly recordsservice_queryCached: (a: number, b: number) => [number, number, number];
+    readonly recordsservice_searchRecords: (a: number, b: number, c: number) => any;
     readonly start: () => void;
     readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h98a200af92f969f6: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h1142e73b32e67b3a: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
