@@ -1,9 +1,10 @@
 //! `KaleidoscopeClient` and its services.
 
 use super::convert::{
-    activity_arg, arg, from_js, invalid, key_values_arg, optional_from_js, promise,
+    activity_arg, arg, from_js, invalid, key_values_arg, list_promise, optional_from_js, promise,
     promise_with_signal, record_arg, string_arg, to_js, to_js_text, whole_number,
-    ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg, NumberArg, Upload,
+    ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg, ListOptionsArg,
+    NumberArg, Upload,
 };
 use super::handles::Handles;
 use super::state::Inner;
@@ -567,24 +568,22 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Every key field (cached).
+    /// Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_key_fields(&self, options: Option<CallOptionsArg>) -> Promise {
+    pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(
-            options,
-            async move { to_js_text(&*inner.key_fields().await?) },
-        )
+        list_promise(options, |refresh| async move {
+            to_js_text(&*inner.key_fields_listed(refresh).await?.0)
+        })
     }
 
-    /// Every data field (cached).
+    /// Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
-    pub fn get_data_fields(&self, options: Option<CallOptionsArg>) -> Promise {
+    pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(
-            options,
-            async move { to_js_text(&*inner.data_fields().await?) },
-        )
+        list_promise(options, |refresh| async move {
+            to_js_text(&*inner.data_fields_listed(refresh).await?.0)
+        })
     }
 
     /// The key field of that name, created when there is none.
@@ -631,14 +630,14 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Every activity (cached).
+    /// Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+    /// (an activity another client created is also found by a lookup that misses).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
+    pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        promise(
-            options,
-            async move { to_js_text(&*inner.activities().await?) },
-        )
+        list_promise(options, |refresh| async move {
+            to_js_text(&*inner.activities_listed(refresh).await?.0)
+        })
     }
 
     /// The activity with that uuid or title, or `null`.

@@ -619,6 +619,9 @@ extern "C" {
     /// The optional last argument of `getRecordsByIds`.
     #[wasm_bindgen(typescript_type = "BatchOptions")]
     pub type BatchOptionsArg;
+    /// The optional last argument of the list getters.
+    #[wasm_bindgen(typescript_type = "ListOptions")]
+    pub type ListOptionsArg;
 }
 
 /// An optional argument as a plain `JsValue` (`undefined` when absent).
@@ -634,6 +637,29 @@ pub struct CallOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
+}
+
+/// The options of `getKeyFields`, `getDataFields` and `getActivities`.
+#[derive(serde::Deserialize, Default, tsify::Tsify)]
+#[serde(default)]
+pub struct ListOptions {
+    /// Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "AbortSignal")]
+    pub signal: JsValue,
+    /// Asks the server even when the list is cached and fresh, and caches the answer.
+    pub refresh: Option<bool>,
+}
+
+/// Runs a list getter's work, given whether `options.refresh` asks the server anew.
+pub fn list_promise<F: Future<Output = Answer> + 'static>(
+    options: Option<ListOptionsArg>,
+    work: impl FnOnce(bool) -> F,
+) -> js_sys::Promise {
+    match optional_from_js::<ListOptions>(&arg(options), "options") {
+        Ok(o) => promise_with_signal(o.signal, work(o.refresh.unwrap_or(false))),
+        Err(e) => run(Err(e), Box::pin(async { Ok(JsValue::UNDEFINED) })),
+    }
 }
 
 /// The options of `getRecordsByIds`.

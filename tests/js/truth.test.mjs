@@ -122,6 +122,44 @@ const scenarios = {
     const elsewhere = await other.records.getRecordById({ "Compound ID": String(n) });
     return { same: asText?.id === made.id && elsewhere?.id === made.id, fromCache: requests === 0 };
   },
+
+  async "recordViewId: a value written to a record view is read back by its view, as kalbio 0.5.0 does"(k, url) {
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const run = await c.activities.createActivity({ title: `Views ${Math.random().toString(36).slice(2)}`, activity_type: "experiment" });
+    const record = await c.records.getRecordById({ "Compound ID": "CMP-0105" });
+    const view = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const written = await record.updateField("Notes", "in the view", run.id, view);
+    await record.addValue("Notes", "outside any view", run.id);
+    const values = await record.getValues();
+    return {
+      writtenView: written.record_view_id,
+      stored: values.some((v) => v.record_view_id === view && v.content === "in the view"),
+      byView: record.getValueContent("Notes", run.id, false, null, view),
+      withoutView: record.getValueContent("Notes", run.id),
+      keyValueInView: record.getValueContent("Compound ID", null, false, null, view),
+      badView: await record.addValue("Notes", "x", run.id, 42).then(() => "written", (e) => e.code),
+    };
+  },
+
+  async "getActivities({ refresh: true }) asks the server again; the cached list answers otherwise"(k, url) {
+    const count = async () => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === "/activities" && e.method === "GET").length;
+    const c = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    await c.activities.getActivities();
+    const first = await count();
+    await c.activities.getActivities();
+    await c.entityFields.getDataFields();
+    const cached = (await count()) - first;
+    const other = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+    const title = `Refresh ${Math.random().toString(36).slice(2)}`;
+    await other.activities.createActivity({ title, activity_type: "task" });
+    const refreshed = await c.activities.getActivities({ refresh: true });
+    const fields = await c.entityFields.getDataFields({ refresh: true });
+    const bad = await c.activities.getActivities({ refresh: "yes" }).then(() => "answered", (e) => e.code);
+    const badTtl = [-1, 1.5, NaN, "60000"].map((ttlMs) => {
+      try { new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret", cache: { ttlMs } }); return "made"; } catch (e) { return e.code; }
+    });
+    return { cached, refreshedRequests: (await count()) - first, found: refreshed.some((a) => a.title === title), fields: fields.length > 0, bad, badTtl };
+  },
 };
 
 const expectations = {
@@ -134,6 +172,12 @@ const expectations = {
   "a write whose refetch meets 503s resolves with its value and is written once": { resolvedWith: true, posts: 1, refetchesFailed: 3, nextReadShowsIt: true },
   "refetch() of a record the server no longer has rejects with not_found": { outcome: "KalbioError:not_found" },
   "key values compare as the server compares them: 51567 and \"51567\" are one record": { same: true, fromCache: true },
+  "recordViewId: a value written to a record view is read back by its view, as kalbio 0.5.0 does": {
+    writtenView: "0f8fad5b-d9cb-469f-a165-70867728950e", stored: true, byView: "in the view", withoutView: "outside any view", keyValueInView: null, badView: "invalid_argument",
+  },
+  "getActivities({ refresh: true }) asks the server again; the cached list answers otherwise": {
+    cached: 0, refreshedRequests: 1, found: true, fields: true, bad: "invalid_argument", badTtl: ["invalid_argument", "invalid_argument", "invalid_argument", "invalid_argument"],
+  },
 };
 
 const harness = browserHarnessForFile("--seed", "demo");

@@ -465,6 +465,20 @@ export interface ViewFieldSort {
 }
 
 /**
+ * The options of `getKeyFields`, `getDataFields` and `getActivities`.
+ */
+export interface ListOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * Asks the server even when the list is cached and fresh, and caches the answer.
+     */
+    refresh?: boolean | null;
+}
+
+/**
  * The options of `getRecordsByIds`.
  */
 export interface BatchOptions {
@@ -566,9 +580,10 @@ export class ActivitiesService {
      */
     getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Every activity (cached).
+     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+     * (an activity another client created is also found by a lookup that misses).
      */
-    getActivities(options?: CallOptions | null): Promise<Activity[]>;
+    getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
      * The activity with that uuid or title, or `null`.
      */
@@ -583,13 +598,13 @@ export class EntityFieldsService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Every data field (cached).
+     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
-    getDataFields(options?: CallOptions | null): Promise<EntityField[]>;
+    getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Every key field (cached).
+     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
-    getKeyFields(options?: CallOptions | null): Promise<EntityField[]>;
+    getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
      * The data field of that name, created with `fieldType` when there is none.
      */
