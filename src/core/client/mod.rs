@@ -75,7 +75,8 @@ pub struct Client<T: Transport> {
     cache: RefCell<cache::Caches>,
     inflight: inflight::InFlight,
     /// Whether the field and activity lists were asked for beside a record fetch.
-    names_asked: std::cell::Cell<bool>,
+    /// Whether the field and activity lists were loaded for the names (or failed to).
+    names_loaded: std::cell::Cell<bool>,
     load_names: bool,
 }
 
@@ -105,7 +106,7 @@ impl<T: Transport> Client<T> {
                 },
             )),
             inflight: inflight::InFlight::default(),
-            names_asked: std::cell::Cell::new(!config.load_names),
+            names_loaded: std::cell::Cell::new(!config.load_names),
             load_names: config.load_names,
         })
     }
@@ -257,6 +258,7 @@ impl<T: Transport> Client<T> {
         self.call(Method::Get, path, query, Body::Empty).await
     }
 
+    /// A POST with a JSON body.
     async fn post<R: DeserializeOwned>(
         &self,
         path: &str,
@@ -265,14 +267,7 @@ impl<T: Transport> Client<T> {
         self.send_json(Method::Post, path, json).await
     }
 
-    async fn put<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        json: &serde_json::Value,
-    ) -> Result<R, Error> {
-        self.send_json(Method::Put, path, json).await
-    }
-
+    /// A write (`POST`, `PUT`) with a JSON body.
     async fn send_json<R: DeserializeOwned>(
         &self,
         method: Method,

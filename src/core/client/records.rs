@@ -166,7 +166,7 @@ impl<T: Transport> Client<T> {
         let mut cache = self.cache.borrow_mut();
         cache.key_fields = None;
         cache.data_fields = None;
-        self.names_asked.set(!self.load_names);
+        self.names_loaded.set(!self.load_names);
     }
 
     /// The first time a record is about to be fetched, loads the field and
@@ -174,11 +174,15 @@ impl<T: Transport> Client<T> {
     /// readers that cannot ask the server (`getValueContent`, `getActivityData`).
     /// A list that fails to load is left for the next call that needs it.
     async fn load_names_once(&self) {
-        if self.names_asked.replace(true) {
+        if self.names_loaded.get() {
             return;
         }
+        // Callers that come while the lists load ask for them too: the requests are
+        // shared, so every caller goes on at the same moment (and their record
+        // requests can be shared in turn).
         let fields = super::join::join2(self.key_fields(), self.data_fields());
         let _ = super::join::join2(fields, self.activities()).await;
+        self.names_loaded.set(true);
     }
 
     // ----- activities -----
@@ -192,7 +196,7 @@ impl<T: Transport> Client<T> {
         let activity_id = self.resolve_activity(activity).await?;
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
         let _: Value = self
-            .put(&path, &json!({ "record_ids": record_ids }))
+            .send_json(Method::Put, &path, &json!({ "record_ids": record_ids }))
             .await?;
         self.cache.borrow_mut().activities = None;
         for id in record_ids {

@@ -359,3 +359,26 @@ fn activity_data_leaves_out_fields_whose_newest_content_is_null() {
     data.sort();
     assert_eq!(data, vec!["ic50", "kf"]);
 }
+
+#[test]
+fn concurrent_first_fetches_wait_for_the_names_together_and_share_their_requests() {
+    let (c, _) = client_loading_names(api(server()));
+    let ids = [RecordRef::Id("r1".into())];
+    let both = super::join::join2(
+        c.get_records_by_ids(&ids, 250, &|_, _| {}),
+        c.get_records_by_ids(&ids, 250, &|_, _| {}),
+    );
+    let (a, b) = run(both);
+    assert_eq!((a.unwrap().len(), b.unwrap().len()), (1, 1));
+    let calls = c.transport().api_calls();
+    let count = |path: &str| calls.iter().filter(|call| call.starts_with(path)).count();
+    assert_eq!(
+        (
+            count("GET /records?"),
+            count("GET /key_fields"),
+            count("GET /activities")
+        ),
+        (1, 1, 1),
+        "{calls:?}"
+    );
+}
