@@ -453,7 +453,8 @@ impl RecordsService {
         })
     }
 
-    /// The same search evaluated here, over the records already cached, with the sandbox's engine.
+    /// The same search evaluated here, at once, with the sandbox's engine, over every
+    /// record the cache holds, whatever its age (`cache.ttlMs` does not apply).
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
     pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
         let query = search_query(&arg(query))?;
