@@ -516,19 +516,30 @@ mod tests {
             &mut c,
             serde_json::json!({
                 "id": "r", "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
-                "identifier_ids": ["k1", "k2"], "record_identifier": "R",
+                "identifier_ids": ["k1", "k2", "k3"], "record_identifier": "R",
                 "record_values": {
                     "kb": [{ "id": "k2", "content": 5 }],
                     "ka": [{ "id": "k1", "content": "CMP-\"1\"" }],
+                    "kc": [{ "id": "k3", "content": 2.5 }],
                     "data": [{ "id": "d", "content": 1 }]
                 }
             }),
         );
-        let pairs = vec![
-            ("ka".to_string(), serde_json::json!("CMP-\"1\"")),
-            ("kb".to_string(), serde_json::json!(5)),
-        ];
-        assert_eq!(record_key(&r, &c.symbols), key_values_key(&pairs));
+        // Numbers as the server compares them: 5 and "5", 2.5 and "2.5" are one key.
+        for pairs in [
+            vec![
+                ("ka".to_string(), serde_json::json!("CMP-\"1\"")),
+                ("kb".to_string(), serde_json::json!(5)),
+                ("kc".to_string(), serde_json::json!(2.5)),
+            ],
+            vec![
+                ("kc".to_string(), serde_json::json!("2.5")),
+                ("ka".to_string(), serde_json::json!("CMP-\"1\"")),
+                ("kb".to_string(), serde_json::json!("5")),
+            ],
+        ] {
+            assert_eq!(record_key(&r, &c.symbols), key_values_key(&pairs));
+        }
     }
 
     #[test]
