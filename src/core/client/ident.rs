@@ -70,10 +70,9 @@ pub fn canonical_key_value(value: &Value) -> Value {
     let Value::Number(n) = value else {
         return value.clone();
     };
-    let text = match (n.as_i64(), n.as_u64(), n.as_f64()) {
-        (Some(i), _, _) => i.to_string(),
-        (None, Some(u), _) => u.to_string(),
-        (None, None, Some(f)) => canonical_float_text(f),
+    // Integers print as their digits; floats as a whole number when they are one.
+    let text = match n.as_f64() {
+        Some(f) if n.is_f64() => canonical_float_text(f),
         _ => n.to_string(),
     };
     Value::String(text)
@@ -116,7 +115,13 @@ mod tests {
         assert_eq!(key(json!(2.5)), key(json!("2.5")));
         assert_ne!(key(json!("051567")), key(json!(51567)));
         assert_ne!(key(json!("CMP-1")), key(json!("CMP-2")));
-        // Beyond 2^53 a number keeps its own text.
+        // An integer keeps its digits, even beyond 2^53.
+        assert_eq!(
+            key(json!(1_152_921_504_606_846_976u64)),
+            key(json!("1152921504606846976"))
+        );
+        assert_eq!(key(json!(-7)), key(json!("-7")));
+        // Beyond 2^53 a float keeps its own text.
         assert_eq!(key(json!(1e300)), key(json!("1e+300")));
     }
 
