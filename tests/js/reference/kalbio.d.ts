@@ -755,7 +755,8 @@ export class RecordsService {
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * The same search evaluated here, over the records already cached, with the sandbox's engine.
+     * The same search evaluated here, at once, with the sandbox's engine, over every
+     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
