@@ -382,3 +382,38 @@ fn concurrent_first_fetches_wait_for_the_names_together_and_share_their_requests
         "{calls:?}"
     );
 }
+
+#[test]
+fn an_unknown_name_fetches_a_list_again_only_when_it_was_not_just_fetched() {
+    let gets_of = |c: &TestClient| {
+        let calls = c.transport().api_calls();
+        let count = |p: &str| calls.iter().filter(|call| call.as_str() == p).count();
+        (count("GET /data_fields"), count("GET /key_fields"))
+    };
+    // Both lists fetched by this very lookup: not fetched a second time.
+    let (c, _) = client(api(server()));
+    let missing = run(c.resolve_data_field(&FieldRef::Text("Colour".into()))).unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    assert_eq!(gets_of(&c), (1, 1));
+    // The data fields were cached, the key fields fetched now: both are asked again once.
+    let (c, _) = client(api(server()));
+    run(c.data_fields()).unwrap();
+    let missing = run(c.resolve_data_field(&FieldRef::Text("Colour".into()))).unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    assert_eq!(gets_of(&c), (2, 2));
+}
+
+#[test]
+fn clearing_the_field_caches_loads_the_names_again_with_the_next_record() {
+    let (c, _) = client_loading_names(api(server()));
+    run(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    c.clear_field_caches();
+    c.clear_record_caches();
+    run(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
+    let calls = c.transport().api_calls();
+    let data_gets = calls
+        .iter()
+        .filter(|call| call.as_str() == "GET /data_fields")
+        .count();
+    assert_eq!(data_gets, 2, "{calls:?}");
+}
