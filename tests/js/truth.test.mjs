@@ -12,7 +12,7 @@ const scenarios = {
   async "another client's write is seen after ttlMs and not before, counted in requests"(k, url) {
     const log = async (path) => (await (await fetch(`${url}/_sandbox/requests`)).json()).filter((e) => e.path === path).length;
     const options = { url, clientId: "sandbox", clientSecret: "sandbox-secret" };
-    const reader = new k.KaleidoscopeClient({ ...options, cache: { ttlMs: 400 } });
+    const reader = new k.KaleidoscopeClient({ ...options, cache: { ttlMs: 3000 } });
     const writer = new k.KaleidoscopeClient(options);
     const held = await reader.records.getRecordById({ "Compound ID": "CMP-0101" });
     const path = `/records/${held.id}`;
@@ -23,7 +23,7 @@ const scenarios = {
     const early = await reader.records.getRecordById(held.id);
     const seenEarly = early.getValueContent("Notes");
     const fetchesEarly = (await log(path)) - fetchesAtWrite;
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     const late = await reader.records.getRecordById(held.id);
     const fetchesLate = (await log(path)) - fetchesAtWrite;
     // A client that keeps records until they are evicted never asks again.
@@ -44,14 +44,14 @@ const scenarios = {
 
   async "a not-found becomes found after ttlMs"(k, url) {
     const options = { url, clientId: "sandbox", clientSecret: "sandbox-secret" };
-    const reader = new k.KaleidoscopeClient({ ...options, cache: { ttlMs: 400 } });
+    const reader = new k.KaleidoscopeClient({ ...options, cache: { ttlMs: 3000 } });
     const writer = new k.KaleidoscopeClient(options);
     const name = `LATE-${Math.random().toString(36).slice(2)}`;
     const first = await reader.records.getRecordById({ "Compound ID": name });
     const made = await writer.records.getOrCreateRecord({ "Compound ID": name });
     const remembered = await reader.records.getRecordById({ "Compound ID": name });
     const byUuidFirst = await reader.records.getRecordById("00000000-0000-4000-8000-0000000000aa");
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     const found = await reader.records.getRecordById({ "Compound ID": name });
     return { first, remembered, byUuidFirst, found: found?.id === made.id };
   },
