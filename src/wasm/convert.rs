@@ -656,10 +656,18 @@ pub fn list_promise<F: Future<Output = Answer> + 'static>(
     options: Option<ListOptionsArg>,
     work: impl FnOnce(bool) -> F,
 ) -> js_sys::Promise {
-    match optional_from_js::<ListOptions>(&arg(options), "options") {
-        Ok(o) => promise_with_signal(o.signal, work(o.refresh.unwrap_or(false))),
-        Err(e) => run(Err(e), Box::pin(async { Ok(JsValue::UNDEFINED) })),
-    }
+    let options = optional_from_js::<ListOptions>(&arg(options), "options");
+    let refresh = matches!(
+        &options,
+        Ok(ListOptions {
+            refresh: Some(true),
+            ..
+        })
+    );
+    run(
+        options.and_then(|o| signal_of(o.signal)),
+        Box::pin(work(refresh)),
+    )
 }
 
 /// The options of `getRecordsByIds`.

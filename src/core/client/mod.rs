@@ -74,7 +74,6 @@ pub struct Client<T: Transport> {
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
     inflight: inflight::InFlight,
-    /// Whether the field and activity lists were asked for beside a record fetch.
     /// Whether the field and activity lists were loaded for the names (or failed to).
     names_loaded: std::cell::Cell<bool>,
     load_names: bool,
@@ -244,10 +243,7 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
     ) -> Result<Option<R>, Error> {
         let response = self.send(Method::Get, path, query, Body::Empty).await?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        decode(Method::Get, path, response).map(Some)
+        optional_with(path, response, |bytes| serde_json::from_slice(bytes))
     }
 
     async fn get<R: DeserializeOwned>(
@@ -353,14 +349,16 @@ pub fn http_error(method: Method, path: &str, response: &HttpResponse) -> Error 
     error
 }
 
-fn decode<R: DeserializeOwned>(
-    method: Method,
+/// A GET's answer: `None` for 404, else [`decode_with`].
+fn optional_with<R>(
     path: &str,
     response: HttpResponse,
-) -> Result<R, Error> {
-    decode_with(method, path, response, |bytes| {
-        serde_json::from_slice(bytes)
-    })
+    read: impl FnOnce(&[u8]) -> Result<R, serde_json::Error>,
+) -> Result<Option<R>, Error> {
+    if response.status == 404 {
+        return Ok(None);
+    }
+    decode_with(Method::Get, path, response, read).map(Some)
 }
 
 /// Decodes a 2xx answer's bytes with `read`; every other status is an error.

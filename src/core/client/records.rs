@@ -46,6 +46,22 @@ impl<T: Transport> Client<T> {
         Ok((list, true))
     }
 
+    /// What `find` finds in a list; when the cached list lacks it (and was not just
+    /// fetched), in the list fetched again, once.
+    async fn find_listed<I: serde::de::DeserializeOwned, R>(
+        &self,
+        path: &str,
+        slot: fn(&mut Caches) -> &mut Option<Listed<I>>,
+        find: impl Fn(&[I]) -> Option<R>,
+    ) -> Result<Option<R>, Error> {
+        let (list, fetched) = self.listed(path, slot, false).await?;
+        match find(&list) {
+            Some(found) => Ok(Some(found)),
+            None if fetched => Ok(None),
+            None => Ok(find(&self.listed(path, slot, true).await?.0)),
+        }
+    }
+
     /// A list with one more item, which the server just created.
     fn join_list<I: Clone>(&self, slot: fn(&mut Caches) -> &mut Option<Listed<I>>, item: &I) {
         let mut cache = self.cache.borrow_mut();
@@ -124,17 +140,13 @@ impl<T: Transport> Client<T> {
             return resolve_field(&[], field, true)
                 .ok_or_else(|| Error::invalid("a data field was given where a key field belongs"));
         }
-        let (fields, fetched) = self.key_fields_listed(false).await?;
-        if let Some(id) = resolve_field(&fields, field, true) {
-            return Ok(id);
-        }
-        if !fetched {
-            let (fields, _) = self.key_fields_listed(true).await?;
-            if let Some(id) = resolve_field(&fields, field, true) {
-                return Ok(id);
-            }
-        }
-        Err(not_found("key field", field_text(field)))
+        self.find_listed(
+            "/key_fields",
+            |c| &mut c.key_fields,
+            |fields| resolve_field(fields, field, true),
+        )
+        .await?
+        .ok_or_else(|| not_found("key field", field_text(field)))
     }
 
     /// The uuid of a data field named by object, uuid or name. Key fields are
@@ -211,13 +223,11 @@ impl<T: Transport> Client<T> {
         let path = format!("/operations/{}/records", path_segment(&activity_id)?);
         self.load_names_once().await;
         let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
-        if response.status == 404 {
-            return Ok(Vec::new());
-        }
         let mut cache = self.cache.borrow_mut();
-        let records = super::decode_with(Method::Get, &path, response, |bytes| {
+        let records = super::optional_with(&path, response, |bytes| {
             Decoder::new(&mut cache.symbols).records(bytes)
-        })?;
+        })?
+        .unwrap_or_default();
         Ok(records.into_iter().map(|r| cache.put_record(r)).collect())
     }
 
@@ -238,20 +248,17 @@ impl<T: Transport> Client<T> {
     /// The activity with that uuid or title, or `None`. One the cached list lacks
     /// fetches the list again, once.
     pub async fn activity_by_id(&self, id_or_title: &str) -> Result<Option<Activity>, Error> {
-        let find = |list: &[Activity]| {
-            list.iter()
-                .find(|a| a.id == id_or_title)
-                .or_else(|| list.iter().find(|a| a.title == id_or_title))
-                .cloned()
-        };
-        let (list, fetched) = self.activities_listed(false).await?;
-        if let Some(found) = find(&list) {
-            return Ok(Some(found));
-        }
-        if fetched {
-            return Ok(None);
-        }
-        Ok(find(&self.activities_listed(true).await?.0))
+        self.find_listed(
+            "/activities",
+            |c| &mut c.activities,
+            |list| {
+                list.iter()
+                    .find(|a| a.id == id_or_title)
+                    .or_else(|| list.iter().find(|a| a.title == id_or_title))
+                    .cloned()
+            },
+        )
+        .await
     }
 
     /// The uuid of an activity named by uuid or title.
@@ -354,15 +361,17 @@ impl<T: Transport> Client<T> {
         self.load_names_once().await;
         let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
         let mut cache = self.cache.borrow_mut();
-        if response.status == 404 {
-            cache.put_missing(id);
-            return Ok(None);
-        }
         // Straight from the bytes into the store.
-        let record = super::decode_with(Method::Get, &path, response, |bytes| {
+        let found = super::optional_with(&path, response, |bytes| {
             Decoder::new(&mut cache.symbols).record(bytes)
         })?;
-        Ok(Some(cache.put_record(record)))
+        match found {
+            Some(record) => Ok(Some(cache.put_record(record))),
+            None => {
+                cache.put_missing(id);
+                Ok(None)
+            }
+        }
     }
 
     async fn get_record_by_key_values(
@@ -378,17 +387,13 @@ impl<T: Transport> Client<T> {
             "records_key_field_to_value".to_string(),
             Value::Array(vec![Value::Object(map)]).to_string(),
         )];
-        let path = "/records/identifiers";
         self.load_names_once().await;
+        let path = "/records/identifiers";
         let response = self.send(Method::Get, path, &query, Body::Empty).await?;
-        let found = if response.status == 404 {
-            Vec::new()
-        } else {
-            let mut cache = self.cache.borrow_mut();
-            super::decode_with(Method::Get, path, response, |bytes| {
-                Decoder::new(&mut cache.symbols).identified_records(bytes)
-            })?
-        };
+        let found = super::optional_with(path, response, |bytes| {
+            Decoder::new(&mut self.cache.borrow_mut().symbols).identified_records(bytes)
+        })?
+        .unwrap_or_default();
         match found.into_iter().next() {
             Some(hit) => Ok(Some(self.cache.borrow_mut().put_record(hit))),
             None => {
