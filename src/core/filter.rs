@@ -209,7 +209,7 @@ fn text_of<V: FieldValue>(value: &V) -> Option<String> {
 pub fn number_of<V: FieldValue>(value: &V) -> Option<f64> {
     match value.view() {
         View::Number(n) => n.as_f64(),
-        View::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        View::Str(s) => crate::core::number::parse_decimal(s.trim()),
         View::Object(map) => map.get("value").and_then(number_of),
         _ => None,
     }

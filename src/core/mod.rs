@@ -12,6 +12,7 @@ pub mod fold;
 pub mod hash;
 pub mod http;
 pub mod model;
+pub mod number;
 pub mod query;
 pub mod retry;
 pub mod search;

@@ -89,7 +89,7 @@ impl RetryPolicy {
 /// A `Retry-After` value in milliseconds from now: delay-seconds or an HTTP date.
 pub fn retry_after_ms(value: &str, now_ms: i64) -> Option<f64> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
+    if let Some(seconds) = crate::core::number::parse_decimal(value) {
         return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
     }
     let at = time::parse_http_date(value)?;
