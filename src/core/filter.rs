@@ -255,7 +255,12 @@ pub fn is_blank<V: FieldValue>(value: Option<&V>) -> bool {
 
 /// Equality as JSON: the same shape and the same content.
 pub fn json_equal<A: FieldValue, B: FieldValue>(a: &A, b: &B) -> bool {
-    match (a.view(), b.view()) {
+    views_equal(a.view(), b.view())
+}
+
+/// [`json_equal`] over views already taken.
+fn views_equal<A: FieldValue, B: FieldValue>(a: View<'_, A>, b: View<'_, B>) -> bool {
+    match (a, b) {
         (View::Null, View::Null) => true,
         (View::Bool(x), View::Bool(y)) => x == y,
         (View::Number(x), View::Number(y)) => x == y,
@@ -276,7 +281,7 @@ pub fn values_equal<A: FieldValue, B: FieldValue>(a: &A, b: &B) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => json_equal(a, b),
         },
-        _ => json_equal(a, b),
+        (x, y) => views_equal(x, y),
     }
 }
 
@@ -477,9 +482,12 @@ impl CompiledFilter {
             Test::Empty => blank(),
             Test::Equal(p) => value.is_some_and(|v| values_equal(v, p)),
             Test::NotEqual(p) => !value.is_some_and(|v| values_equal(v, p)),
-            Test::AnyOfText(options) => {
-                options.iter().any(|o| any_text(value, TextTest::Equals, o))
-            }
+            // Each element's text read once, then held against every option.
+            Test::AnyOfText(options) => elements(value).iter().any(|v| match v.view() {
+                View::Str(s) => options.iter().any(|o| TextTest::Equals.apply(s, o)),
+                _ => text_of(v)
+                    .is_some_and(|t| options.iter().any(|o| TextTest::Equals.apply(&t, o))),
+            }),
             Test::Includes(p) => any_text(value, TextTest::Contains, p),
             Test::NotIncludes(p) => !any_text(value, TextTest::Contains, p),
             Test::StartsWith(p) => any_text(value, TextTest::StartsWith, p),

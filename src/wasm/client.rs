@@ -464,7 +464,10 @@ impl RecordsService {
             )
             .into());
         }
-        Ok(to_js_text(&self.inner.query_cached(&query, None)?)?)
+        let ids = self.inner.query_cached_json(&query)?;
+        js_sys::JSON::parse(&ids).map_err(|_| {
+            Error::new(ErrorCode::Decode, "could not hand the ids to JavaScript").into()
+        })
     }
 
     /// Uploads a file as a record's field value and answers the new value.

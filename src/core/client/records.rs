@@ -737,6 +737,25 @@ impl<T: Transport> Client<T> {
         query: &SearchRecordsQuery,
         operation_records: Option<&std::collections::HashSet<String>>,
     ) -> Result<Vec<String>, Error> {
+        self.query_cached_with(query, operation_records, |rows, found| {
+            found
+                .iter()
+                .map(|&at| crate::core::search::Rows::id_string(rows, at))
+                .collect()
+        })
+    }
+
+    /// [`Client::query_cached`]'s ids as a JSON list, written straight from the store.
+    pub fn query_cached_json(&self, query: &SearchRecordsQuery) -> Result<String, Error> {
+        self.query_cached_with(query, None, |rows, found| rows.ids_json(found))
+    }
+
+    fn query_cached_with<A>(
+        &self,
+        query: &SearchRecordsQuery,
+        operation_records: Option<&std::collections::HashSet<String>>,
+        answer: impl FnOnce(&crate::core::store::StoreRows<'_>, &[usize]) -> A,
+    ) -> Result<A, Error> {
         let search = crate::core::search::CompiledSearch::new(query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
@@ -745,7 +764,8 @@ impl<T: Transport> Client<T> {
             rows: cache.ordered(),
             symbols: &cache.symbols,
         };
-        Ok(search.run(&rows, operation_records))
+        let found = search.run_rows(&rows, operation_records);
+        Ok(answer(&rows, &found))
     }
 
     /// Empties the record caches and the record-activities cache.

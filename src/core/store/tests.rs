@@ -434,3 +434,28 @@ fn the_current_value_is_decided_to_the_microsecond_whatever_the_stamps_form() {
         );
     }
 }
+
+#[test]
+fn the_ids_list_written_for_javascript_is_the_json_of_the_ids() {
+    use crate::core::search::Rows as _;
+    let mut rng = Rng(0x1d5);
+    let mut symbols = Symbols::default();
+    let mut records = Vec::new();
+    for _ in 0..300 {
+        let mut wire = rng.record();
+        // Ids of every form: canonical uuids, upper-case ones, and texts to escape.
+        if rng.below(10) == 0 {
+            wire["id"] = json!(format!("odd \"id\" \\ {}\n", rng.below(1000)));
+        }
+        let bytes = serde_json::to_vec(&wire).unwrap();
+        records.push(Decoder::new(&mut symbols).record(&bytes).unwrap());
+    }
+    let rows = StoreRows {
+        rows: records.iter().collect(),
+        symbols: &symbols,
+    };
+    let found: Vec<usize> = (0..records.len()).rev().step_by(2).collect();
+    let ids: Vec<String> = found.iter().map(|&at| rows.id_string(at)).collect();
+    assert_eq!(rows.ids_json(&found), serde_json::to_string(&ids).unwrap());
+    assert_eq!(rows.ids_json(&[]), "[]");
+}
