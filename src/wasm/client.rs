@@ -515,11 +515,13 @@ impl RecordsService {
         let ids = match ids_or_query.dyn_ref::<js_sys::Array>() {
             Some(list) => record_id_list(list, "idsOrQuery")?,
             None if ids_or_query.is_object() => self.cached_query(&ids_or_query, "idsOrQuery")?,
-            None => return Err(invalid(format!(
+            None => {
+                return Err(invalid(format!(
                 "idsOrQuery must be a list of Records or uuids, or a SearchRecordsQuery, got {}",
                 super::convert::type_name(&ids_or_query)
             ))
-            .into()),
+                .into())
+            }
         };
         let fields = fields.dyn_into::<js_sys::Array>().map_err(|v| {
             invalid(format!(
