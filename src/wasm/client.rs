@@ -1,17 +1,18 @@
 //! `KaleidoscopeClient` and its services.
 
 use super::convert::{
-    activity_arg, arg, from_js, invalid, key_values_arg, list_promise, optional_from_js, promise,
-    promise_with_signal, record_arg, string_arg, to_js, to_js_text, whole_number,
-    ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg, ListOptionsArg,
-    NumberArg, Upload,
+    activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, list_promise,
+    optional_from_js, promise, promise_with_signal, record_arg, record_id_list, string_arg, to_js,
+    to_js_text, whole_number, ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg,
+    ListOptionsArg, NumberArg, Upload,
 };
 use super::handles::Handles;
 use super::state::Inner;
 use super::transport::FetchTransport;
 use crate::core::client::{
-    CacheStats, Client, ClientConfig, Credentials, RecordRef, TokenFuture, DEFAULT_BATCH_SIZE,
-    DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS, DEFAULT_URL,
+    CacheStats, Client, ClientConfig, ColumnsScope, Credentials, RecordRef, TokenFuture,
+    DEFAULT_BATCH_SIZE, DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS,
+    DEFAULT_URL,
 };
 use crate::core::defaults;
 use crate::core::error::{Error, ErrorCode};
@@ -41,7 +42,34 @@ export type ActivityIdentifier = Activity | string;
 
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
+
+/** What `client.records.columns()` answers. */
+export interface RecordColumns {
+    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    ids: string[];
+    /**
+     * One column per field, under the name, uuid or field object's id it was asked by:
+     * a `Float64Array` when every value present is a number (`NaN` where a record has
+     * none), else texts (other values as JSON text, `null` where a record has none).
+     */
+    columns: { [field: string]: Float64Array | (string | null)[] };
+}
 "#;
+
+/// The options of `client.records.columns()`: which values count, as the
+/// arguments of `getValueContent` choose them.
+#[derive(Deserialize, Default, tsify::Tsify)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ColumnsOptions {
+    /// Only values written in this activity (uuid, title or object), and key values.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "ActivityIdentifier | null")]
+    pub activity_id: JsValue,
+    /// Also values written on sub-records.
+    pub include_sub_record_values: Option<bool>,
+    /// Only values written to this record view (key values left out).
+    pub record_view_id: Option<String>,
+}
 
 /// How a client connects and authenticates.
 #[derive(Deserialize, Default, tsify::Tsify)]
@@ -91,6 +119,9 @@ extern "C" {
     /// The options object of `new KaleidoscopeClient(...)`.
     #[wasm_bindgen(typescript_type = "KaleidoscopeClientOptions")]
     pub type KaleidoscopeClientOptionsArg;
+    /// The options of `columns()`.
+    #[wasm_bindgen(typescript_type = "ColumnsOptions")]
+    pub type ColumnsOptionsArg;
 }
 
 /// A number option from `low` to `high`, or `default` when absent.
@@ -449,7 +480,11 @@ impl RecordsService {
     ) -> Promise {
         let (inner, query) = (self.inner.clone(), arg(query));
         promise(options, async move {
-            to_js_text(&inner.search_records(&search_query(&query)?).await?)
+            to_js_text(
+                &inner
+                    .search_records(&search_query(&query, "query")?)
+                    .await?,
+            )
         })
     }
 
@@ -457,17 +492,68 @@ impl RecordsService {
     /// record the cache holds, whatever its age (`cache.ttlMs` does not apply).
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
     pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
-        let query = search_query(&arg(query))?;
-        if query.operation_id.is_some() {
-            return Err(invalid(
-                "queryCached cannot evaluate operation_id: search the server for activity scopes",
-            )
-            .into());
-        }
-        let ids = self.inner.query_cached_json(&query)?;
+        let ids = self
+            .inner
+            .query_cached_json(&cached_search(&arg(query), "query")?)?;
         js_sys::JSON::parse(&ids).map_err(|_| {
             Error::new(ErrorCode::Decode, "could not hand the ids to JavaScript").into()
         })
+    }
+
+    /// Columns for charts and tables, in one call: each field's current value for
+    /// every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
+    /// run as `queryCached`) that the cache holds, whatever its age; others are
+    /// left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
+    /// record has no value. The options scope the values as `getValueContent`'s
+    /// arguments do. Field names and activity titles resolve through the cached lists.
+    #[wasm_bindgen(unchecked_return_type = "RecordColumns")]
+    pub fn columns(
+        &self,
+        #[wasm_bindgen(
+            js_name = idsOrQuery,
+            unchecked_param_type = "(Record | string)[] | SearchRecordsQuery"
+        )]
+        ids_or_query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FieldIdentifier[]")] fields: JsValue,
+        options: Option<ColumnsOptionsArg>,
+    ) -> Result<JsValue, JsValue> {
+        let ids = match ids_or_query.dyn_ref::<js_sys::Array>() {
+            Some(list) => record_id_list(list, "idsOrQuery")?,
+            None if ids_or_query.is_object() => self.cached_query(&ids_or_query, "idsOrQuery")?,
+            None => {
+                return Err(invalid(format!(
+                "idsOrQuery must be a list of Records or uuids, or a SearchRecordsQuery, got {}",
+                super::convert::type_name(&ids_or_query)
+            ))
+                .into())
+            }
+        };
+        let fields = fields.dyn_into::<js_sys::Array>().map_err(|v| {
+            invalid(format!(
+                "fields must be a list of fields, got {}",
+                super::convert::type_name(&v)
+            ))
+        })?;
+        let fields = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| field_arg(&f, &format!("fields[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = arg(options);
+        super::convert::reject_unknown_members::<ColumnsOptions>(&options, "options")?;
+        let options: ColumnsOptions = optional_from_js(&options, "options")?;
+        let activity = activity_arg(&options.activity_id, "options.activityId")?;
+        if options.record_view_id.as_deref() == Some("") {
+            return Err(invalid("options.recordViewId must not be empty").into());
+        }
+        let scope = ColumnsScope {
+            activity: activity.as_deref(),
+            include_sub_record_values: options.include_sub_record_values.unwrap_or(false),
+            record_view: options.record_view_id.as_deref(),
+        };
+        Ok(columns_to_js(
+            &self.inner.columns_cached(&ids, &fields, scope)?,
+        )?)
     }
 
     /// Uploads a file as a record's field value and answers the new value.
@@ -514,6 +600,24 @@ impl RecordsService {
     }
 }
 
+impl RecordsService {
+    /// The ids a query answers over the cached records (`queryCached`, `columns`).
+    fn cached_query(&self, query: &JsValue, what: &str) -> Result<Vec<String>, Error> {
+        self.inner.query_cached(&cached_search(query, what)?, None)
+    }
+}
+
+/// A query to run over the cached records: one that names no activity.
+fn cached_search(query: &JsValue, what: &str) -> Result<SearchRecordsQuery, Error> {
+    let query = search_query(query, what)?;
+    if query.operation_id.is_some() {
+        return Err(invalid(format!(
+            "{what}.operation_id cannot be evaluated over cached records: search the server for activity scopes"
+        )));
+    }
+    Ok(query)
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// A search query argument.
@@ -539,27 +643,27 @@ fn record_refs(ids: &JsValue) -> Result<Vec<RecordRef>, Error> {
         .collect()
 }
 
-/// A search query; `undefined` and `null` search everything.
+/// A search query, the argument `what`; `undefined` and `null` search everything.
 #[inline(never)]
-fn search_query(query: &JsValue) -> Result<SearchRecordsQuery, Error> {
+fn search_query(query: &JsValue, what: &str) -> Result<SearchRecordsQuery, Error> {
     if !query.is_undefined()
         && !query.is_null()
         && (!query.is_object() || js_sys::Array::is_array(query))
     {
         return Err(invalid(format!(
-            "query must be a SearchRecordsQuery object, got {}",
+            "{what} must be a SearchRecordsQuery object, got {}",
             super::convert::type_name(query)
         )));
     }
-    super::convert::reject_unknown_members::<SearchRecordsQuery>(query, "query")?;
-    let query: SearchRecordsQuery = optional_from_js(query, "query")?;
+    super::convert::reject_unknown_members::<SearchRecordsQuery>(query, what)?;
+    let query: SearchRecordsQuery = optional_from_js(query, what)?;
     if query
         .limit
         .is_some_and(|n| !(1..=crate::core::query::MAX_LIMIT).contains(&u64::from(n)))
     {
-        return Err(invalid(
-            "query.limit must be a whole number from 1 to 1000000",
-        ));
+        return Err(invalid(format!(
+            "{what}.limit must be a whole number from 1 to 1000000"
+        )));
     }
     Ok(query)
 }

@@ -106,6 +106,18 @@ async function badCalls(k, url) {
     "getOrCreateRecord(prototype-less { key: { nested } })": [() => client.records.getOrCreateRecord(bare({ "Compound ID": { nested: true } })), "Compound ID"],
     "getDataFields({ signal: {} })": [() => client.entityFields.getDataFields({ signal: {} }), "signal"],
     "updateField(field, a Date)": [() => record.updateField("Tested on", new Date(0)), "content"],
+    "columns(42, fields)": [() => client.records.columns(42, ["IC50"]), "idsOrQuery"],
+    "columns([id, 7], fields)": [() => client.records.columns([record.id, 7], ["IC50"]), "idsOrQuery[1]"],
+    "columns([id, key values], fields)": [() => client.records.columns([record.id, { "Compound ID": "CMP-0001" }], ["IC50"]), "idsOrQuery[1]"],
+    "columns({ limit: NaN }, fields)": [() => client.records.columns({ limit: NaN }, ["IC50"]), "idsOrQuery.limit"],
+    "columns({ colour }, fields)": [() => client.records.columns({ colour: "red" }, ["IC50"]), "idsOrQuery.colour"],
+    "columns([id], 'IC50')": [() => client.records.columns([record.id], "IC50"), "fields"],
+    "columns([id], [IC50, 5])": [() => client.records.columns([record.id], ["IC50", 5]), "fields[1]"],
+    "columns([id], fields, { activity })": [() => client.records.columns([record.id], ["IC50"], { activity: "Run 1" }), "options.activity"],
+    "columns([id], fields, { activityId: 3 })": [() => client.records.columns([record.id], ["IC50"], { activityId: 3 }), "options.activityId"],
+    "columns([id], fields, { includeSubRecordValues: 'yes' })": [() => client.records.columns([record.id], ["IC50"], { includeSubRecordValues: "yes" }), "includeSubRecordValues"],
+    "columns([id], fields, { recordViewId: '' })": [() => client.records.columns([record.id], ["IC50"], { recordViewId: "" }), "options.recordViewId"],
+    "columns([id], fields, { recordViewId: NaN })": [() => client.records.columns([record.id], ["IC50"], { recordViewId: NaN }), "options.recordViewId"],
   };
   for (const [name, [call, member]] of Object.entries(named)) calls[name] = Object.assign(call, { member });
   const results = {};
@@ -148,7 +160,7 @@ before(async () => {
 
 test("forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member", () => {
   const named = Object.entries(results).filter(([, r]) => r.member);
-  assert.ok(named.length >= 40, `only ${named.length} named cases`);
+  assert.ok(named.length >= 52, `only ${named.length} named cases`);
   const wrong = [];
   for (const [name, r] of named) {
     if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);

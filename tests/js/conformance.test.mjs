@@ -26,7 +26,8 @@ async function collect(k, url) {
   const dataFields = await c.entityFields.getDataFields();
   keyFields.forEach((f, i) => add("EntityField", `key field ${i}`, f));
   dataFields.forEach((f, i) => add("EntityField", `data field ${i}`, f));
-  add("EntityField", "getOrCreateDataField", await c.entityFields.getOrCreateDataField(`Conformance ${Date.now()}`, "number"));
+  const emptyField = await c.entityFields.getOrCreateDataField(`Conformance ${Date.now()}`, "number");
+  add("EntityField", "getOrCreateDataField", emptyField);
   add("EntityField", "getOrCreateKeyField", await c.entityFields.getOrCreateKeyField("Compound ID"));
   const activities = await c.activities.getActivities();
   activities.forEach((a, i) => add("Activity", `activity ${i}`, a));
@@ -53,6 +54,14 @@ async function collect(k, url) {
     }),
   );
   add("string[]", "queryCached", c.records.queryCached({ limit: 3 }));
+  // columns(): Float64Arrays (NaN where missing) and texts, written as TypeScript source.
+  const tsColumns = (answer) => `{ ids: ${JSON.stringify(answer.ids)}, columns: { ${Object.entries(answer.columns).map(([name, column]) =>
+    `${JSON.stringify(name)}: ${column instanceof Float64Array ? `new Float64Array([${Array.from(column, (x) => (Number.isNaN(x) ? "NaN" : String(x))).join(", ")}])` : JSON.stringify(column)}`).join(", ")} } }`;
+  const byIds = c.records.columns(records.slice(0, 4), ["IC50", "Assay", "Targets", emptyField]);
+  add("RecordColumns", "columns(records, fields)", { ts: tsColumns(byIds) });
+  add("boolean", "columns: numbers are a Float64Array", byIds.columns.IC50 instanceof Float64Array && byIds.columns[emptyField.id] instanceof Float64Array);
+  add("boolean", "columns: texts are an array", Array.isArray(byIds.columns.Assay));
+  add("RecordColumns", "columns(query, fields, options)", { ts: tsColumns(c.records.columns({ limit: 3 }, [dataFields[0].id, "Status"], { includeSubRecordValues: true })) });
   const first = records[0];
   for (const [i, v] of (await first.getValues()).entries()) add("RecordValue", `getValues ${i}`, v);
   add("RecordValue", "updateField", await first.updateField("Notes", `conformance ${Date.now()}`));
@@ -88,12 +97,12 @@ async function collect(k, url) {
 }
 
 const HEADER = `// Written by tests/js/conformance.test.mjs from values the package answered.
-import type { RecordJSON, RecordValue, EntityField, Activity, CacheStats, FileContent, KalbioError } from "kalbio";
+import type { RecordJSON, RecordValue, EntityField, Activity, CacheStats, FileContent, KalbioError, RecordColumns } from "kalbio";
 type KalbioErrorFields = Pick<KalbioError, "name" | "message" | "code" | "status" | "method" | "path" | "body" | "requestId">;
 `;
 
 function typedConstants(values) {
-  return HEADER + values.map(([type, label, value], i) => `// ${label.replace(/\n/g, " ")}\nexport const v${i}: ${type} = ${JSON.stringify(value)};\n`).join("");
+  return HEADER + values.map(([type, label, value], i) => `// ${label.replace(/\n/g, " ")}\nexport const v${i}: ${type} = ${type === "RecordColumns" ? value.ts : JSON.stringify(value)};\n`).join("");
 }
 
 function tsc(file) {
@@ -119,7 +128,8 @@ before(async () => {
 
 test("every value the package answered type-checks as the .d.ts declares it (strict, exactOptionalPropertyTypes)", () => {
   const types = new Set(values.map(([type]) => type));
-  for (const type of ["RecordJSON", "RecordValue", "EntityField", "Activity", "CacheStats", "FileContent", "KalbioErrorFields"]) assert.ok(types.has(type), `no ${type} collected`);
+  for (const type of ["RecordJSON", "RecordValue", "EntityField", "Activity", "CacheStats", "FileContent", "KalbioErrorFields", "RecordColumns"]) assert.ok(types.has(type), `no ${type} collected`);
+  assert.deepEqual(values.filter(([type, label]) => type === "boolean" && label.startsWith("columns:")).map(([, , v]) => v), [true, true]);
   assert.ok(!types.has("never"), "a call meant to fail succeeded");
   writeFileSync(join(DIR, "values.ts"), typedConstants(values));
   const run = tsc("values.ts");

@@ -6,14 +6,24 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ROOT, startSandbox, serveStatic, launchChromium } from "./helpers.mjs";
 
 const APP = join(ROOT, "examples/dashboard");
 const DIST = join(ROOT, "tests/out/dashboard-dist");
 const SHOTS = join(ROOT, "tests/out/dashboard");
 const INJECTION = "<img src=x onerror=alert(1)>";
+// Written before the dashboard signs in: a note a CSV must quote, and a second numeric
+// field (molecular weight) on the records the filter test selects, for the scatter.
+const TRICKY_NOTE = 'Split, re-run: "edge" wells\nsecond line';
+const FILTER = (f) => [
+  { field_id: f.Assay, filter_type: "is_equal", filter_prop: "SPR" },
+  { field_id: f.IC50, filter_type: "is_less_than", filter_prop: 500 },
+];
 
 let sandbox, site, browser, page;
+// The package in Node, with a client of its own: what the test reads to check the page.
+let kalbio, reader, fieldIds;
 const dialogs = [];
 const pageErrors = [];
 
@@ -22,6 +32,17 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   execFileSync(process.execPath, [join(APP, "node_modules/vite/bin/vite.js"), "build", "--outDir", DIST, "--emptyOutDir"], { cwd: APP, stdio: "inherit" });
   sandbox = await startSandbox("--seed", "demo");
+  kalbio = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+  reader = new kalbio.KaleidoscopeClient({ url: sandbox.url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+  const mw = await reader.entityFields.getOrCreateDataField("MW", "number");
+  fieldIds = Object.fromEntries((await reader.entityFields.getDataFields()).map((f) => [f.field_name, f.id]));
+  assert.equal(fieldIds.MW, mw.id);
+  const chosen = await reader.records.getRecordsByIds(await reader.records.searchRecords({ entity_field_filters: FILTER(fieldIds) }));
+  assert.ok(chosen.length > 25, `more records than one page: ${chosen.length}`);
+  for (let i = 0; i < chosen.length; i += 16) {
+    await Promise.all(chosen.slice(i, i + 16).map((r, j) => r.addValue(mw.id, 150 + (((i + j) * 37) % 500) + 0.25)));
+  }
+  await chosen[1].updateField(fieldIds.Notes, TRICKY_NOTE);
   site = await serveStatic(DIST);
   browser = await launchChromium();
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1100 } });
@@ -32,6 +53,7 @@ before(async () => {
 });
 
 after(async () => {
+  reader?.free();
   await browser?.close();
   await site?.close();
   await sandbox?.stop();
@@ -56,6 +78,46 @@ async function table() {
 }
 
 const chartSummary = () => page.locator("#chart").getAttribute("data-summary").then((s) => JSON.parse(s));
+
+/** Every row of the table, page after page from the first. */
+async function allRows() {
+  while (!(await page.locator("#prev-page").isDisabled())) await page.click("#prev-page");
+  const rows = [];
+  for (;;) {
+    rows.push(...(await table()).rows);
+    if (await page.locator("#next-page").isDisabled()) return rows;
+    await page.click("#next-page");
+  }
+}
+
+/** RFC 4180 CSV as rows of fields: quoted fields may hold commas, doubled quotes and line breaks. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i += 1; continue; }
+      field += c;
+      i += 1;
+      continue;
+    }
+    if (c === '"' && field === "") { quoted = true; i += 1; continue; }
+    if (c === ",") { row.push(field); field = ""; i += 1; continue; }
+    if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i += 2; continue; }
+    assert.notEqual(c, "\n", `a bare line break outside quotes at ${i}`);
+    assert.notEqual(c, '"', `a quote inside an unquoted field at ${i}`);
+    field += c;
+    i += 1;
+  }
+  assert.equal(quoted, false, "the CSV ends inside a quoted field");
+  assert.deepEqual([field, row], ["", []], "the CSV ends with CRLF");
+  return rows;
+}
 
 async function setFilter(index, field, rule, ...props) {
   const row = page.locator("#filters .filter").nth(index);
@@ -158,6 +220,68 @@ test("queryCached answers the same rows as the server search", async () => {
   assert.equal(serverIds.length, filtered);
   assert.deepEqual(cachedIds, serverIds);
   await shot("4-query-cached");
+});
+
+test("the charts are drawn by columns() over every filtered record; the CSV export equals the filtered table", async () => {
+  await page.check('input[name="mode"][value="server"]');
+  await idle();
+  const rows = await allRows();
+  assert.equal(rows.length, filtered);
+  const ids = rows.map((r) => r.id);
+  // What the package answers for those records, read here in Node.
+  const records = await reader.records.getRecordsByIds(ids);
+  const want = records.map((r) => [r.id, r.getValueContent(fieldIds.IC50), r.getValueContent(fieldIds.MW)]);
+  assert.ok(want.every(([, x, y]) => typeof x === "number" && typeof y === "number"), "every filtered record has an IC50 and an MW");
+
+  // The scatter: MW against IC50, one mark per filtered record (not one page), IC50 on a log axis.
+  await page.selectOption("#scatter-x", { label: "IC50" });
+  await page.selectOption("#scatter-y", { label: "MW" });
+  await idle();
+  const marks = await page.locator("#scatter circle").evaluateAll((cs) => cs.map((c) => [c.dataset.id, Number(c.dataset.x), Number(c.dataset.y)]));
+  assert.equal(marks.length, filtered, "a mark per filtered record");
+  const byId = (a, b) => (a[0] < b[0] ? -1 : 1);
+  assert.deepEqual([...marks].sort(byId), [...want].sort(byId), "each mark is the record's IC50 and MW");
+  const scatter = JSON.parse(await page.locator("#scatter").getAttribute("data-summary"));
+  assert.deepEqual(scatter, { points: filtered, xScale: "log", yScale: "linear", records: filtered, x: "IC50", y: "MW" });
+  const xTicks = await page.locator("#scatter .x-axis > text").allTextContents();
+  assert.equal(await page.locator("#scatter .x-axis").getAttribute("data-scale"), "log");
+  const powers = xTicks.filter((t) => /^\d+$/.test(t)).map(Number);
+  assert.ok(powers.length >= 3 && powers.every((t, i) => i === 0 || t === powers[i - 1] * 10), `log ticks: ${xTicks}`);
+  assert.equal(await page.locator("#scatter .y-axis").getAttribute("data-scale"), "linear");
+  // Choosing another pair redraws: IC50 against itself is a line of the same marks.
+  await page.selectOption("#scatter-y", { label: "IC50" });
+  await idle();
+  const diagonal = await page.locator("#scatter circle").evaluateAll((cs) => cs.map((c) => c.dataset.x === c.dataset.y));
+  assert.equal(diagonal.length, filtered);
+  assert.ok(diagonal.every(Boolean));
+  await page.selectOption("#scatter-y", { label: "MW" });
+  await idle();
+
+  // The bars: the mean IC50 of the filtered records, from zero.
+  const bars = await chartSummary();
+  assert.deepEqual(bars.labels, ["SPR"]);
+  assert.equal(bars.records, filtered);
+  const mean = want.reduce((sum, [, x]) => sum + x, 0) / want.length;
+  assert.ok(Math.abs(bars.means[0] - mean) < 1e-9 * mean, `mean ${bars.means[0]} against ${mean}`);
+  assert.equal(await page.evaluate(() => document.getElementById("chart").uplot.scales.y.min), 0, "bars start at zero");
+
+  // Numbers in the table stay on one line.
+  const ic50Cell = page.locator("#records tbody tr").first().locator("td.number").first();
+  assert.equal(await ic50Cell.evaluate((td) => getComputedStyle(td).whiteSpace), "nowrap");
+  await shot("8-scatter");
+
+  // The CSV: the table's header, then every filtered row in order, cell for cell.
+  const head = (await table()).head;
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  assert.equal(download.suggestedFilename(), "records.csv");
+  const csv = readFileSync(await download.path(), "utf8");
+  const parsed = parseCsv(csv);
+  assert.deepEqual(parsed[0], head);
+  assert.deepEqual(parsed.slice(1), rows.map((r) => head.map((h) => r.cells[h])));
+  const tricky = parsed.find((r) => r.includes(TRICKY_NOTE));
+  assert.ok(tricky, "the note with a comma, quotes and a line break survives the round trip");
+  assert.ok(csv.includes('"Split, re-run: ""edge"" wells\nsecond line"'), "quoted as RFC 4180 says");
+  assert.ok(parsed.slice(1).some((r) => r[head.indexOf("Targets")].includes(", ")), "multiselect values hold commas");
 });
 
 test("a record: values, history, activities; an edit shows in the history", async () => {

@@ -3,7 +3,8 @@
 import init, { KaleidoscopeClient } from "kalbio";
 import "./style.css";
 import { RULES, propInputs } from "./rules.js";
-import { summarise, drawChart } from "./chart.js";
+import { summarise, drawChart, drawScatter } from "./chart.js";
+import { toCsv } from "./csv.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 25;
@@ -101,6 +102,34 @@ function numeric(content) {
   if (content && typeof content === "object" && typeof content.value === "number") return content.value;
   if (typeof content === "string" && content.trim() !== "" && Number.isFinite(Number(content))) return Number(content);
   return null;
+}
+
+/** A column from `columns()` as numbers: a Float64Array as it is; texts read as numbers where they are. */
+function asNumbers(column) {
+  if (column instanceof Float64Array) return column;
+  return Float64Array.from(column, (text) => {
+    if (text === null) return NaN;
+    let content = text;
+    try {
+      content = JSON.parse(text);
+    } catch {
+      // a plain string
+    }
+    return numeric(content) ?? NaN;
+  });
+}
+
+/** A column from `columns()` as labels, written as the table writes the field's values. */
+function asLabels(column, field) {
+  if (column instanceof Float64Array) return Array.from(column, (n) => (Number.isNaN(n) ? "" : String(n)));
+  if (field.field_type !== "multiselect") return column.map((t) => t ?? "");
+  return column.map((t) => {
+    try {
+      return formatValue(JSON.parse(t));
+    } catch {
+      return t ?? "";
+    }
+  });
 }
 
 function el(tag, text, className) {
@@ -275,10 +304,34 @@ function sortBy(fieldId) {
   attempt("Sorting", runQuery);
 }
 
+/** The table's columns: the record's identifier, then the chosen fields. */
+function tableColumns() {
+  const keyField = state.keyFields[0];
+  return [{ id: keyField?.id, name: "Record", record: true }, ...state.columns.map((id) => ({ id, name: state.fieldById.get(id)?.field_name ?? id }))];
+}
+
+/** Every filtered record (all pages) as CSV, cell for cell what the table shows. */
+function exportCsv() {
+  const columns = tableColumns();
+  const rows = [columns.map((c) => c.name)];
+  for (const record of state.records) {
+    rows.push([record.record_identifier, ...columns.slice(1).map((c) => formatValue(record.getValueContent(c.id)))]);
+  }
+  const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: "text/csv;charset=utf-8" }));
+  const link = el("a");
+  link.href = url;
+  link.download = "records.csv";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+$("export-csv").addEventListener("click", () => attempt("Export", async () => exportCsv()));
+
 function renderTable() {
   const head = $("records").tHead.rows[0];
-  const keyField = state.keyFields[0];
-  const columns = [{ id: keyField?.id, name: "Record", record: true }, ...state.columns.map((id) => ({ id, name: state.fieldById.get(id)?.field_name ?? id }))];
+  const columns = tableColumns();
   head.replaceChildren();
   for (const column of columns) {
     const arrow = state.sort && state.sort.fieldId === column.id ? (state.sort.descending ? " ▼" : " ▲") : "";
@@ -297,7 +350,10 @@ function renderTable() {
     const tr = el("tr");
     tr.dataset.id = record.id;
     tr.append(el("td", record.record_identifier));
-    for (const column of columns.slice(1)) tr.append(el("td", formatValue(record.getValueContent(column.id)), "value"));
+    for (const column of columns.slice(1)) {
+      const content = record.getValueContent(column.id);
+      tr.append(el("td", formatValue(content), typeof content === "number" ? "value number" : "value"));
+    }
     tr.addEventListener("click", () => attempt("Opening the record", () => openRecord(record)));
     body.append(tr);
   }
@@ -321,29 +377,45 @@ $("next-page").addEventListener("click", () => {
 function buildChartChoices() {
   const value = $("chart-value");
   const group = $("chart-group");
-  value.replaceChildren(...state.dataFields.filter((f) => f.field_type === "number").map((f) => option(f.id, f.field_name)));
+  const numbers = state.dataFields.filter((f) => f.field_type === "number");
+  value.replaceChildren(...numbers.map((f) => option(f.id, f.field_name)));
   group.replaceChildren(...state.dataFields.filter((f) => GROUPABLE.has(f.field_type)).map((f) => option(f.id, f.field_name)));
   const assay = state.dataFields.find((f) => f.field_name === "Assay");
   if (assay) group.value = assay.id;
+  $("scatter-x").replaceChildren(...numbers.map((f) => option(f.id, f.field_name)));
+  $("scatter-y").replaceChildren(...numbers.map((f) => option(f.id, f.field_name)));
+  if (numbers.length > 1) $("scatter-y").value = numbers[1].id;
 }
 
 $("chart-value").addEventListener("change", () => renderChart());
 $("chart-group").addEventListener("change", () => renderChart());
+$("scatter-x").addEventListener("change", () => renderChart());
+$("scatter-y").addEventListener("change", () => renderChart());
 
+/** Both charts, from one `columns()` call over every filtered record (not only the page shown). */
 function renderChart() {
   const valueField = state.fieldById.get($("chart-value").value);
   const groupField = state.fieldById.get($("chart-group").value);
+  const xField = state.fieldById.get($("scatter-x").value);
+  const yField = state.fieldById.get($("scatter-y").value);
   const box = $("chart");
-  if (!valueField || !groupField) {
+  if (!valueField || !groupField || !xField || !yField) {
     $("chart-caption").textContent = "No numeric field to chart.";
     return;
   }
-  const rows = state.records.map((r) => ({ group: formatValue(r.getValueContent(groupField.id)), value: numeric(r.getValueContent(valueField.id)) }));
-  const summary = summarise(rows);
+  const started = performance.now();
+  const { ids, columns } = state.client.records.columns(state.ids, [valueField.id, groupField.id, xField.id, yField.id]);
+  const ms = performance.now() - started;
+  const summary = summarise(asLabels(columns[groupField.id], groupField), asNumbers(columns[valueField.id]));
   state.chart = drawChart(box, state.chart, summary, valueField.field_name);
+  box.uplot = state.chart;
   const counted = summary.counts.reduce((a, b) => a + b, 0);
-  box.dataset.summary = JSON.stringify(summary);
-  $("chart-caption").textContent = `${valueField.field_name} by ${groupField.field_name}: ${counted} of ${state.records.length} records have a value, in ${summary.labels.length} groups.`;
+  box.dataset.summary = JSON.stringify({ ...summary, records: ids.length });
+  $("chart-caption").textContent = `${valueField.field_name} by ${groupField.field_name}: ${counted} of ${ids.length} records have a value, in ${summary.labels.length} groups. Bars start at zero. One columns() call: ${ms.toFixed(1)} ms.`;
+  const scatter = $("scatter");
+  const drawn = drawScatter(scatter, { ids, x: asNumbers(columns[xField.id]), y: asNumbers(columns[yField.id]), xName: xField.field_name, yName: yField.field_name });
+  scatter.dataset.summary = JSON.stringify({ ...drawn, records: ids.length, x: xField.field_name, y: yField.field_name });
+  $("scatter-caption").textContent = `${yField.field_name} against ${xField.field_name}: ${drawn.points} of ${ids.length} records have both. Log axes for positive values spanning two decades or more (IC50, Ki, EC50…).`;
 }
 
 // ---------------------------------------------------------------- record panel

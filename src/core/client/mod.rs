@@ -22,7 +22,7 @@ pub const DEFAULT_CACHE_TTL_MS: i64 = crate::core::defaults::CACHE_TTL_MS;
 pub const DEFAULT_CONCURRENCY: usize = crate::core::defaults::CONCURRENCY;
 /// The reference client's batch size for `getRecordsByIds`.
 pub const DEFAULT_BATCH_SIZE: usize = crate::core::defaults::BATCH_SIZE;
-pub use records::{Column, Columns, FileUpload};
+pub use records::{Column, Columns, ColumnsScope, FileUpload};
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http::{

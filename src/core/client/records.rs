@@ -933,29 +933,43 @@ pub struct Columns {
     pub columns: Vec<(String, Column)>,
 }
 
+/// Which values [`Client::columns_cached`] reads, as `getValueContent`'s arguments scope them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ColumnsScope<'a> {
+    /// Only values written in this activity (uuid or title), and key values.
+    pub activity: Option<&'a str>,
+    /// Also values written on sub-records.
+    pub include_sub_record_values: bool,
+    /// Only values written to this record view (key values left out).
+    pub record_view: Option<&'a str>,
+}
+
 impl<T: Transport> Client<T> {
-    /// The current value of each field for each cached record of `ids` (records not
-    /// cached are left out), in one pass over the store: what a chart or a table
-    /// needs, without a `Record` per row. `activity` and `include_sub_record_values`
-    /// scope the values as `getValueContent` does.
+    /// The current value of each field for each record of `ids` the cache holds,
+    /// whatever its age as in [`Client::query_cached`] (records not held are left
+    /// out), in one pass over the store: what a chart or a table needs, without a
+    /// `Record` per row. `scope` selects the values as `getValueContent` does.
     pub fn columns_cached(
         &self,
         ids: &[String],
         fields: &[FieldRef],
-        activity: Option<&str>,
-        include_sub_record_values: bool,
+        scope: ColumnsScope<'_>,
     ) -> Result<Columns, Error> {
         use crate::core::store::{Content, Scope};
-        let activity = match activity {
+        let activity = match scope.activity {
             Some(a) => Some(self.resolve_activity_cached(a)?),
             None => None,
         };
+        let include_sub_record_values = scope.include_sub_record_values;
         let mut records: Vec<Rc<CompactRecord>> = Vec::with_capacity(ids.len());
+        // The ids answered as they were asked: printing each record's id again costs more.
+        let mut found = Vec::with_capacity(ids.len());
         {
-            let mut cache = self.cache.borrow_mut();
+            let cache = self.cache.borrow();
             for id in ids {
-                if let Some(record) = cache.cached_record(id) {
+                if let Some(Some(record)) = cache.peek_record(id) {
                     records.push(record);
+                    found.push(id.clone());
                 }
             }
         }
@@ -975,6 +989,7 @@ impl<T: Transport> Client<T> {
             syms.push(self.cache.borrow().symbols.find(&id));
         }
         let cache = self.cache.borrow();
+        let view = scope.record_view.map(|v| cache.symbols.find(v));
         let scope = Scope {
             activity: activity.as_deref().map(|a| cache.symbols.find(a)),
             include_sub_record_values,
@@ -984,7 +999,7 @@ impl<T: Transport> Client<T> {
         for (field, sym) in fields.iter().zip(syms) {
             let values: Vec<Option<&Content>> = records
                 .iter()
-                .map(|r| r.latest(sym, scope).map(|v| &v.content))
+                .map(|r| r.latest_in_view(sym, scope, view).map(|v| &v.content))
                 .collect();
             let numeric = values
                 .iter()
@@ -1022,7 +1037,7 @@ impl<T: Transport> Client<T> {
             columns.push((name, column));
         }
         Ok(Columns {
-            ids: records.iter().map(|r| r.id_string()).collect(),
+            ids: found,
             columns,
         })
     }

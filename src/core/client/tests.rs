@@ -1,7 +1,7 @@
 //! Client behaviour against the recording fake.
 
 use super::fake::{client, json, token_answer};
-use super::{FieldRef, RecordRef};
+use super::{ColumnsScope, FieldRef, RecordRef};
 use crate::core::error::ErrorCode;
 use crate::core::http::{Body, HttpRequest};
 use serde_json::{json as j, Value};
@@ -619,8 +619,11 @@ fn measured(
                 .map(|id| {
                     let mut r = record_json(id, &format!("N-{id}"));
                     let v = |vid: &str, content: Value, at: &str| j!({ "id": vid, "content": content, "created_at": at, "record_id": id, "operation_id": null });
+                    // a1 was written to a record view: only `recordViewId` "view-1" sees it alone.
+                    let mut a1 = v("a1", j!(10), "2026-01-01T00:00:00Z");
+                    a1["record_view_id"] = j!("view-1");
                     let ic50 = match id {
-                        "a" => vec![v("a1", j!(10), "2026-01-01T00:00:00Z"), v("a2", j!(2.5), "2026-02-01T00:00:00Z")],
+                        "a" => vec![a1, v("a2", j!(2.5), "2026-02-01T00:00:00Z")],
                         "b" => vec![v("b1", j!(7), "2026-01-01T00:00:00Z")],
                         _ => vec![],
                     };
@@ -652,7 +655,9 @@ fn columns_hold_each_records_current_value_in_one_pass() {
         FieldRef::Text("assay".into()),
         FieldRef::Text("kf".into()),
     ];
-    let answer = c.columns_cached(&ids, &fields, None, false).unwrap();
+    let answer = c
+        .columns_cached(&ids, &fields, ColumnsScope::default())
+        .unwrap();
     assert_eq!(
         answer.ids,
         ["a", "b", "c"],
@@ -681,7 +686,11 @@ fn columns_hold_each_records_current_value_in_one_pass() {
     );
     // A field name needs the field lists; an unknown uuid is an empty column.
     assert!(c
-        .columns_cached(&ids, &[FieldRef::Text("IC50".into())], None, false)
+        .columns_cached(
+            &ids,
+            &[FieldRef::Text("IC50".into())],
+            ColumnsScope::default()
+        )
         .is_err());
     let empty = c
         .columns_cached(
@@ -689,11 +698,58 @@ fn columns_hold_each_records_current_value_in_one_pass() {
             &[FieldRef::Text(
                 "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
             )],
-            None,
-            false,
+            ColumnsScope::default(),
         )
         .unwrap();
     assert!(
         matches!(&empty.columns[0].1, super::Column::Numbers(n) if n.iter().all(|x| x.is_nan()))
     );
+}
+
+#[test]
+fn columns_scope_values_to_a_record_view_as_get_value_content_does() {
+    let (c, now) = client(measured);
+    let refs: Vec<RecordRef> = ["a", "b"]
+        .iter()
+        .map(|id| RecordRef::Id(id.to_string()))
+        .collect();
+    pollster::block_on(c.get_records_by_ids(&refs, 250, &|_, _| {})).unwrap();
+    let ids = vec!["a".to_string(), "b".to_string()];
+    let fields = [FieldRef::Text("ic50".into()), FieldRef::Text("kf".into())];
+    let in_view = |view: &str| {
+        c.columns_cached(
+            &ids,
+            &fields,
+            ColumnsScope {
+                record_view: Some(view),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let view = in_view("view-1");
+    match &view.columns[0].1 {
+        super::Column::Numbers(n) => {
+            assert_eq!(n[0], 10.0, "the newest value written to the view, not 2.5");
+            assert!(n[1].is_nan(), "b has no value in the view");
+        }
+        other => panic!("{other:?}"),
+    }
+    match &view.columns[1].1 {
+        super::Column::Numbers(n) => {
+            assert!(n.iter().all(|x| x.is_nan()), "key values belong to no view")
+        }
+        other => panic!("{other:?}"),
+    }
+    match &in_view("view-unknown").columns[0].1 {
+        super::Column::Numbers(n) => assert!(n.iter().all(|x| x.is_nan())),
+        other => panic!("{other:?}"),
+    }
+    // Records past the TTL are still held: answered, as queryCached answers them.
+    now.set(now.get() + 10 * crate::core::defaults::CACHE_TTL_MS);
+    let stale = c
+        .columns_cached(&ids, &fields, ColumnsScope::default())
+        .unwrap();
+    assert_eq!(stale.ids, ["a", "b"]);
+    assert_eq!(stale.columns[0].1, super::Column::Numbers(vec![2.5, 7.0]));
 }

@@ -16,6 +16,18 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
+/** What `client.records.columns()` answers. */
+export interface RecordColumns {
+    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    ids: string[];
+    /**
+     * One column per field, under the name, uuid or field object's id it was asked by:
+     * a `Float64Array` when every value present is a number (`NaN` where a record has
+     * none), else texts (other values as JSON text, `null` where a record has none).
+     */
+    columns: { [field: string]: Float64Array | (string | null)[] };
+}
+
 
 /**
  * A filter rule, as its wire string (for example `"is_equal"`).
@@ -465,6 +477,25 @@ export interface ViewFieldSort {
 }
 
 /**
+ * The options of `client.records.columns()`: which values count, as the
+ * arguments of `getValueContent` choose them.
+ */
+export interface ColumnsOptions {
+    /**
+     * Only values written in this activity (uuid, title or object), and key values.
+     */
+    activityId?: ActivityIdentifier | null;
+    /**
+     * Also values written on sub-records.
+     */
+    includeSubRecordValues?: boolean | null;
+    /**
+     * Only values written to this record view (key values left out).
+     */
+    recordViewId?: string | null;
+}
+
+/**
  * The options of `getKeyFields`, `getDataFields` and `getActivities`.
  */
 export interface ListOptions {
@@ -739,6 +770,15 @@ export class RecordsService {
      */
     clearRecordCaches(): void;
     /**
+     * Columns for charts and tables, in one call: each field's current value for
+     * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
+     * run as `queryCached`) that the cache holds, whatever its age; others are
+     * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
+     * record has no value. The options scope the values as `getValueContent`'s
+     * arguments do. Field names and activity titles resolve through the cached lists.
+     */
+    columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
+    /**
      * Uploads a file as a record's field value and answers the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
@@ -811,6 +851,7 @@ export interface InitOutput {
     readonly record_updateField: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
     readonly record_updateFieldFile: (a: number, b: any, c: any, d: any, e: any, f: number, g: number, h: number) => any;
     readonly recordsservice_clearRecordCaches: (a: number) => void;
+    readonly recordsservice_columns: (a: number, b: any, c: any, d: number) => [number, number, number];
     readonly recordsservice_createRecordValueFile: (a: number, b: any, c: any, d: any, e: any, f: any, g: number, h: number) => any;
     readonly recordsservice_getOrCreateRecord: (a: number, b: any, c: number) => any;
     readonly recordsservice_getRecordById: (a: number, b: any, c: number) => any;

@@ -32,6 +32,11 @@ export async function main(): Promise<string[]> {
     const value: RecordValue = await first.updateField("IC50", 12.5, "Kinase panel Q1");
     console.log(ic50, value.created_at, first.record_identifier, first.toJSON().record_values);
   }
+  const { ids: charted, columns } = client.records.columns(records, ["IC50", "Assay"], { activityId: "Kinase panel Q1", recordViewId: "view-uuid" });
+  const ic50s = columns["IC50"];
+  if (ic50s instanceof Float64Array) console.log(charted.length, ic50s.reduce((a, b) => a + b, 0));
+  const byQuery = client.records.columns(query, ["ic50-uuid"]);
+  console.log(byQuery.ids);
   try {
     await client.records.getRecordById({ "Compound ID": "CMP-0001" });
   } catch (e) {
