@@ -1,5 +1,5 @@
 // Where the time of a cached query goes: loads 10,000 records in Chromium, times
-// queryCached, and prints the CPU profile's heaviest functions by self time.
+// queryCached (or, with PROFILE_WHAT=columns, columns() of three fields), and prints the CPU profile's heaviest functions by self time.
 // PROFILE_PKG=/pkg-named serves a build whose wasm keeps its function names
 // (bash scripts/size-breakdown.sh, then copy tests/out/size's files over a pkg copy).
 import { startSandbox, serveStatic, launchChromium, ROOT } from "../tests/js/helpers.mjs";
@@ -21,6 +21,8 @@ await page.evaluate(async ([url, pkg]) => {
   const ids = await c.records.searchRecords({ limit: 10000 });
   window.records = await c.records.getRecordsByIds(ids);
   window.c = c;
+  window.ids = ids;
+  window.fields3 = [f["IC50"], f["Assay"], f["Status"]];
   window.query = {
     entity_field_filters: [
       { field_id: f["IC50"], filter_type: "is_less_than", filter_prop: 1000 },
@@ -33,18 +35,19 @@ await page.evaluate(async ([url, pkg]) => {
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
 await cdp.send("Profiler.start");
-const times = await page.evaluate(() => {
+const WHAT = process.env.PROFILE_WHAT ?? "query";
+const times = await page.evaluate((WHAT) => {
   const out = [];
   for (let i = 0; i < 60; i++) {
     const t0 = performance.now();
-    const ids = c.records.queryCached(query);
-    out.push([performance.now() - t0, ids.length]);
+    const n = WHAT === "columns" ? c.records.columns(ids, fields3).ids.length : WHAT === "columns-query" ? c.records.columns({}, fields3).ids.length : c.records.queryCached(query).length;
+    out.push([performance.now() - t0, n]);
   }
   return out;
-});
+}, WHAT);
 const { profile } = await cdp.send("Profiler.stop");
 const ms = times.map((t) => t[0]).sort((a, b) => a - b);
-console.log(`queryCached over 10,000 records: median ${ms[30].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms, ${times[0][1]} ids answered`);
+console.log(`${WHAT === "columns" ? "columns(ids, 3 fields)" : "queryCached"} over 10,000 records: median ${ms[30].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms, ${times[0][1]} ids answered`);
 const self = new Map();
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const dt = profile.timeDeltas;

@@ -94,43 +94,41 @@ fn hex_value(b: u8) -> Option<u8> {
 
 /// The 16 bytes of a lower-case uuid text, or `None`.
 pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 36 {
+    let bytes: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    if bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
         return None;
     }
+    // Where each byte's two hex digits start.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut out = [0u8; 16];
-    let mut at = 0;
-    let mut digits = bytes
-        .iter()
+    for (slot, &at) in out.iter_mut().zip(AT.iter()) {
+        let hi = hex_value(*bytes.get(at)?)?;
+        let lo = hex_value(*bytes.get(at + 1)?)?;
+        *slot = (hi << 4) | lo;
+    }
+    Some(out)
+}
+
+/// A uuid's 36 characters: lower-case hex with dashes.
+fn uuid_ascii(bytes: &[u8; 16]) -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let mut slots = text
+        .iter_mut()
         .enumerate()
         .filter(|(i, _)| !matches!(i, 8 | 13 | 18 | 23));
-    for i in [8, 13, 18, 23] {
-        if bytes.get(i) != Some(&b'-') {
-            return None;
+    for b in bytes {
+        for nibble in [b >> 4, b & 15] {
+            if let Some((_, slot)) = slots.next() {
+                *slot = HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+            }
         }
     }
-    for slot in out.iter_mut() {
-        let (_, hi) = digits.next()?;
-        let (_, lo) = digits.next()?;
-        *slot = (hex_value(*hi)? << 4) | hex_value(*lo)?;
-        at += 1;
-    }
-    (at == 16).then_some(out)
+    text
 }
 
 fn write_uuid(bytes: &[u8; 16], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(36);
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        for nibble in [b >> 4, b & 15] {
-            out.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
+    out.push_str(std::str::from_utf8(&uuid_ascii(bytes)).unwrap_or_default());
 }
 
 impl Id {
@@ -151,16 +149,24 @@ impl Id {
     }
 }
 
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Id {
+    /// The id as text, written without the formatting machinery (ids are printed
+    /// by the thousand for query answers and columns).
+    pub fn text(&self) -> String {
         match self {
             Id::Uuid(bytes) => {
                 let mut text = String::with_capacity(36);
                 write_uuid(bytes, &mut text);
-                f.write_str(&text)
+                text
             }
-            Id::Text(text) => f.write_str(text),
+            Id::Text(text) => text.to_string(),
         }
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
@@ -628,7 +634,7 @@ impl CompactRecord {
 
     /// The record's uuid as text.
     pub fn id_string(&self) -> String {
-        self.id.to_string()
+        self.id.text()
     }
 
     /// Human-readable name, e.g. `CMP-0042`.
@@ -1733,7 +1739,7 @@ impl crate::core::search::Rows for StoreRows<'_> {
     fn id_in(&self, at: usize, ids: &std::collections::HashSet<String>) -> bool {
         self.rows
             .get(at)
-            .is_some_and(|r| ids.contains(&r.id.to_string()))
+            .is_some_and(|r| ids.contains(&r.id.text()))
     }
     fn identifier_id_in(&self, at: usize, ids: &std::collections::HashSet<String>) -> bool {
         self.rows.get(at).is_some_and(|r| {
@@ -1746,10 +1752,7 @@ impl crate::core::search::Rows for StoreRows<'_> {
         self.rows.get(at).map_or("", |r| r.identifier())
     }
     fn id_string(&self, at: usize) -> String {
-        self.rows
-            .get(at)
-            .map(|r| r.id.to_string())
-            .unwrap_or_default()
+        self.rows.get(at).map(|r| r.id.text()).unwrap_or_default()
     }
     fn tie_break(&self, a: usize, b: usize) -> Ordering {
         match (self.rows.get(a), self.rows.get(b)) {
@@ -1766,7 +1769,6 @@ impl StoreRows<'_> {
     /// The ids of the rows at `found` as a JSON list, written in one buffer: what
     /// `queryCached` hands to JavaScript.
     pub fn ids_json(&self, found: &[usize]) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out: Vec<u8> = Vec::with_capacity(2 + found.len() * 39);
         out.push(b'[');
         for (n, record) in found.iter().filter_map(|&at| self.rows.get(at)).enumerate() {
@@ -1776,14 +1778,7 @@ impl StoreRows<'_> {
             match &record.id {
                 Id::Uuid(bytes) => {
                     out.push(b'"');
-                    for (i, b) in bytes.iter().enumerate() {
-                        if matches!(i, 4 | 6 | 8 | 10) {
-                            out.push(b'-');
-                        }
-                        for nibble in [b >> 4, b & 15] {
-                            out.push(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
-                        }
-                    }
+                    out.extend_from_slice(&uuid_ascii(bytes));
                     out.push(b'"');
                 }
                 Id::Text(text) => out

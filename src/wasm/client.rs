@@ -517,9 +517,13 @@ impl RecordsService {
         #[wasm_bindgen(unchecked_param_type = "FieldIdentifier[]")] fields: JsValue,
         options: Option<ColumnsOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        let ids = match ids_or_query.dyn_ref::<js_sys::Array>() {
-            Some(list) => record_id_list(list, "idsOrQuery")?,
-            None if ids_or_query.is_object() => self.cached_query(&ids_or_query, "idsOrQuery")?,
+        // The records: a list of ids, or the rows a query finds.
+        let (ids, query) = match ids_or_query.dyn_ref::<js_sys::Array>() {
+            Some(list) => (record_id_list(list, "idsOrQuery")?, None),
+            None if ids_or_query.is_object() => (
+                Vec::new(),
+                Some(cached_search(&ids_or_query, "idsOrQuery")?),
+            ),
             None => {
                 return Err(invalid(format!(
                 "idsOrQuery must be a list of Records or uuids, or a SearchRecordsQuery, got {}",
@@ -551,9 +555,11 @@ impl RecordsService {
             include_sub_record_values: options.include_sub_record_values.unwrap_or(false),
             record_view: options.record_view_id.as_deref(),
         };
-        Ok(columns_to_js(
-            &self.inner.columns_cached(&ids, &fields, scope)?,
-        )?)
+        let answer = match &query {
+            Some(query) => self.inner.columns_for_query(query, &fields, scope)?,
+            None => self.inner.columns_cached(&ids, &fields, scope)?,
+        };
+        Ok(columns_to_js(&answer)?)
     }
 
     /// Uploads a file as a record's field value and answers the new value.
@@ -597,13 +603,6 @@ impl RecordsService {
     #[wasm_bindgen(js_name = clearRecordCaches)]
     pub fn clear_record_caches(&self) {
         self.inner.clear_record_caches();
-    }
-}
-
-impl RecordsService {
-    /// The ids a query answers over the cached records (`queryCached`, `columns`).
-    fn cached_query(&self, query: &JsValue, what: &str) -> Result<Vec<String>, Error> {
-        self.inner.query_cached(&cached_search(query, what)?, None)
     }
 }
 

@@ -955,12 +955,7 @@ impl<T: Transport> Client<T> {
         fields: &[FieldRef],
         scope: ColumnsScope<'_>,
     ) -> Result<Columns, Error> {
-        use crate::core::store::{Content, Scope};
-        let activity = match scope.activity {
-            Some(a) => Some(self.resolve_activity_cached(a)?),
-            None => None,
-        };
-        let include_sub_record_values = scope.include_sub_record_values;
+        let plan = self.column_plan(fields, scope)?;
         let mut records: Vec<Rc<CompactRecord>> = Vec::with_capacity(ids.len());
         // The ids answered as they were asked: printing each record's id again costs more.
         let mut found = Vec::with_capacity(ids.len());
@@ -973,6 +968,40 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
+        let records: Vec<&CompactRecord> = records.iter().map(|r| &**r).collect();
+        Ok(plan.read(&records, found))
+    }
+
+    /// [`Client::columns_cached`] for the records a query finds among the cached
+    /// ones, in its order: read from the rows the search found, with no list of ids
+    /// in between.
+    pub fn columns_for_query(
+        &self,
+        query: &SearchRecordsQuery,
+        fields: &[FieldRef],
+        scope: ColumnsScope<'_>,
+    ) -> Result<Columns, Error> {
+        let plan = self.column_plan(fields, scope)?;
+        self.query_cached_with(query, None, |rows, found| {
+            let records: Vec<&CompactRecord> = found
+                .iter()
+                .filter_map(|&at| rows.rows.get(at).copied())
+                .collect();
+            let ids = records.iter().map(|r| r.id_string()).collect();
+            plan.read(&records, ids)
+        })
+    }
+
+    /// The fields and scope of a columns call, resolved against the cached lists.
+    fn column_plan(
+        &self,
+        fields: &[FieldRef],
+        scope: ColumnsScope<'_>,
+    ) -> Result<ColumnPlan, Error> {
+        let activity = match scope.activity {
+            Some(a) => Some(self.resolve_activity_cached(a)?),
+            None => None,
+        };
         // Each field as a symbol: by id, or by name through the cached field lists.
         let mut syms = Vec::with_capacity(fields.len());
         for field in fields {
@@ -986,17 +1015,44 @@ impl<T: Transport> Client<T> {
                     }
                 }
             };
-            syms.push(self.cache.borrow().symbols.find(&id));
+            let name = match field {
+                FieldRef::Object { id, .. } => id.clone(),
+                FieldRef::Text(text) => text.clone(),
+            };
+            syms.push((name, self.cache.borrow().symbols.find(&id)));
         }
         let cache = self.cache.borrow();
-        let view = scope.record_view.map(|v| cache.symbols.find(v));
-        let scope = Scope {
+        Ok(ColumnPlan {
+            fields: syms,
             activity: activity.as_deref().map(|a| cache.symbols.find(a)),
-            include_sub_record_values,
+            include_sub_record_values: scope.include_sub_record_values,
+            view: scope.record_view.map(|v| cache.symbols.find(v)),
+        })
+    }
+}
+
+/// The fields of a columns call as symbols (with the names they were asked by),
+/// and its scope.
+struct ColumnPlan {
+    fields: Vec<(String, crate::core::store::Sym)>,
+    activity: Option<crate::core::store::Sym>,
+    include_sub_record_values: bool,
+    view: Option<crate::core::store::Sym>,
+}
+
+impl ColumnPlan {
+    /// Each field's column over `records`.
+    fn read(&self, records: &[&CompactRecord], ids: Vec<String>) -> Columns {
+        use crate::core::store::{Content, Scope};
+        let scope = Scope {
+            activity: self.activity,
+            include_sub_record_values: self.include_sub_record_values,
             sub_record_id: None,
         };
-        let mut columns = Vec::with_capacity(fields.len());
-        for (field, sym) in fields.iter().zip(syms) {
+        let view = self.view;
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for (name, sym) in &self.fields {
+            let sym = *sym;
             let values: Vec<Option<&Content>> = records
                 .iter()
                 .map(|r| r.latest_in_view(sym, scope, view).map(|v| &v.content))
@@ -1030,15 +1086,8 @@ impl<T: Transport> Client<T> {
                         .collect(),
                 )
             };
-            let name = match field {
-                FieldRef::Object { id, .. } => id.clone(),
-                FieldRef::Text(text) => text.clone(),
-            };
-            columns.push((name, column));
+            columns.push((name.clone(), column));
         }
-        Ok(Columns {
-            ids: found,
-            columns,
-        })
+        Columns { ids, columns }
     }
 }

@@ -663,6 +663,28 @@ fn columns_hold_each_records_current_value_in_one_pass() {
         ["a", "b", "c"],
         "records not cached are left out"
     );
+    // A query reads the rows it finds: the same columns as its ids would give.
+    for query in [
+        crate::core::query::SearchRecordsQuery::default(),
+        serde_json::from_value(serde_json::json!({
+            "entity_field_sorts": [{ "field_id": "ic50", "descending": true }]
+        }))
+        .unwrap(),
+    ] {
+        let by_query = c
+            .columns_for_query(&query, &fields, ColumnsScope::default())
+            .unwrap();
+        let found = c.query_cached(&query, None).unwrap();
+        assert_eq!(by_query.ids, found);
+        assert_eq!(
+            format!("{:?}", by_query),
+            format!(
+                "{:?}",
+                c.columns_cached(&found, &fields, ColumnsScope::default())
+                    .unwrap()
+            )
+        );
+    }
     let (name, ic50) = &answer.columns[0];
     assert_eq!(name, "ic50");
     match ic50 {
