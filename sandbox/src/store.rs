@@ -768,44 +768,40 @@ impl Store {
                 },
             ));
         }
-        let mut new_slice = None;
         let slice_id_hint = self.new_id();
-        let slice_id = {
-            let tx = self.conn.savepoint()?;
-            // Borrow dance: the slice lookup needs &mut self, the transaction borrows self.conn.
-            // Work on a detached copy of the slice list instead.
-            let mut wanted = key_ids.clone();
-            wanted.sort();
-            let existing = self.slices.iter().find(|s| {
-                let mut have = s.key_field_ids.clone();
-                have.sort();
-                have == wanted
-            });
-            let slice_id = match existing {
-                Some(s) => s.id.clone(),
-                None => {
-                    let names: Vec<String> = key_ids
-                        .iter()
-                        .filter_map(|id| {
-                            self.fields
-                                .iter()
-                                .find(|f| f.id == *id)
-                                .map(|f| f.field_name.clone())
-                        })
-                        .collect();
-                    let slice = EntitySlice {
-                        id: slice_id_hint.clone(),
-                        key_field_ids: key_ids.clone(),
-                        slice_name: names.join(" + "),
-                    };
-                    self.seq += 1;
-                    tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?
-                        .execute(params![slice.id, self.seq, json_text(&slice)])?;
-                    let sid = slice.id.clone();
-                    new_slice = Some(slice);
-                    sid
-                }
-            };
+        let mut wanted = key_ids.clone();
+        wanted.sort();
+        let existing = self.slices.iter().find(|s| {
+            let mut have = s.key_field_ids.clone();
+            have.sort();
+            have == wanted
+        });
+        // The slice these keys make, and its row's sequence number when it is new.
+        let (slice_id, new_slice) = match existing {
+            Some(s) => (s.id.clone(), None),
+            None => {
+                let names: Vec<String> = key_ids
+                    .iter()
+                    .filter_map(|id| {
+                        self.fields
+                            .iter()
+                            .find(|f| f.id == *id)
+                            .map(|f| f.field_name.clone())
+                    })
+                    .collect();
+                let slice = EntitySlice {
+                    id: slice_id_hint,
+                    key_field_ids: key_ids.clone(),
+                    slice_name: names.join(" + "),
+                };
+                (slice.id.clone(), Some((self.next_seq(), slice)))
+            }
+        };
+        self.transaction(|tx| {
+            if let Some((seq, slice)) = &new_slice {
+                tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?
+                    .execute(params![slice.id, seq, json_text(slice)])?;
+            }
             tx.prepare_cached("INSERT INTO records(id, seq, created_at, entity_slice_id, record_identifier, initial_operation_id, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(
                 params![id, record_seq, created_at, slice_id, identifier, initial_operation_id, parent],
             )?;
@@ -814,10 +810,9 @@ impl Store {
                     params![value.id, seq, id, field_id, value.content.to_string(), value.created_at],
                 )?;
             }
-            tx.commit()?;
-            slice_id
-        };
-        if let Some(slice) = new_slice {
+            Ok(())
+        })?;
+        if let Some((_, slice)) = new_slice {
             self.slices.push(slice);
         }
         let record = Record {
