@@ -4,6 +4,7 @@
 //! commits.
 
 use crate::error::{ApiError, ApiResult};
+use crate::rows::{blob, int, null, opt_text, owned, text, BulkWriter, Insert, Rows};
 use kalbio::core::client::ident::key_values_key;
 use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
 use kalbio::core::search::SearchIndex;
@@ -131,9 +132,9 @@ pub struct Store {
     pub record_sets: Vec<RecordSet>,
     /// Record set id → its records, shared like `members`.
     pub set_members: HashMap<String, Arc<HashSet<String>>>,
-    /// Inside [`Store::bulk`]: writes go straight into its one transaction and
-    /// the search index is built once at its end.
-    in_bulk: bool,
+    /// Inside [`Store::bulk`]: writes go to its writer, into its one
+    /// transaction, and the search index is built once at its end.
+    bulk: Option<BulkWriter>,
     /// How many seeded ids were made (their ascending prefix).
     seeded_ids: u64,
 }
@@ -264,16 +265,35 @@ fn migrate(conn: &Connection) -> ApiResult<()> {
 
 /// Writes a data value's row.
 fn insert_value(
-    tx: &Connection,
+    tx: &mut Rows<'_>,
     value: &RecordValue,
     seq: i64,
     owner: &str,
     field_id: &str,
 ) -> ApiResult<()> {
-    tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key, record_view_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)")?.execute(
-        params![value.id, seq, owner, field_id, value.content.to_string(), value.created_at, value.record_id, value.operation_id, value.record_view()],
-    )?;
-    Ok(())
+    tx.insert(
+        Insert::Value,
+        [
+            text(&value.id),
+            int(seq),
+            text(owner),
+            text(field_id),
+            owned(value.content.to_string()),
+            opt_text(value.created_at.as_deref()),
+            opt_text(value.record_id.as_deref()),
+            opt_text(value.operation_id.as_deref()),
+            int(0),
+            opt_text(value.record_view()),
+        ],
+    )
+}
+
+/// An (activity, record) membership's row.
+fn insert_member(tx: &mut Rows<'_>, activity: &str, record: &str, seq: i64) -> ApiResult<()> {
+    tx.insert(
+        Insert::ActivityRecord,
+        [text(activity), text(record), int(seq)],
+    )
 }
 
 impl Store {
@@ -306,7 +326,7 @@ impl Store {
             programs: Vec::new(),
             record_sets: Vec::new(),
             set_members: HashMap::new(),
-            in_bulk: false,
+            bulk: None,
             seeded_ids: 0,
         };
         store.load()?;
@@ -446,7 +466,7 @@ impl Store {
 
     /// Refreshes the search rows of a record and of its parent.
     fn reindex(&mut self, id: &str) {
-        if self.in_bulk {
+        if self.bulk.is_some() {
             return;
         }
         let index = Arc::make_mut(&mut self.index);
@@ -570,27 +590,23 @@ impl Store {
     /// Runs `write` in one transaction; nothing is kept if it fails.
     pub fn transaction<R>(
         &mut self,
-        write: impl FnOnce(&Connection) -> ApiResult<R>,
+        write: impl FnOnce(&mut Rows<'_>) -> ApiResult<R>,
     ) -> ApiResult<R> {
-        if self.in_bulk {
+        if let Some(bulk) = self.bulk.as_mut() {
             // The bulk's own transaction holds every write, or none.
-            return write(&self.conn);
+            return write(&mut Rows::Bulk(bulk));
         }
         let tx = self.conn.savepoint()?;
-        let out = write(&tx)?;
+        let out = write(&mut Rows::Now(&tx))?;
         tx.commit()?;
         Ok(out)
     }
 
-    /// Writes one object kept as JSON (`table` is one of this module's tables).
-    fn insert_json<T: Serialize>(&mut self, table: &str, id: &str, object: &T) -> ApiResult<()> {
+    /// Writes one object kept as JSON (`table` is one of the tables of objects).
+    fn insert_json<T: Serialize>(&mut self, table: Insert, id: &str, object: &T) -> ApiResult<()> {
         let seq = self.next_seq();
-        let text = json_text(object);
-        let sql = format!("INSERT INTO {table}(id, seq, json) VALUES (?1, ?2, ?3)");
-        self.transaction(|tx| {
-            tx.prepare_cached(&sql)?.execute(params![id, seq, text])?;
-            Ok(())
-        })
+        let row = [text(id), int(seq), owned(json_text(object))];
+        self.transaction(|tx| tx.insert(table, row))
     }
 
     /// A new field, named and typed, created at `created_at`.
@@ -615,7 +631,7 @@ impl Store {
     }
 
     pub fn create_field(&mut self, field: EntityField) -> ApiResult<EntityField> {
-        self.insert_json("fields", &field.id, &field)?;
+        self.insert_json(Insert::Field, &field.id, &field)?;
         self.fields.push(field.clone());
         Ok(field)
     }
@@ -623,13 +639,13 @@ impl Store {
     pub fn create_activity(&mut self, activity: Activity) -> ApiResult<Activity> {
         let mut stored = activity.clone();
         stored.all_record_ids.clear();
-        self.insert_json("activities", &activity.id, &stored)?;
+        self.insert_json(Insert::Activity, &activity.id, &stored)?;
         self.activities.push(activity.clone());
         Ok(activity)
     }
 
     pub fn create_program(&mut self, program: Program) -> ApiResult<Program> {
-        self.insert_json("programs", &program.id, &program)?;
+        self.insert_json(Insert::Program, &program.id, &program)?;
         self.programs.push(program.clone());
         Ok(program)
     }
@@ -638,7 +654,7 @@ impl Store {
     pub fn create_record_set(&mut self, set: RecordSet) -> ApiResult<RecordSet> {
         let mut stored = set.clone();
         stored.record_ids.clear();
-        self.insert_json("record_sets", &set.id, &stored)?;
+        self.insert_json(Insert::RecordSet, &set.id, &stored)?;
         self.record_sets.push(stored);
         let mut pairs = Vec::new();
         let mut seen = HashSet::new();
@@ -649,10 +665,7 @@ impl Store {
         }
         self.transaction(|tx| {
             for (s, r, seq) in &pairs {
-                tx.prepare_cached(
-                    "INSERT INTO record_set_records(record_set_id, record_id, seq) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![s, r, seq])?;
+                tx.insert(Insert::RecordSetRecord, [text(s), text(r), int(*seq)])?;
             }
             Ok(())
         })?;
@@ -799,15 +812,38 @@ impl Store {
         };
         self.transaction(|tx| {
             if let Some((seq, slice)) = &new_slice {
-                tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?
-                    .execute(params![slice.id, seq, json_text(slice)])?;
+                tx.insert(
+                    Insert::Slice,
+                    [text(&slice.id), int(*seq), owned(json_text(slice))],
+                )?;
             }
-            tx.prepare_cached("INSERT INTO records(id, seq, created_at, entity_slice_id, record_identifier, initial_operation_id, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(
-                params![id, record_seq, created_at, slice_id, identifier, initial_operation_id, parent],
+            tx.insert(
+                Insert::Record,
+                [
+                    text(&id),
+                    int(record_seq),
+                    text(&created_at),
+                    text(&slice_id),
+                    text(&identifier),
+                    opt_text(initial_operation_id),
+                    opt_text(parent),
+                ],
             )?;
             for (field_id, seq, value) in &key_values {
-                tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, 1)")?.execute(
-                    params![value.id, seq, id, field_id, value.content.to_string(), value.created_at],
+                tx.insert(
+                    Insert::Value,
+                    [
+                        text(&value.id),
+                        int(*seq),
+                        text(&id),
+                        text(&field_id),
+                        owned(value.content.to_string()),
+                        opt_text(value.created_at.as_deref()),
+                        null(),
+                        null(),
+                        int(1),
+                        null(),
+                    ],
                 )?;
             }
             Ok(())
@@ -876,9 +912,7 @@ impl Store {
         self.transaction(|tx| {
             insert_value(tx, &stored, seq, owner, &field_id)?;
             for ((activity, record), s) in membership.iter().zip(&member_seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(
-                    params![activity, record, s],
-                )?;
+                insert_member(tx, activity, record, *s)?;
             }
             Ok(())
         })?;
@@ -943,7 +977,7 @@ impl Store {
         let seqs: Vec<i64> = pairs.iter().map(|_| self.next_seq()).collect();
         self.transaction(|tx| {
             for ((a, r), s) in pairs.iter().zip(&seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+                insert_member(tx, a, r, *s)?;
             }
             Ok(())
         })?;
@@ -991,12 +1025,19 @@ impl Store {
         };
         let member_seqs: Vec<i64> = membership.iter().map(|_| self.next_seq()).collect();
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO files(id, file_name, mime_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
-                params![file_id, file_name, mime_type, bytes, stored.created_at],
+            tx.insert(
+                Insert::File,
+                [
+                    text(&file_id),
+                    text(file_name),
+                    text(mime_type),
+                    blob(bytes),
+                    opt_text(stored.created_at.as_deref()),
+                ],
             )?;
             insert_value(tx, &stored, seq, owner, field_id)?;
             for ((a, r), s) in membership.iter().zip(&member_seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+                insert_member(tx, a, r, *s)?;
             }
             Ok(())
         })?;
@@ -1018,32 +1059,61 @@ impl Store {
             .optional()?)
     }
 
-    /// Bulk loading for the seed: many writes in one transaction.
+    /// Bulk loading for the seed: many writes in one transaction, inserted by a
+    /// writer thread many rows a statement while `work` makes the next ones.
     pub fn bulk<R>(&mut self, work: impl FnOnce(&mut Store) -> ApiResult<R>) -> ApiResult<R> {
-        // A page cache large enough that the transaction is not spilled to the
-        // log page by page (256 MB at most, given back afterwards).
+        // While it lasts, a rollback journal instead of the write-ahead log: the
+        // new pages of a new store are then written once, not to the log and
+        // again to the file, and a crash still leaves the store as it was.
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        // A page cache large enough that the transaction is seldom spilled to
+        // the file page by page (256 MB at most, given back afterwards).
         self.conn.pragma_update(None, "cache_size", -262_144)?;
-        self.conn.execute_batch("BEGIN")?;
-        self.in_bulk = true;
-        let out = work(self);
-        self.in_bulk = false;
-        let out = match out {
-            Ok(r) => self
-                .conn
-                .execute_batch("COMMIT")
-                .map(|_| r)
-                .map_err(ApiError::from),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let (bulk, writer) = match BulkWriter::start(conn) {
+            Ok(started) => started,
+            Err((conn, e)) => {
+                self.conn = conn;
+                let _ = self.after_bulk();
+                return Err(e);
             }
         };
-        let _ = self.conn.pragma_update(None, "cache_size", -2_000);
-        // The search rows of everything written, built once.
+        self.bulk = Some(bulk);
+        let out = work(self);
+        let bulk = self.bulk.take();
+        // Everything sent or nothing: without the commit, the writer rolls back.
+        let sent = match (&out, bulk) {
+            (Ok(_), Some(bulk)) => bulk.commit(),
+            _ => Ok(()),
+        };
+        // The search rows of everything written, built once, while the writer finishes.
         self.index = Arc::new(SearchIndex::from_records(
             self.order.iter().filter_map(|id| self.records.get(id)),
         ));
-        out
+        let written = match writer.join() {
+            Ok(Some((conn, written))) => {
+                self.conn = conn;
+                written
+            }
+            // The store is left without its file: the caller can only give up.
+            _ => Err(ApiError::internal("the bulk writer stopped unexpectedly")),
+        };
+        let restored = self.after_bulk();
+        // The first failure says why: a failed insert before the send it broke.
+        match (out, written) {
+            (_, Err(e)) | (Err(e), Ok(_)) => Err(e),
+            (Ok(_), Ok(false)) => Err(sent
+                .err()
+                .unwrap_or_else(|| ApiError::internal("the bulk was not committed"))),
+            (Ok(r), Ok(true)) => restored.map(|_| r),
+        }
+    }
+
+    /// Puts back the journal and cache of an ordinary store after a bulk.
+    fn after_bulk(&mut self) -> ApiResult<()> {
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        Ok(())
     }
 }
 
