@@ -25,7 +25,19 @@ pub enum Insert {
     RecordSetRecord,
 }
 
-const INSERTS: usize = 10;
+/// Every insert, in the order of their discriminants.
+const ALL: [Insert; 10] = [
+    Insert::Field,
+    Insert::Activity,
+    Insert::Slice,
+    Insert::Program,
+    Insert::RecordSet,
+    Insert::Record,
+    Insert::Value,
+    Insert::ActivityRecord,
+    Insert::File,
+    Insert::RecordSetRecord,
+];
 
 impl Insert {
     /// The statement up to `VALUES`, and how many columns a row has.
@@ -52,33 +64,38 @@ impl Insert {
     }
 }
 
-/// One value of a row: borrowed where the write has it already, copied only
-/// when the row is sent to the bulk's writer.
-pub type Cell<'a> = ToSqlOutput<'a>;
+/// One value of a row, as the write has it: nothing is copied for a write made
+/// now, and a bulk copies it into its batch's bytes.
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+    Owned(String),
+    /// A JSON value, stored as its compact text.
+    Json(&'a serde_json::Value),
+    Blob(&'a [u8]),
+}
 
 pub fn text(s: &str) -> Cell<'_> {
-    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+    Cell::Text(s)
 }
 
 /// Text, or NULL.
 pub fn opt_text(s: Option<&str>) -> Cell<'_> {
-    s.map_or(null(), text)
+    s.map_or(Cell::Null, Cell::Text)
 }
 
-pub fn owned(s: String) -> Cell<'static> {
-    ToSqlOutput::Owned(Sql::Text(s))
-}
-
-pub fn int(n: i64) -> Cell<'static> {
-    ToSqlOutput::Owned(Sql::Integer(n))
-}
-
-pub fn blob(bytes: &[u8]) -> Cell<'_> {
-    ToSqlOutput::Borrowed(ValueRef::Blob(bytes))
-}
-
-pub fn null() -> Cell<'static> {
-    ToSqlOutput::Owned(Sql::Null)
+impl Cell<'_> {
+    fn to_sql(&self) -> ToSqlOutput<'_> {
+        match self {
+            Cell::Null => ToSqlOutput::Owned(Sql::Null),
+            Cell::Int(n) => ToSqlOutput::Owned(Sql::Integer(*n)),
+            Cell::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Cell::Owned(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Cell::Json(v) => ToSqlOutput::Owned(Sql::Text(v.to_string())),
+            Cell::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        }
+    }
 }
 
 /// Where a write's rows go.
@@ -96,7 +113,7 @@ impl Rows<'_> {
         match self {
             Rows::Now(conn) => {
                 conn.prepare_cached(&insert.sql(1))?
-                    .execute(params_from_iter(row))?;
+                    .execute(params_from_iter(row.iter().map(Cell::to_sql)))?;
                 Ok(())
             }
             Rows::Bulk(writer) => writer.add(insert, row),
@@ -112,10 +129,75 @@ const BATCH_ROWS: usize = 64;
 /// seed back instead of filling memory.
 const QUEUED_BATCHES: usize = 256;
 
+/// A value in a batch: text and blobs are ranges of the batch's bytes.
+enum Slot {
+    Null,
+    Int(i64),
+    Text(usize, usize),
+    Blob(usize, usize),
+}
+
+/// Rows of one table on their way to the writer: their values, with the text
+/// of all of them in one buffer (two allocations a batch, not one a value).
+struct Batch {
+    slots: Vec<Slot>,
+    bytes: Vec<u8>,
+}
+
+impl Batch {
+    fn new(columns: usize) -> Batch {
+        Batch {
+            slots: Vec::with_capacity(BATCH_ROWS * columns),
+            bytes: Vec::with_capacity(BATCH_ROWS * columns * 24),
+        }
+    }
+
+    fn push(&mut self, cell: Cell<'_>) {
+        let start = self.bytes.len();
+        let slot = match cell {
+            Cell::Null => Slot::Null,
+            Cell::Int(n) => Slot::Int(n),
+            Cell::Text(s) => {
+                self.bytes.extend_from_slice(s.as_bytes());
+                Slot::Text(start, self.bytes.len())
+            }
+            Cell::Owned(s) => {
+                self.bytes.extend_from_slice(s.as_bytes());
+                Slot::Text(start, self.bytes.len())
+            }
+            Cell::Json(v) => {
+                // The same text as `Value`'s `to_string`.
+                if serde_json::to_writer(&mut self.bytes, v).is_err() {
+                    self.bytes.truncate(start);
+                    self.bytes.extend_from_slice(b"null");
+                }
+                Slot::Text(start, self.bytes.len())
+            }
+            Cell::Blob(b) => {
+                self.bytes.extend_from_slice(b);
+                Slot::Blob(start, self.bytes.len())
+            }
+        };
+        self.slots.push(slot);
+    }
+
+    /// The values, to bind.
+    fn values(&self) -> impl Iterator<Item = ToSqlOutput<'_>> {
+        self.slots.iter().map(|slot| {
+            ToSqlOutput::Borrowed(match *slot {
+                Slot::Null => ValueRef::Null,
+                Slot::Int(n) => ValueRef::Integer(n),
+                Slot::Text(a, b) => ValueRef::Text(self.bytes.get(a..b).unwrap_or_default()),
+                Slot::Blob(a, b) => ValueRef::Blob(self.bytes.get(a..b).unwrap_or_default()),
+            })
+        })
+    }
+}
+
 enum ToWriter {
     /// The connection to write on, first: the writer begins a transaction.
     Start(Box<Connection>),
-    Rows(Insert, Vec<Sql>),
+    Rows(Insert, Batch),
     /// Everything was sent: commit the transaction.
     Commit,
 }
@@ -123,7 +205,7 @@ enum ToWriter {
 /// The bulk's writer: rows gathered per table, sent to a thread that owns the
 /// connection while the bulk lasts and inserts them in one transaction.
 pub struct BulkWriter {
-    batches: Vec<Vec<Sql>>,
+    batches: Vec<Batch>,
     to_writer: SyncSender<ToWriter>,
 }
 
@@ -152,7 +234,7 @@ impl BulkWriter {
                 return Err((*conn, ApiError::internal("the bulk writer stopped")));
             }
         }
-        let batches = (0..INSERTS).map(|_| Vec::new()).collect();
+        let batches = ALL.iter().map(|i| Batch::new(i.head().1)).collect();
         Ok((BulkWriter { batches, to_writer }, writer))
     }
 
@@ -160,18 +242,11 @@ impl BulkWriter {
         let Some(batch) = self.batches.get_mut(insert as usize) else {
             return Err(ApiError::internal("unknown table"));
         };
-        if batch.capacity() == 0 {
-            batch.reserve_exact(BATCH_ROWS * N);
-        }
         for cell in row {
-            batch.push(match cell {
-                ToSqlOutput::Borrowed(value) => Sql::from(value),
-                ToSqlOutput::Owned(value) => value,
-                _ => return Err(ApiError::internal("a row's value cannot be queued")),
-            });
+            batch.push(cell);
         }
-        if batch.len() >= BATCH_ROWS * N {
-            let full = std::mem::replace(batch, Vec::with_capacity(BATCH_ROWS * N));
+        if batch.slots.len() >= BATCH_ROWS * N {
+            let full = std::mem::replace(batch, Batch::new(N));
             self.send(ToWriter::Rows(insert, full))?;
         }
         Ok(())
@@ -185,25 +260,8 @@ impl BulkWriter {
 
     /// Sends the rows still gathered and asks for the commit.
     pub fn commit(mut self) -> ApiResult<()> {
-        const ALL: [Insert; INSERTS] = [
-            Insert::Field,
-            Insert::Activity,
-            Insert::Slice,
-            Insert::Program,
-            Insert::RecordSet,
-            Insert::Record,
-            Insert::Value,
-            Insert::ActivityRecord,
-            Insert::File,
-            Insert::RecordSetRecord,
-        ];
-        for insert in ALL {
-            let rows = self
-                .batches
-                .get_mut(insert as usize)
-                .map(std::mem::take)
-                .unwrap_or_default();
-            if !rows.is_empty() {
+        for (insert, rows) in ALL.into_iter().zip(std::mem::take(&mut self.batches)) {
+            if !rows.slots.is_empty() {
                 self.send(ToWriter::Rows(insert, rows))?;
             }
         }
@@ -224,10 +282,10 @@ fn write_rows(from_bulk: Receiver<ToWriter>) -> Option<(Connection, ApiResult<bo
         for message in from_bulk {
             match message {
                 ToWriter::Start(_) => return Err(ApiError::internal("the bulk began twice")),
-                ToWriter::Rows(insert, values) => {
-                    let rows = values.len() / insert.head().1;
+                ToWriter::Rows(insert, batch) => {
+                    let rows = batch.slots.len() / insert.head().1;
                     conn.prepare_cached(&insert.sql(rows))?
-                        .execute(params_from_iter(values))?;
+                        .execute(params_from_iter(batch.values()))?;
                 }
                 ToWriter::Commit => {
                     conn.execute_batch("COMMIT")?;

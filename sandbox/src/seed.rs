@@ -40,7 +40,7 @@ fn write_undated(store: &mut Store, owner: &str, field_id: &str, content: Value)
         operation_id: None,
         record_view_id: None,
     };
-    store.add_value(owner, value, Stamp::Undated).map(|_| ())
+    store.put_value(owner, value, Stamp::Undated)
 }
 
 struct Rng(u64);
@@ -176,18 +176,16 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
         let at = |day: i64, k: i64| created + span + day * DAY_MS + k;
         let write =
             |store: &mut Store, field_id: &str, content: Value, op: Option<String>, t: i64| {
-                store
-                    .add_value(
-                        &id,
-                        NewValue {
-                            field_id: field_id.to_string(),
-                            content,
-                            operation_id: op,
-                            record_view_id: None,
-                        },
-                        Stamp::At(t),
-                    )
-                    .map(|_| ())
+                store.put_value(
+                    &id,
+                    NewValue {
+                        field_id: field_id.to_string(),
+                        content,
+                        operation_id: op,
+                        record_view_id: None,
+                    },
+                    Stamp::At(t),
+                )
             };
         write(store, &smiles, json!(rng.pick(SMILES)), None, at(0, 1))?;
         write(
@@ -274,7 +272,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                 )?;
                 let exponent = (rng.below(4000) as f64) / 1000.0;
                 let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
-                store.add_value(
+                store.put_value(
                     &sub.id,
                     NewValue {
                         field_id: ic50.clone(),

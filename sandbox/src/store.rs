@@ -4,7 +4,7 @@
 //! commits.
 
 use crate::error::{ApiError, ApiResult};
-use crate::rows::{blob, int, null, opt_text, owned, text, BulkWriter, Insert, Rows};
+use crate::rows::{opt_text, text, BulkWriter, Cell, Insert, Rows};
 use kalbio::core::client::ident::key_values_key;
 use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
 use kalbio::core::search::SearchIndex;
@@ -275,14 +275,14 @@ fn insert_value(
         Insert::Value,
         [
             text(&value.id),
-            int(seq),
+            Cell::Int(seq),
             text(owner),
             text(field_id),
-            owned(value.content.to_string()),
+            Cell::Json(&value.content),
             opt_text(value.created_at.as_deref()),
             opt_text(value.record_id.as_deref()),
             opt_text(value.operation_id.as_deref()),
-            int(0),
+            Cell::Int(0),
             opt_text(value.record_view()),
         ],
     )
@@ -292,7 +292,7 @@ fn insert_value(
 fn insert_member(tx: &mut Rows<'_>, activity: &str, record: &str, seq: i64) -> ApiResult<()> {
     tx.insert(
         Insert::ActivityRecord,
-        [text(activity), text(record), int(seq)],
+        [text(activity), text(record), Cell::Int(seq)],
     )
 }
 
@@ -480,24 +480,35 @@ impl Store {
 
     /// Puts a value into memory: on its owner, and on the owner's parent when the owner is a sub-record.
     fn attach_value(&mut self, owner: &str, field_id: &str, value: RecordValue, is_key: bool) {
-        let parent = self.parents.get(owner).cloned();
+        /// Appends to a field's values (making its key only for a field's first value).
+        fn push(record: &mut Record, field_id: &str, value: RecordValue) {
+            match record.record_values.get_mut(field_id) {
+                Some(values) => values.push(value),
+                None => {
+                    record
+                        .record_values
+                        .insert(field_id.to_string(), vec![value]);
+                }
+            }
+        }
+        let parent = match is_key {
+            true => None,
+            false => self.parents.get(owner),
+        };
+        // Copied only when a parent gets it too.
+        let (value, for_parent) = match parent {
+            Some(p) if self.records.contains_key(p) => (value.clone(), Some((p.clone(), value))),
+            _ => (value, None),
+        };
         if let Some(record) = self.records.get_mut(owner) {
             if is_key {
                 record.identifier_ids.push(value.id.clone());
             }
-            record
-                .record_values
-                .entry(field_id.to_string())
-                .or_default()
-                .push(value.clone());
+            push(record, field_id, value);
         }
-        if !is_key {
-            if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
-                parent
-                    .record_values
-                    .entry(field_id.to_string())
-                    .or_default()
-                    .push(value);
+        if let Some((parent, value)) = for_parent {
+            if let Some(parent) = self.records.get_mut(&parent) {
+                push(parent, field_id, value);
             }
         }
     }
@@ -605,7 +616,7 @@ impl Store {
     /// Writes one object kept as JSON (`table` is one of the tables of objects).
     fn insert_json<T: Serialize>(&mut self, table: Insert, id: &str, object: &T) -> ApiResult<()> {
         let seq = self.next_seq();
-        let row = [text(id), int(seq), owned(json_text(object))];
+        let row = [text(id), Cell::Int(seq), Cell::Owned(json_text(object))];
         self.transaction(|tx| tx.insert(table, row))
     }
 
@@ -665,7 +676,7 @@ impl Store {
         }
         self.transaction(|tx| {
             for (s, r, seq) in &pairs {
-                tx.insert(Insert::RecordSetRecord, [text(s), text(r), int(*seq)])?;
+                tx.insert(Insert::RecordSetRecord, [text(s), text(r), Cell::Int(*seq)])?;
             }
             Ok(())
         })?;
@@ -814,14 +825,18 @@ impl Store {
             if let Some((seq, slice)) = &new_slice {
                 tx.insert(
                     Insert::Slice,
-                    [text(&slice.id), int(*seq), owned(json_text(slice))],
+                    [
+                        text(&slice.id),
+                        Cell::Int(*seq),
+                        Cell::Owned(json_text(slice)),
+                    ],
                 )?;
             }
             tx.insert(
                 Insert::Record,
                 [
                     text(&id),
-                    int(record_seq),
+                    Cell::Int(record_seq),
                     text(&created_at),
                     text(&slice_id),
                     text(&identifier),
@@ -834,15 +849,15 @@ impl Store {
                     Insert::Value,
                     [
                         text(&value.id),
-                        int(*seq),
+                        Cell::Int(*seq),
                         text(&id),
                         text(&field_id),
-                        owned(value.content.to_string()),
+                        Cell::Json(&value.content),
                         opt_text(value.created_at.as_deref()),
-                        null(),
-                        null(),
-                        int(1),
-                        null(),
+                        Cell::Null,
+                        Cell::Null,
+                        Cell::Int(1),
+                        Cell::Null,
                     ],
                 )?;
             }
@@ -886,21 +901,44 @@ impl Store {
 
     /// Writes one data value on a record (or sub-record). `at` fixes the time (the seed uses it).
     pub fn add_value(&mut self, owner: &str, value: NewValue, at: Stamp) -> ApiResult<RecordValue> {
+        self.write_value(owner, value, at, true)?
+            .ok_or_else(|| ApiError::internal("value vanished"))
+    }
+
+    /// [`Store::add_value`] for the seed: the same write, without a copy of the value to answer.
+    pub fn put_value(&mut self, owner: &str, value: NewValue, at: Stamp) -> ApiResult<()> {
+        self.write_value(owner, value, at, false).map(|_| ())
+    }
+
+    /// Writes a value, and answers a copy of it when `answer` says so.
+    fn write_value(
+        &mut self,
+        owner: &str,
+        value: NewValue,
+        at: Stamp,
+        answer: bool,
+    ) -> ApiResult<Option<RecordValue>> {
         let created_at = match at {
             Stamp::Now => Some(self.next_stamp(None)),
             Stamp::At(t) => Some(self.next_stamp(Some(t))),
             Stamp::Undated => None,
         };
+        let NewValue {
+            field_id,
+            content,
+            operation_id,
+            record_view_id,
+        } = value;
         let stored = RecordValue {
             id: self.new_id(),
-            content: value.content,
+            content,
             created_at,
             record_id: Some(owner.to_string()),
-            operation_id: value.operation_id.clone(),
-            record_view_id: Some(value.record_view_id.clone()),
+            operation_id,
+            record_view_id: Some(record_view_id),
         };
         let seq = self.next_seq();
-        let membership = match &value.operation_id {
+        let membership = match &stored.operation_id {
             Some(op) => self.membership_to_add(op, owner),
             None => Vec::new(),
         };
@@ -908,7 +946,6 @@ impl Store {
         for _ in &membership {
             member_seqs.push(self.next_seq());
         }
-        let field_id = value.field_id.clone();
         self.transaction(|tx| {
             insert_value(tx, &stored, seq, owner, &field_id)?;
             for ((activity, record), s) in membership.iter().zip(&member_seqs) {
@@ -916,10 +953,11 @@ impl Store {
             }
             Ok(())
         })?;
-        self.attach_value(owner, &field_id, stored.clone(), false);
+        let answered = answer.then(|| stored.clone());
+        self.attach_value(owner, &field_id, stored, false);
         self.apply_membership(membership);
         self.reindex(owner);
-        Ok(stored)
+        Ok(answered)
     }
 
     /// The (activity, record) pairs a write in `activity` adds: the record, and its parent for a sub-record.
@@ -1031,7 +1069,7 @@ impl Store {
                     text(&file_id),
                     text(file_name),
                     text(mime_type),
-                    blob(bytes),
+                    Cell::Blob(bytes),
                     opt_text(stored.created_at.as_deref()),
                 ],
             )?;
