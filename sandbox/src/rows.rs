@@ -121,9 +121,9 @@ impl Rows<'_> {
     }
 }
 
-/// Rows a statement inserts at once inside a bulk (10 columns × 64 rows stays
+/// Rows a statement inserts at once inside a bulk (10 columns × 256 rows stays
 /// far below SQLite's limit on parameters).
-const BATCH_ROWS: usize = 64;
+const BATCH_ROWS: usize = 256;
 
 /// Batches waiting for the writer thread at most, so that a slow disk holds the
 /// seed back instead of filling memory.
@@ -311,6 +311,6 @@ mod tests {
             Insert::ActivityRecord.sql(2),
             "INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?, ?, ?), (?, ?, ?)"
         );
-        assert_eq!(Insert::Value.sql(BATCH_ROWS).matches('?').count(), 640);
+        assert_eq!(Insert::Value.sql(BATCH_ROWS).matches('?').count(), 2560);
     }
 }
