@@ -216,6 +216,7 @@ pub type Writer = JoinHandle<Option<(Connection, ApiResult<bool>)>>;
 impl BulkWriter {
     /// Hands `conn` to a new writer thread, which begins a transaction on it;
     /// gives it back if there can be no thread.
+    // Made once a bulk: the size of its error does not matter.
     #[allow(clippy::result_large_err)]
     pub fn start(conn: Connection) -> Result<(BulkWriter, Writer), (Connection, ApiError)> {
         let (to_writer, from_bulk) = sync_channel(QUEUED_BATCHES);

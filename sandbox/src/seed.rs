@@ -96,6 +96,16 @@ pub fn seed(store: &mut Store, records: usize) -> ApiResult<()> {
     result
 }
 
+/// [`seed`] one write at a time, each in its own transaction, as every other
+/// write is made: what the bulk must match.
+#[cfg(test)]
+pub fn seed_write_by_write(store: &mut Store, records: usize) -> ApiResult<()> {
+    store.id_seed = Some(0x5eed_1ab5_c0ff_ee42);
+    let result = fill(store, records);
+    store.id_seed = None;
+    result
+}
+
 fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
     let base = parse_iso(BASE_TIME).unwrap_or(0);
     let mut rng = Rng(0x0123_4567_89ab_cdef);
