@@ -9,6 +9,7 @@ mod api;
 mod error;
 mod hooks;
 mod multipart;
+mod rows;
 mod seed;
 mod serve;
 mod store;

@@ -40,7 +40,7 @@ fn write_undated(store: &mut Store, owner: &str, field_id: &str, content: Value)
         operation_id: None,
         record_view_id: None,
     };
-    store.add_value(owner, value, Stamp::Undated).map(|_| ())
+    store.put_value(owner, value, Stamp::Undated)
 }
 
 struct Rng(u64);
@@ -92,6 +92,16 @@ fn fixed_id(kind: u8, n: usize) -> String {
 pub fn seed(store: &mut Store, records: usize) -> ApiResult<()> {
     store.id_seed = Some(0x5eed_1ab5_c0ff_ee42);
     let result = store.bulk(|store| fill(store, records));
+    store.id_seed = None;
+    result
+}
+
+/// [`seed`] one write at a time, each in its own transaction, as every other
+/// write is made: what the bulk must match.
+#[cfg(test)]
+pub fn seed_write_by_write(store: &mut Store, records: usize) -> ApiResult<()> {
+    store.id_seed = Some(0x5eed_1ab5_c0ff_ee42);
+    let result = fill(store, records);
     store.id_seed = None;
     result
 }
@@ -176,18 +186,16 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
         let at = |day: i64, k: i64| created + span + day * DAY_MS + k;
         let write =
             |store: &mut Store, field_id: &str, content: Value, op: Option<String>, t: i64| {
-                store
-                    .add_value(
-                        &id,
-                        NewValue {
-                            field_id: field_id.to_string(),
-                            content,
-                            operation_id: op,
-                            record_view_id: None,
-                        },
-                        Stamp::At(t),
-                    )
-                    .map(|_| ())
+                store.put_value(
+                    &id,
+                    NewValue {
+                        field_id: field_id.to_string(),
+                        content,
+                        operation_id: op,
+                        record_view_id: None,
+                    },
+                    Stamp::At(t),
+                )
             };
         write(store, &smiles, json!(rng.pick(SMILES)), None, at(0, 1))?;
         write(
@@ -274,7 +282,7 @@ fn fill(store: &mut Store, records: usize) -> ApiResult<()> {
                 )?;
                 let exponent = (rng.below(4000) as f64) / 1000.0;
                 let value = (10f64.powf(exponent) * 10.0).round() / 10.0;
-                store.add_value(
+                store.put_value(
                     &sub.id,
                     NewValue {
                         field_id: ic50.clone(),

@@ -4,10 +4,11 @@
 //! commits.
 
 use crate::error::{ApiError, ApiResult};
+use crate::rows::{opt_text, text, BulkWriter, Cell, Insert, Rows};
 use kalbio::core::client::ident::key_values_key;
 use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
 use kalbio::core::search::SearchIndex;
-use kalbio::core::time::{format_iso, parse_iso};
+use kalbio::core::time::{civil_from_days, format_iso, parse_iso, DAY_MS};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -131,9 +132,9 @@ pub struct Store {
     pub record_sets: Vec<RecordSet>,
     /// Record set id → its records, shared like `members`.
     pub set_members: HashMap<String, Arc<HashSet<String>>>,
-    /// Inside [`Store::bulk`]: writes go straight into its one transaction and
-    /// the search index is built once at its end.
-    in_bulk: bool,
+    /// Inside [`Store::bulk`]: writes go to its writer, into its one
+    /// transaction, and the search index is built once at its end.
+    bulk: Option<BulkWriter>,
     /// How many seeded ids were made (their ascending prefix).
     seeded_ids: u64,
 }
@@ -207,6 +208,34 @@ fn json_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
+/// [`format_iso`] without the formatting machinery (a seed formats millions of
+/// times): the same text, written digit by digit, for years 0 to 9999.
+pub fn iso_text(ms: i64) -> String {
+    let days = ms.div_euclid(DAY_MS);
+    let rest = ms.rem_euclid(DAY_MS);
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return format_iso(ms);
+    }
+    let secs = rest / 1000;
+    let mut out = String::with_capacity(24);
+    let mut digits = |n: i64, width: u32, after: char| {
+        for place in (0..width).rev() {
+            let digit = (n / 10i64.pow(place) % 10) as u8;
+            out.push(char::from(b'0' + digit));
+        }
+        out.push(after);
+    };
+    digits(y, 4, '-');
+    digits(i64::from(m), 2, '-');
+    digits(i64::from(d), 2, 'T');
+    digits(secs / 3600, 2, ':');
+    digits(secs / 60 % 60, 2, ':');
+    digits(secs % 60, 2, '.');
+    digits(rest % 1000, 3, 'Z');
+    out
+}
+
 /// Random hex from the system's generator, for ids and tokens.
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -264,16 +293,35 @@ fn migrate(conn: &Connection) -> ApiResult<()> {
 
 /// Writes a data value's row.
 fn insert_value(
-    tx: &Connection,
+    tx: &mut Rows<'_>,
     value: &RecordValue,
     seq: i64,
     owner: &str,
     field_id: &str,
 ) -> ApiResult<()> {
-    tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key, record_view_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)")?.execute(
-        params![value.id, seq, owner, field_id, value.content.to_string(), value.created_at, value.record_id, value.operation_id, value.record_view()],
-    )?;
-    Ok(())
+    tx.insert(
+        Insert::Value,
+        [
+            text(&value.id),
+            Cell::Int(seq),
+            text(owner),
+            text(field_id),
+            Cell::Json(&value.content),
+            opt_text(value.created_at.as_deref()),
+            opt_text(value.record_id.as_deref()),
+            opt_text(value.operation_id.as_deref()),
+            Cell::Int(0),
+            opt_text(value.record_view()),
+        ],
+    )
+}
+
+/// An (activity, record) membership's row.
+fn insert_member(tx: &mut Rows<'_>, activity: &str, record: &str, seq: i64) -> ApiResult<()> {
+    tx.insert(
+        Insert::ActivityRecord,
+        [text(activity), text(record), Cell::Int(seq)],
+    )
 }
 
 impl Store {
@@ -306,7 +354,7 @@ impl Store {
             programs: Vec::new(),
             record_sets: Vec::new(),
             set_members: HashMap::new(),
-            in_bulk: false,
+            bulk: None,
             seeded_ids: 0,
         };
         store.load()?;
@@ -446,7 +494,7 @@ impl Store {
 
     /// Refreshes the search rows of a record and of its parent.
     fn reindex(&mut self, id: &str) {
-        if self.in_bulk {
+        if self.bulk.is_some() {
             return;
         }
         let index = Arc::make_mut(&mut self.index);
@@ -460,24 +508,35 @@ impl Store {
 
     /// Puts a value into memory: on its owner, and on the owner's parent when the owner is a sub-record.
     fn attach_value(&mut self, owner: &str, field_id: &str, value: RecordValue, is_key: bool) {
-        let parent = self.parents.get(owner).cloned();
+        /// Appends to a field's values (making its key only for a field's first value).
+        fn push(record: &mut Record, field_id: &str, value: RecordValue) {
+            match record.record_values.get_mut(field_id) {
+                Some(values) => values.push(value),
+                None => {
+                    record
+                        .record_values
+                        .insert(field_id.to_string(), vec![value]);
+                }
+            }
+        }
+        let parent = match is_key {
+            true => None,
+            false => self.parents.get(owner),
+        };
+        // Copied only when a parent gets it too.
+        let (value, for_parent) = match parent {
+            Some(p) if self.records.contains_key(p) => (value.clone(), Some((p.clone(), value))),
+            _ => (value, None),
+        };
         if let Some(record) = self.records.get_mut(owner) {
             if is_key {
                 record.identifier_ids.push(value.id.clone());
             }
-            record
-                .record_values
-                .entry(field_id.to_string())
-                .or_default()
-                .push(value.clone());
+            push(record, field_id, value);
         }
-        if !is_key {
-            if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
-                parent
-                    .record_values
-                    .entry(field_id.to_string())
-                    .or_default()
-                    .push(value);
+        if let Some((parent, value)) = for_parent {
+            if let Some(parent) = self.records.get_mut(&parent) {
+                push(parent, field_id, value);
             }
         }
     }
@@ -494,7 +553,7 @@ impl Store {
             None => now_ms().max(self.last_stamp + 1),
         };
         self.last_stamp = self.last_stamp.max(t);
-        format_iso(t)
+        iso_text(t)
     }
 
     /// A new uuid: random, or from the seed's generator while seeding.
@@ -570,27 +629,23 @@ impl Store {
     /// Runs `write` in one transaction; nothing is kept if it fails.
     pub fn transaction<R>(
         &mut self,
-        write: impl FnOnce(&Connection) -> ApiResult<R>,
+        write: impl FnOnce(&mut Rows<'_>) -> ApiResult<R>,
     ) -> ApiResult<R> {
-        if self.in_bulk {
+        if let Some(bulk) = self.bulk.as_mut() {
             // The bulk's own transaction holds every write, or none.
-            return write(&self.conn);
+            return write(&mut Rows::Bulk(bulk));
         }
         let tx = self.conn.savepoint()?;
-        let out = write(&tx)?;
+        let out = write(&mut Rows::Now(&tx))?;
         tx.commit()?;
         Ok(out)
     }
 
-    /// Writes one object kept as JSON (`table` is one of this module's tables).
-    fn insert_json<T: Serialize>(&mut self, table: &str, id: &str, object: &T) -> ApiResult<()> {
+    /// Writes one object kept as JSON (`table` is one of the tables of objects).
+    fn insert_json<T: Serialize>(&mut self, table: Insert, id: &str, object: &T) -> ApiResult<()> {
         let seq = self.next_seq();
-        let text = json_text(object);
-        let sql = format!("INSERT INTO {table}(id, seq, json) VALUES (?1, ?2, ?3)");
-        self.transaction(|tx| {
-            tx.prepare_cached(&sql)?.execute(params![id, seq, text])?;
-            Ok(())
-        })
+        let row = [text(id), Cell::Int(seq), Cell::Owned(json_text(object))];
+        self.transaction(|tx| tx.insert(table, row))
     }
 
     /// A new field, named and typed, created at `created_at`.
@@ -615,7 +670,7 @@ impl Store {
     }
 
     pub fn create_field(&mut self, field: EntityField) -> ApiResult<EntityField> {
-        self.insert_json("fields", &field.id, &field)?;
+        self.insert_json(Insert::Field, &field.id, &field)?;
         self.fields.push(field.clone());
         Ok(field)
     }
@@ -623,13 +678,13 @@ impl Store {
     pub fn create_activity(&mut self, activity: Activity) -> ApiResult<Activity> {
         let mut stored = activity.clone();
         stored.all_record_ids.clear();
-        self.insert_json("activities", &activity.id, &stored)?;
+        self.insert_json(Insert::Activity, &activity.id, &stored)?;
         self.activities.push(activity.clone());
         Ok(activity)
     }
 
     pub fn create_program(&mut self, program: Program) -> ApiResult<Program> {
-        self.insert_json("programs", &program.id, &program)?;
+        self.insert_json(Insert::Program, &program.id, &program)?;
         self.programs.push(program.clone());
         Ok(program)
     }
@@ -638,7 +693,7 @@ impl Store {
     pub fn create_record_set(&mut self, set: RecordSet) -> ApiResult<RecordSet> {
         let mut stored = set.clone();
         stored.record_ids.clear();
-        self.insert_json("record_sets", &set.id, &stored)?;
+        self.insert_json(Insert::RecordSet, &set.id, &stored)?;
         self.record_sets.push(stored);
         let mut pairs = Vec::new();
         let mut seen = HashSet::new();
@@ -649,10 +704,7 @@ impl Store {
         }
         self.transaction(|tx| {
             for (s, r, seq) in &pairs {
-                tx.prepare_cached(
-                    "INSERT INTO record_set_records(record_set_id, record_id, seq) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![s, r, seq])?;
+                tx.insert(Insert::RecordSetRecord, [text(s), text(r), Cell::Int(*seq)])?;
             }
             Ok(())
         })?;
@@ -768,56 +820,78 @@ impl Store {
                 },
             ));
         }
-        let mut new_slice = None;
         let slice_id_hint = self.new_id();
-        let slice_id = {
-            let tx = self.conn.savepoint()?;
-            // Borrow dance: the slice lookup needs &mut self, the transaction borrows self.conn.
-            // Work on a detached copy of the slice list instead.
-            let mut wanted = key_ids.clone();
-            wanted.sort();
-            let existing = self.slices.iter().find(|s| {
-                let mut have = s.key_field_ids.clone();
-                have.sort();
-                have == wanted
-            });
-            let slice_id = match existing {
-                Some(s) => s.id.clone(),
-                None => {
-                    let names: Vec<String> = key_ids
-                        .iter()
-                        .filter_map(|id| {
-                            self.fields
-                                .iter()
-                                .find(|f| f.id == *id)
-                                .map(|f| f.field_name.clone())
-                        })
-                        .collect();
-                    let slice = EntitySlice {
-                        id: slice_id_hint.clone(),
-                        key_field_ids: key_ids.clone(),
-                        slice_name: names.join(" + "),
-                    };
-                    self.seq += 1;
-                    tx.prepare_cached("INSERT INTO slices(id, seq, json) VALUES (?1, ?2, ?3)")?
-                        .execute(params![slice.id, self.seq, json_text(&slice)])?;
-                    let sid = slice.id.clone();
-                    new_slice = Some(slice);
-                    sid
-                }
-            };
-            tx.prepare_cached("INSERT INTO records(id, seq, created_at, entity_slice_id, record_identifier, initial_operation_id, parent_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(
-                params![id, record_seq, created_at, slice_id, identifier, initial_operation_id, parent],
-            )?;
-            for (field_id, seq, value) in &key_values {
-                tx.prepare_cached("INSERT INTO record_values(id, seq, owner_id, field_id, content, created_at, record_id, operation_id, is_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, 1)")?.execute(
-                    params![value.id, seq, id, field_id, value.content.to_string(), value.created_at],
+        let mut wanted = key_ids.clone();
+        wanted.sort();
+        let existing = self.slices.iter().find(|s| {
+            let mut have = s.key_field_ids.clone();
+            have.sort();
+            have == wanted
+        });
+        // The slice these keys make, and its row's sequence number when it is new.
+        let (slice_id, new_slice) = match existing {
+            Some(s) => (s.id.clone(), None),
+            None => {
+                let names: Vec<String> = key_ids
+                    .iter()
+                    .filter_map(|id| {
+                        self.fields
+                            .iter()
+                            .find(|f| f.id == *id)
+                            .map(|f| f.field_name.clone())
+                    })
+                    .collect();
+                let slice = EntitySlice {
+                    id: slice_id_hint,
+                    key_field_ids: key_ids.clone(),
+                    slice_name: names.join(" + "),
+                };
+                (slice.id.clone(), Some((self.next_seq(), slice)))
+            }
+        };
+        self.transaction(|tx| {
+            if let Some((seq, slice)) = &new_slice {
+                tx.insert(
+                    Insert::Slice,
+                    [
+                        text(&slice.id),
+                        Cell::Int(*seq),
+                        Cell::Owned(json_text(slice)),
+                    ],
                 )?;
             }
-            tx.commit()?;
-            slice_id
-        };
-        if let Some(slice) = new_slice {
+            tx.insert(
+                Insert::Record,
+                [
+                    text(&id),
+                    Cell::Int(record_seq),
+                    text(&created_at),
+                    text(&slice_id),
+                    text(&identifier),
+                    opt_text(initial_operation_id),
+                    opt_text(parent),
+                ],
+            )?;
+            for (field_id, seq, value) in &key_values {
+                tx.insert(
+                    Insert::Value,
+                    [
+                        text(&value.id),
+                        Cell::Int(*seq),
+                        text(&id),
+                        text(field_id),
+                        Cell::Json(&value.content),
+                        opt_text(value.created_at.as_deref()),
+                        Cell::Null,
+                        Cell::Null,
+                        Cell::Int(1),
+                        Cell::Null,
+                    ],
+                )?;
+            }
+            Ok(())
+        })?;
+        if let Some((_, slice)) = new_slice {
             self.slices.push(slice);
         }
         let record = Record {
@@ -855,21 +929,44 @@ impl Store {
 
     /// Writes one data value on a record (or sub-record). `at` fixes the time (the seed uses it).
     pub fn add_value(&mut self, owner: &str, value: NewValue, at: Stamp) -> ApiResult<RecordValue> {
+        self.write_value(owner, value, at, true)?
+            .ok_or_else(|| ApiError::internal("value vanished"))
+    }
+
+    /// [`Store::add_value`] for the seed: the same write, without a copy of the value to answer.
+    pub fn put_value(&mut self, owner: &str, value: NewValue, at: Stamp) -> ApiResult<()> {
+        self.write_value(owner, value, at, false).map(|_| ())
+    }
+
+    /// Writes a value, and answers a copy of it when `answer` says so.
+    fn write_value(
+        &mut self,
+        owner: &str,
+        value: NewValue,
+        at: Stamp,
+        answer: bool,
+    ) -> ApiResult<Option<RecordValue>> {
         let created_at = match at {
             Stamp::Now => Some(self.next_stamp(None)),
             Stamp::At(t) => Some(self.next_stamp(Some(t))),
             Stamp::Undated => None,
         };
+        let NewValue {
+            field_id,
+            content,
+            operation_id,
+            record_view_id,
+        } = value;
         let stored = RecordValue {
             id: self.new_id(),
-            content: value.content,
+            content,
             created_at,
             record_id: Some(owner.to_string()),
-            operation_id: value.operation_id.clone(),
-            record_view_id: Some(value.record_view_id.clone()),
+            operation_id,
+            record_view_id: Some(record_view_id),
         };
         let seq = self.next_seq();
-        let membership = match &value.operation_id {
+        let membership = match &stored.operation_id {
             Some(op) => self.membership_to_add(op, owner),
             None => Vec::new(),
         };
@@ -877,20 +974,18 @@ impl Store {
         for _ in &membership {
             member_seqs.push(self.next_seq());
         }
-        let field_id = value.field_id.clone();
         self.transaction(|tx| {
             insert_value(tx, &stored, seq, owner, &field_id)?;
             for ((activity, record), s) in membership.iter().zip(&member_seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(
-                    params![activity, record, s],
-                )?;
+                insert_member(tx, activity, record, *s)?;
             }
             Ok(())
         })?;
-        self.attach_value(owner, &field_id, stored.clone(), false);
+        let answered = answer.then(|| stored.clone());
+        self.attach_value(owner, &field_id, stored, false);
         self.apply_membership(membership);
         self.reindex(owner);
-        Ok(stored)
+        Ok(answered)
     }
 
     /// The (activity, record) pairs a write in `activity` adds: the record, and its parent for a sub-record.
@@ -948,7 +1043,7 @@ impl Store {
         let seqs: Vec<i64> = pairs.iter().map(|_| self.next_seq()).collect();
         self.transaction(|tx| {
             for ((a, r), s) in pairs.iter().zip(&seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+                insert_member(tx, a, r, *s)?;
             }
             Ok(())
         })?;
@@ -996,12 +1091,19 @@ impl Store {
         };
         let member_seqs: Vec<i64> = membership.iter().map(|_| self.next_seq()).collect();
         self.transaction(|tx| {
-            tx.prepare_cached("INSERT INTO files(id, file_name, mime_type, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(
-                params![file_id, file_name, mime_type, bytes, stored.created_at],
+            tx.insert(
+                Insert::File,
+                [
+                    text(&file_id),
+                    text(file_name),
+                    text(mime_type),
+                    Cell::Blob(bytes),
+                    opt_text(stored.created_at.as_deref()),
+                ],
             )?;
             insert_value(tx, &stored, seq, owner, field_id)?;
             for ((a, r), s) in membership.iter().zip(&member_seqs) {
-                tx.prepare_cached("INSERT OR IGNORE INTO activity_records(activity_id, record_id, seq) VALUES (?1, ?2, ?3)")?.execute(params![a, r, s])?;
+                insert_member(tx, a, r, *s)?;
             }
             Ok(())
         })?;
@@ -1023,38 +1125,157 @@ impl Store {
             .optional()?)
     }
 
-    /// Bulk loading for the seed: many writes in one transaction.
+    /// Bulk loading for the seed: many writes in one transaction, inserted by a
+    /// writer thread many rows a statement while `work` makes the next ones.
     pub fn bulk<R>(&mut self, work: impl FnOnce(&mut Store) -> ApiResult<R>) -> ApiResult<R> {
-        // A page cache large enough that the transaction is not spilled to the
-        // log page by page (256 MB at most, given back afterwards).
+        // While it lasts, a rollback journal instead of the write-ahead log: the
+        // new pages of a new store are then written once, not to the log and
+        // again to the file, and a crash still leaves the store as it was.
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        // A page cache large enough that the transaction is seldom spilled to
+        // the file page by page (256 MB at most, given back afterwards).
         self.conn.pragma_update(None, "cache_size", -262_144)?;
-        self.conn.execute_batch("BEGIN")?;
-        self.in_bulk = true;
-        let out = work(self);
-        self.in_bulk = false;
-        let out = match out {
-            Ok(r) => self
-                .conn
-                .execute_batch("COMMIT")
-                .map(|_| r)
-                .map_err(ApiError::from),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let (bulk, writer) = match BulkWriter::start(conn) {
+            Ok(started) => started,
+            Err((conn, e)) => {
+                self.conn = conn;
+                let _ = self.after_bulk();
+                return Err(e);
             }
         };
-        let _ = self.conn.pragma_update(None, "cache_size", -2_000);
-        // The search rows of everything written, built once.
+        self.bulk = Some(bulk);
+        let out = work(self);
+        let bulk = self.bulk.take();
+        // Everything sent or nothing: without the commit, the writer rolls back.
+        let sent = match (&out, bulk) {
+            (Ok(_), Some(bulk)) => bulk.commit(),
+            _ => Ok(()),
+        };
+        // The search rows of everything written, built once, while the writer finishes.
         self.index = Arc::new(SearchIndex::from_records(
             self.order.iter().filter_map(|id| self.records.get(id)),
         ));
-        out
+        let written = match writer.join() {
+            Ok(Some((conn, written))) => {
+                self.conn = conn;
+                written
+            }
+            // The store is left without its file: the caller can only give up.
+            _ => Err(ApiError::internal("the bulk writer stopped unexpectedly")),
+        };
+        let restored = self.after_bulk();
+        // The first failure says why: a failed insert before the send it broke.
+        match (out, written) {
+            (_, Err(e)) | (Err(e), Ok(_)) => Err(e),
+            (Ok(_), Ok(false)) => Err(sent
+                .err()
+                .unwrap_or_else(|| ApiError::internal("the bulk was not committed"))),
+            (Ok(r), Ok(true)) => restored.map(|_| r),
+        }
+    }
+
+    /// Puts back the journal and cache of an ordinary store after a bulk.
+    fn after_bulk(&mut self) -> ApiResult<()> {
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Store {
+        /// Every row of every table, in the order written, with its rowid.
+        fn dump(&self) -> Vec<String> {
+            let mut out = Vec::new();
+            let tables: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for table in tables {
+                let mut stmt = self
+                    .conn
+                    .prepare(&format!("SELECT rowid, * FROM {table} ORDER BY rowid"))
+                    .unwrap();
+                let columns = stmt.column_count();
+                let mut rows = stmt.query([]).unwrap();
+                while let Some(row) = rows.next().unwrap() {
+                    let cells: Vec<String> = (0..columns)
+                        .map(|i| format!("{:?}", row.get::<_, rusqlite::types::Value>(i).unwrap()))
+                        .collect();
+                    out.push(format!("{table}: {}", cells.join(" | ")));
+                }
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn the_bulk_seed_writes_what_one_write_at_a_time_does() {
+        let (bulk_dir, one_dir) = (TempDir::new("bulk"), TempDir::new("one"));
+        let mut bulk = Store::open(&bulk_dir.0).unwrap();
+        crate::seed::seed(&mut bulk, 60).unwrap();
+        let mut one = Store::open(&one_dir.0).unwrap();
+        crate::seed::seed_write_by_write(&mut one, 60).unwrap();
+        let (bulk_rows, one_rows) = (bulk.dump(), one.dump());
+        assert!(bulk_rows.len() > 700, "{}", bulk_rows.len());
+        assert_eq!(bulk_rows, one_rows);
+        assert_eq!(bulk.order, one.order);
+        for id in &one.order {
+            assert_eq!(bulk.records[id], one.records[id]);
+        }
+        assert_eq!(json_text(&bulk.activities), json_text(&one.activities));
+        assert_eq!(bulk.record_sets, one.record_sets);
+        assert_eq!(json_text(&bulk.fields), json_text(&one.fields));
+        assert_eq!(json_text(&bulk.slices), json_text(&one.slices));
+        // The index built once at the end holds what the index kept up to date write by write does.
+        let query = kalbio::core::query::SearchRecordsQuery {
+            search_text: Some("CMP-00".into()),
+            ..Default::default()
+        };
+        let (search, _) = kalbio::core::search::CompiledSearch::with_scopes(&query, 0).unwrap();
+        let found = search.run(&*bulk.index, None);
+        assert!(found.len() > 60);
+        assert_eq!(found, search.run(&*one.index, None));
+        // And a store reopened reads back what the bulk left in memory.
+        drop(bulk);
+        let reopened = Store::open(&bulk_dir.0).unwrap();
+        for id in &one.order {
+            assert_eq!(reopened.records[id], one.records[id]);
+        }
+    }
+
+    #[test]
+    fn iso_text_is_format_iso() {
+        // From a little before 0000-01-01 to a little after 9999-12-31.
+        let (first, last) = (-62_167_219_200_000 - 5_000, 253_402_300_800_000 + 5_000);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let ms = first + (state % (last - first) as u64) as i64;
+            assert_eq!(iso_text(ms), format_iso(ms), "{ms}");
+        }
+        for ms in [
+            0,
+            1,
+            -1,
+            999,
+            86_399_999,
+            253_402_300_799_999,
+            253_402_300_800_000,
+        ] {
+            assert_eq!(iso_text(ms), format_iso(ms), "{ms}");
+        }
+    }
 
     #[test]
     fn numbers_and_their_decimal_strings_make_one_key() {
