@@ -255,6 +255,9 @@ for (const who of ["ours", "baseline"]) {
     let handles = ours ? await c.records.getRecordsByIds(ids) : await c.getRecordsByIds(ids);
     if (ours) for (const r of handles) r.free();
     handles = null;
+    // Let the load's last callbacks finish before collecting, on both sides: what
+    // is measured is what stays, not garbage not yet collected.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     gc();
     const heapMB = (performance.memory.usedJSHeapSize - heap0) / 1048576;
     return { wasmMB: wasm.memory.buffer.byteLength / 1048576, heapMB };

@@ -84,6 +84,7 @@ pub enum Id {
     Text(Box<str>),
 }
 
+#[inline(always)]
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -1093,7 +1094,7 @@ impl<'s> Decoder<'s> {
 
     /// One record from JSON bytes.
     pub fn record(&mut self, bytes: &[u8]) -> Result<CompactRecord, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut de = serde_json::Deserializer::from_str(utf8(bytes)?);
         let record = RecordSeed(self).deserialize(&mut de)?;
         de.end()?;
         Ok(record)
@@ -1101,7 +1102,7 @@ impl<'s> Decoder<'s> {
 
     /// A JSON list of records from bytes.
     pub fn records(&mut self, bytes: &[u8]) -> Result<Vec<CompactRecord>, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut de = serde_json::Deserializer::from_str(utf8(bytes)?);
         let list = ListSeed(self).deserialize(&mut de)?;
         de.end()?;
         Ok(list)
@@ -1112,11 +1113,22 @@ impl<'s> Decoder<'s> {
         &mut self,
         bytes: &[u8],
     ) -> Result<Vec<CompactRecord>, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut de = serde_json::Deserializer::from_str(utf8(bytes)?);
         let list = IdentifiedSeed(self).deserialize(&mut de)?;
         de.end()?;
         Ok(list)
     }
+}
+
+/// The body as text, checked once: the decoder then reads its strings without
+/// checking each again.
+fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format!(
+            "invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        ))
+    })
 }
 
 /// Decodes a JSON list of records from bytes, interning into `symbols`.
