@@ -16,14 +16,11 @@ use crate::core::client::{
 };
 use crate::core::defaults;
 use crate::core::error::{Error, ErrorCode};
-use crate::core::hash::FastMap;
 use crate::core::model::{NewActivity, TokenResponse};
 use crate::core::query::SearchRecordsQuery;
 use crate::core::retry::RetryPolicy;
-use crate::core::store::{CompactRecord, Id};
 use js_sys::{Function, Promise};
 use serde::Deserialize;
-use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -449,25 +446,10 @@ impl RecordsService {
                     );
                 }
             };
-            // Handles are made batch by batch as the answers arrive, not all at the
-            // end: no one long task for the page when the last batch is in.
-            let made: RefCell<FastMap<Id, JsValue>> = RefCell::default();
-            let fetched = |records: &[Rc<CompactRecord>]| {
-                let mut made = made.borrow_mut();
-                for record in records {
-                    made.insert(record.id().clone(), handles.handle(&inner, record.clone()));
-                }
-            };
-            let records = inner
-                .get_records_by_ids_with(&refs, batch, &progress, &fetched)
-                .await?;
-            let made = made.into_inner();
+            let records = inner.get_records_by_ids(&refs, batch, &progress).await?;
             Ok(records
                 .into_iter()
-                .map(|r| match made.get(r.id()) {
-                    Some(handle) => handle.clone(),
-                    None => handles.handle(&inner, r),
-                })
+                .map(|r| handles.handle(&inner, r))
                 .collect::<js_sys::Array>()
                 .into())
         })

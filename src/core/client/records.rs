@@ -420,20 +420,6 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
-        self.get_records_by_ids_with(records, batch_size, progress, &|_| {})
-            .await
-    }
-
-    /// [`Client::get_records_by_ids`], handing each batch's fetched records to
-    /// `fetched` as it arrives (before `progress` counts it), so that the caller
-    /// can do its share of the work while the other batches are on the way.
-    pub async fn get_records_by_ids_with(
-        &self,
-        records: &[RecordRef],
-        batch_size: usize,
-        progress: &dyn Fn(usize, usize),
-        fetched: &dyn Fn(&[Rc<CompactRecord>]),
-    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
@@ -500,18 +486,13 @@ impl<T: Transport> Client<T> {
                 next.set(at + 1);
                 if !wanted.is_empty() {
                     match self.fetch_batch(wanted).await {
-                        Ok(batch) => {
-                            let mut stored = Vec::with_capacity(batch.len());
-                            {
-                                let mut cache = self.cache.borrow_mut();
-                                let mut got = got.borrow_mut();
-                                for record in batch {
-                                    let record = cache.put_record(record);
-                                    got.insert(record.id().clone(), record.clone());
-                                    stored.push(record);
-                                }
+                        Ok(fetched) => {
+                            let mut cache = self.cache.borrow_mut();
+                            let mut got = got.borrow_mut();
+                            for record in fetched {
+                                let record = cache.put_record(record);
+                                got.insert(record.id().clone(), record);
                             }
-                            fetched(&stored);
                         }
                         Err(e) => {
                             failed.borrow_mut().get_or_insert(e);

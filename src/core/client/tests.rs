@@ -493,49 +493,6 @@ fn batches_are_fetched_concurrency_at_a_time() {
     );
 }
 
-#[test]
-fn each_fetched_batch_is_handed_over_before_its_progress_is_counted() {
-    let (c, _) = client(api);
-    // Two records cached first: they are answered, but not handed over as fetched.
-    let cached: Vec<RecordRef> = (0..2).map(|i| RecordRef::Id(format!("id{i}"))).collect();
-    pollster::block_on(c.get_records_by_ids(&cached, 250, &|_, _| {})).unwrap();
-    let ids: Vec<RecordRef> = (0..10).map(|i| RecordRef::Id(format!("id{i}"))).collect();
-    let events = std::cell::RefCell::new(Vec::new());
-    let answer = pollster::block_on(c.get_records_by_ids_with(
-        &ids,
-        3,
-        &|done, _| events.borrow_mut().push(format!("progress {done}")),
-        &|batch| {
-            let names: Vec<String> = batch.iter().map(|r| r.id_string()).collect();
-            events.borrow_mut().push(names.join(","));
-        },
-    ))
-    .unwrap();
-    assert_eq!(answer.len(), 10);
-    let events = events.into_inner();
-    let handed: Vec<&String> = events
-        .iter()
-        .filter(|e| !e.starts_with("progress"))
-        .collect();
-    let mut fetched: Vec<&str> = handed.iter().flat_map(|b| b.split(',')).collect();
-    fetched.sort_unstable();
-    assert_eq!(
-        fetched,
-        ["id2", "id3", "id4", "id5", "id6", "id7", "id8", "id9"]
-    );
-    // Every batch that fetched anything is handed over right before its progress.
-    for (at, event) in events.iter().enumerate() {
-        if !event.starts_with("progress") {
-            assert!(
-                events
-                    .get(at + 1)
-                    .is_some_and(|e| e.starts_with("progress")),
-                "{events:?}"
-            );
-        }
-    }
-}
-
 /// `api` plus `POST /records`, which makes a record named by its key value.
 fn api_that_creates(
     req: &HttpRequest,
