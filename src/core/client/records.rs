@@ -443,9 +443,9 @@ impl<T: Transport> Client<T> {
             ids.push(id);
         }
         // Hold every record of the answer here, so that a cache bound smaller
-        // than the request cannot drop early batches before the answer is built.
-        let mut got: crate::core::hash::FastMap<Id, Rc<CompactRecord>> =
-            crate::core::hash::FastMap::default();
+        // than the request cannot drop early batches before the answer is built
+        // (a list, not a map: 4 bytes a record while the store fills).
+        let mut got: Vec<Rc<CompactRecord>> = Vec::new();
         let mut batches: Vec<(usize, Vec<&str>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
@@ -458,9 +458,7 @@ impl<T: Transport> Client<T> {
                     }
                     // A hit counts and marks the record used, as every read path does.
                     match cache.cached_record(id) {
-                        Some(record) => {
-                            got.insert(record.id().clone(), record);
-                        }
+                        Some(record) => got.push(record),
                         None => {
                             cache.stats.misses += 1;
                             wanted.push(id);
@@ -490,8 +488,7 @@ impl<T: Transport> Client<T> {
                             let mut cache = self.cache.borrow_mut();
                             let mut got = got.borrow_mut();
                             for record in fetched {
-                                let record = cache.put_record(record);
-                                got.insert(record.id().clone(), record);
+                                got.push(cache.put_record(record));
                             }
                         }
                         Err(e) => {
@@ -516,11 +513,25 @@ impl<T: Transport> Client<T> {
         // so that the next query does not pay for it.
         self.cache.borrow_mut().sort_order();
         let got = got.into_inner();
-        Ok(ids
-            .iter()
-            .flatten()
-            .filter_map(|id| got.get(&Id::new(id)).cloned())
-            .collect())
+        // In the order asked, from the cache; only when the cache's bound has
+        // dropped some of them are the held records looked up by id.
+        let cache = self.cache.borrow();
+        let mut dropped: Option<crate::core::hash::FastMap<&Id, &Rc<CompactRecord>>> = None;
+        let mut answer = Vec::with_capacity(ids.len());
+        for id in ids.iter().flatten() {
+            match cache.peek_record(id) {
+                Some(Some(record)) => answer.push(record),
+                Some(None) => {}
+                None => {
+                    let held =
+                        dropped.get_or_insert_with(|| got.iter().map(|r| (r.id(), r)).collect());
+                    if let Some(record) = held.get(&Id::new(id)) {
+                        answer.push(Rc::clone(record));
+                    }
+                }
+            }
+        }
+        Ok(answer)
     }
 
     /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.

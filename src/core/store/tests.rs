@@ -466,6 +466,9 @@ fn a_body_that_is_not_utf8_is_an_error_naming_the_byte() {
     let mut bytes = br#"[{"id": "r1", "record_identifier": "CMP-1"}]"#.to_vec();
     bytes[10] = 0xFF;
     let err = Decoder::new(&mut symbols).records(&bytes).unwrap_err();
-    assert!(err.to_string().contains("invalid UTF-8 at byte 10"), "{err}");
+    assert!(
+        err.to_string().contains("invalid UTF-8 at byte 10"),
+        "{err}"
+    );
     assert!(Decoder::new(&mut symbols).record(&bytes[1..]).is_err());
 }
