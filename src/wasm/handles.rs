@@ -17,9 +17,8 @@ const SWEEP_FLOOR: usize = 1024;
 struct Entry {
     /// The JS object, without keeping it alive.
     object: WeakRef,
-    /// Alive exactly as long as the handle's Rust side (gone after `free()`).
-    alive: Weak<()>,
-    /// The data the handle shows, to refresh it in place.
+    /// The data the handle shows, to refresh it in place; alive exactly as long
+    /// as the handle's Rust side (gone after `free()`).
     data: Weak<RefCell<Rc<RecordData>>>,
 }
 
@@ -37,19 +36,18 @@ impl Handles {
             return found;
         }
         let handle = Record::new(client.clone(), record.clone());
-        let entry_parts = (handle.alive_token(), handle.data_cell());
+        let data = handle.data_cell();
         let object: JsValue = handle.into();
         let Some(target) = object.dyn_ref::<Object>() else {
             return object;
         };
         let entry = Entry {
             object: WeakRef::new(target),
-            alive: entry_parts.0,
-            data: entry_parts.1,
+            data,
         };
         let mut live = self.live.borrow_mut();
         if live.len() >= self.sweep_at.get().max(SWEEP_FLOOR) {
-            live.retain(|_, e| e.alive.strong_count() > 0);
+            live.retain(|_, e| e.data.strong_count() > 0);
             self.sweep_at.set(live.len() * 2);
         }
         live.insert(record.id().clone(), entry);
@@ -59,7 +57,6 @@ impl Handles {
     fn live_handle(&self, record: &Rc<RecordData>) -> Option<JsValue> {
         let live = self.live.borrow();
         let entry = live.get(record.id())?;
-        entry.alive.upgrade()?;
         let data = entry.data.upgrade()?;
         let object = entry.object.deref()?;
         if !Rc::ptr_eq(&data.borrow(), record) {

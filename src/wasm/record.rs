@@ -19,9 +19,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Record {
     client: Inner,
+    /// Held strongly by the handle alone (calls hold it weakly), so it lives
+    /// exactly as long as the handle's Rust side: the registry reads that.
     data: RecordCell,
-    /// Dropped with the handle: tells the client's handle registry it is gone.
-    alive: Rc<()>,
 }
 
 impl Record {
@@ -29,12 +29,7 @@ impl Record {
         Record {
             client,
             data: Rc::new(RefCell::new(data)),
-            alive: Rc::new(()),
         }
-    }
-
-    pub(super) fn alive_token(&self) -> std::rc::Weak<()> {
-        Rc::downgrade(&self.alive)
     }
 
     pub(super) fn data_cell(&self) -> std::rc::Weak<RefCell<Rc<RecordData>>> {
@@ -248,7 +243,7 @@ impl Record {
         #[wasm_bindgen(js_name = recordViewId)] record_view_id: Option<StringArg>,
         options: Option<CallOptionsArg>,
     ) -> Promise {
-        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());
         let (activity_id, record_view_id) = (arg(activity_id), arg(record_view_id));
         promise(options, async move {
             let upload = Upload::read(
@@ -278,7 +273,7 @@ impl Record {
     /// Drops the record from the caches and fetches it again; this handle then shows the new data.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn refetch(&self, options: Option<CallOptionsArg>) -> Promise {
-        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());
         promise(options, async move {
             client.refetch(&id).await?;
             refresh(&client, &data, &id);
@@ -297,7 +292,7 @@ impl Record {
         answer_value: bool,
         options: Option<CallOptionsArg>,
     ) -> Promise {
-        let (client, data, id) = (self.client.clone(), self.data.clone(), self.id());
+        let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());
         promise(options, async move {
             let field = field_arg(&field_id, "fieldId")?;
             let content = json_from_js(&content, "content")?;

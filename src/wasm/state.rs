@@ -15,9 +15,11 @@ pub(super) type Inner = Rc<Client<FetchTransport>>;
 /// The data a `Record` handle shows; swapped in place when the record is refetched.
 pub(super) type RecordCell = Rc<RefCell<Rc<CompactRecord>>>;
 
-/// After a write or refetch: point a handle at the record as now cached.
-pub(super) fn refresh(client: &Inner, data: &RecordCell, id: &str) {
-    if let Some(fresh) = client.cached_record(id) {
+/// After a write or refetch: point a handle at the record as now cached. A call
+/// holds its handle's data weakly (the handle alone keeps it), so a handle freed
+/// while the call ran is left alone.
+pub(super) fn refresh(client: &Inner, data: &std::rc::Weak<RefCell<Rc<CompactRecord>>>, id: &str) {
+    if let (Some(data), Some(fresh)) = (data.upgrade(), client.cached_record(id)) {
         *data.borrow_mut() = fresh;
     }
 }
