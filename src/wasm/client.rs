@@ -446,7 +446,9 @@ impl RecordsService {
                     );
                 }
             };
-            let records = inner.get_records_by_ids(&refs, batch, &progress).await?;
+            let records = inner
+                .get_records_by_ids_owned(refs, batch, &progress)
+                .await?;
             Ok(records
                 .into_iter()
                 .map(|r| handles.handle(&inner, r))

@@ -184,9 +184,14 @@ impl Caches {
     /// A fresh cached record (not a remembered 404), counted as a hit and marked
     /// used; nothing is counted when it is not there.
     pub fn cached_record(&mut self, id: &str) -> Option<Rc<CompactRecord>> {
+        self.cached_record_id(&Id::new(id))
+    }
+
+    /// [`Caches::cached_record`] by a parsed id.
+    pub fn cached_record_id(&mut self, id: &Id) -> Option<Rc<CompactRecord>> {
         let record = self
             .records
-            .get(&Id::new(id))
+            .get(id)
             .filter(|e| self.expiry.fresh(e.fetched_at))?
             .record
             .clone()?;
@@ -201,7 +206,12 @@ impl Caches {
 
     /// A cached entry, fresh or not, without counting a lookup or marking it used.
     pub fn peek_record(&self, id: &str) -> Option<Option<Rc<CompactRecord>>> {
-        self.records.peek(&Id::new(id)).map(|e| e.record.clone())
+        self.peek_record_id(&Id::new(id))
+    }
+
+    /// [`Caches::peek_record`] by a parsed id.
+    pub fn peek_record_id(&self, id: &Id) -> Option<Option<Rc<CompactRecord>>> {
+        self.records.peek(id).map(|e| e.record.clone())
     }
 
     /// Looks up a record by its key-values key.

@@ -420,19 +420,27 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
+        self.get_records_by_ids_owned(records.to_vec(), batch_size, progress)
+            .await
+    }
+
+    /// [`Client::get_records_by_ids`] taking the list: its texts are turned into
+    /// compact ids (16 bytes for a uuid) and freed before the records arrive, so a
+    /// 50,000-record load does not hold its ids as texts while the store fills.
+    pub async fn get_records_by_ids_owned(
+        &self,
+        records: Vec<RecordRef>,
+        batch_size: usize,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
-        // Ids given as ids are borrowed, not copied: a 50,000-record load would
-        // otherwise hold its ids twice more while the store fills.
-        let mut ids: Vec<Option<std::borrow::Cow<'_, str>>> = Vec::with_capacity(records.len());
+        let mut ids: Vec<Option<Id>> = Vec::with_capacity(records.len());
         for record in records {
             let id = match record {
-                RecordRef::Id(id) => Some(std::borrow::Cow::Borrowed(id.as_str())),
-                RecordRef::KeyValues(_) => self
-                    .resolve_record_id(record)
-                    .await?
-                    .map(std::borrow::Cow::Owned),
+                RecordRef::Id(id) => Some(id),
+                RecordRef::KeyValues(_) => self.resolve_record_id(&record).await?,
             };
             if let Some(id) = &id {
                 path_segment(id)?;
@@ -440,24 +448,24 @@ impl<T: Transport> Client<T> {
                     return Err(Error::invalid(format!("{id:?} is not a valid id")));
                 }
             }
-            ids.push(id);
+            ids.push(id.map(|id| Id::new(&id)));
         }
         // Hold every record of the answer here, so that a cache bound smaller
         // than the request cannot drop early batches before the answer is built
         // (a list, not a map: 4 bytes a record while the store fills).
         let mut got: Vec<Rc<CompactRecord>> = Vec::new();
-        let mut batches: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut batches: Vec<(usize, Vec<&Id>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
-            let mut asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            let mut asked: std::collections::HashSet<&Id> = std::collections::HashSet::new();
             for chunk in ids.chunks(batch_size) {
-                let mut wanted: Vec<&str> = Vec::new();
+                let mut wanted: Vec<&Id> = Vec::new();
                 for id in chunk.iter().flatten() {
                     if !asked.insert(id) {
                         continue;
                     }
                     // A hit counts and marks the record used, as every read path does.
-                    match cache.cached_record(id) {
+                    match cache.cached_record_id(id) {
                         Some(record) => got.push(record),
                         None => {
                             cache.stats.misses += 1;
@@ -519,13 +527,13 @@ impl<T: Transport> Client<T> {
         let mut dropped: Option<crate::core::hash::FastMap<&Id, &Rc<CompactRecord>>> = None;
         let mut answer = Vec::with_capacity(ids.len());
         for id in ids.iter().flatten() {
-            match cache.peek_record(id) {
+            match cache.peek_record_id(id) {
                 Some(Some(record)) => answer.push(record),
                 Some(None) => {}
                 None => {
                     let held =
                         dropped.get_or_insert_with(|| got.iter().map(|r| (r.id(), r)).collect());
-                    if let Some(record) = held.get(&Id::new(id)) {
+                    if let Some(record) = held.get(id) {
                         answer.push(Rc::clone(record));
                     }
                 }
@@ -535,8 +543,15 @@ impl<T: Transport> Client<T> {
     }
 
     /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.
-    async fn fetch_batch(&self, wanted: &[&str]) -> Result<Vec<CompactRecord>, Error> {
-        let query = vec![("record_ids".to_string(), wanted.join(","))];
+    async fn fetch_batch(&self, wanted: &[&Id]) -> Result<Vec<CompactRecord>, Error> {
+        let mut list = String::with_capacity(wanted.len() * 37);
+        for (n, id) in wanted.iter().enumerate() {
+            if n > 0 {
+                list.push(',');
+            }
+            list.push_str(&id.text());
+        }
+        let query = vec![("record_ids".to_string(), list)];
         let response = self
             .send(Method::Get, "/records", &query, Body::Empty)
             .await?;
