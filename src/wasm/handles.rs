@@ -22,10 +22,12 @@ struct Entry {
     data: Weak<RefCell<Rc<RecordData>>>,
 }
 
-/// The live handles of one client, by record uuid.
+/// The live handles of one client, by a 64-bit digest of the record's uuid (8
+/// bytes a handle instead of a copy of the id; an entry is used only when its
+/// record's id is the one asked for, so a collision costs a new handle, no mix-up).
 #[derive(Default)]
 pub(super) struct Handles {
-    live: RefCell<FastMap<Id, Entry>>,
+    live: RefCell<FastMap<u64, Entry>>,
     sweep_at: std::cell::Cell<usize>,
 }
 
@@ -50,18 +52,27 @@ impl Handles {
             live.retain(|_, e| e.data.strong_count() > 0);
             self.sweep_at.set(live.len() * 2);
         }
-        live.insert(record.id().clone(), entry);
+        live.insert(digest(record.id()), entry);
         object
     }
 
     fn live_handle(&self, record: &Rc<RecordData>) -> Option<JsValue> {
         let live = self.live.borrow();
-        let entry = live.get(record.id())?;
+        let entry = live.get(&digest(record.id()))?;
         let data = entry.data.upgrade()?;
+        if data.borrow().id() != record.id() {
+            return None;
+        }
         let object = entry.object.deref()?;
         if !Rc::ptr_eq(&data.borrow(), record) {
             *data.borrow_mut() = record.clone();
         }
         Some(object.into())
     }
+}
+
+/// The registry's key for a record id.
+fn digest(id: &Id) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<crate::core::hash::FastHasher>::default().hash_one(id)
 }
