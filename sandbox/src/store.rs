@@ -8,7 +8,7 @@ use crate::rows::{opt_text, text, BulkWriter, Cell, Insert, Rows};
 use kalbio::core::client::ident::key_values_key;
 use kalbio::core::model::{Activity, EntityField, EntitySlice, FileContent, Record, RecordValue};
 use kalbio::core::search::SearchIndex;
-use kalbio::core::time::{civil_from_days, format_iso, parse_iso, DAY_MS};
+use kalbio::core::time::{format_iso, parse_iso};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -206,34 +206,6 @@ fn record_pairs(record: &Record) -> Vec<(String, Value)> {
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// [`format_iso`] without the formatting machinery (a seed formats millions of
-/// times): the same text, written digit by digit, for years 0 to 9999.
-pub fn iso_text(ms: i64) -> String {
-    let days = ms.div_euclid(DAY_MS);
-    let rest = ms.rem_euclid(DAY_MS);
-    let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
-        return format_iso(ms);
-    }
-    let secs = rest / 1000;
-    let mut out = String::with_capacity(24);
-    let mut digits = |n: i64, width: u32, after: char| {
-        for place in (0..width).rev() {
-            let digit = (n / 10i64.pow(place) % 10) as u8;
-            out.push(char::from(b'0' + digit));
-        }
-        out.push(after);
-    };
-    digits(y, 4, '-');
-    digits(i64::from(m), 2, '-');
-    digits(i64::from(d), 2, 'T');
-    digits(secs / 3600, 2, ':');
-    digits(secs / 60 % 60, 2, ':');
-    digits(secs % 60, 2, '.');
-    digits(rest % 1000, 3, 'Z');
-    out
 }
 
 /// Random hex from the system's generator, for ids and tokens.
@@ -553,7 +525,7 @@ impl Store {
             None => now_ms().max(self.last_stamp + 1),
         };
         self.last_stamp = self.last_stamp.max(t);
-        iso_text(t)
+        format_iso(t)
     }
 
     /// A new uuid: random, or from the seed's generator while seeding.
@@ -1249,31 +1221,6 @@ mod tests {
         let reopened = Store::open(&bulk_dir.0).unwrap();
         for id in &one.order {
             assert_eq!(reopened.records[id], one.records[id]);
-        }
-    }
-
-    #[test]
-    fn iso_text_is_format_iso() {
-        // From a little before 0000-01-01 to a little after 9999-12-31.
-        let (first, last) = (-62_167_219_200_000 - 5_000, 253_402_300_800_000 + 5_000);
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let ms = first + (state % (last - first) as u64) as i64;
-            assert_eq!(iso_text(ms), format_iso(ms), "{ms}");
-        }
-        for ms in [
-            0,
-            1,
-            -1,
-            999,
-            86_399_999,
-            253_402_300_799_999,
-            253_402_300_800_000,
-        ] {
-            assert_eq!(iso_text(ms), format_iso(ms), "{ms}");
         }
     }
 

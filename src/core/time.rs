@@ -193,6 +193,26 @@ pub fn format_iso(ms: i64) -> String {
     let rest = ms.rem_euclid(DAY_MS);
     let (y, m, d) = civil_from_days(days);
     let secs = rest / 1000;
+    if (0..=9999).contains(&y) {
+        // Digit by digit, without the formatting machinery: the sandbox's seed
+        // stamps millions of values.
+        let mut out = String::with_capacity(24);
+        let mut digits = |n: i64, width: u32, after: char| {
+            for place in (0..width).rev() {
+                let digit = (n / 10i64.pow(place) % 10) as u8;
+                out.push(char::from(b'0' + digit));
+            }
+            out.push(after);
+        };
+        digits(y, 4, '-');
+        digits(i64::from(m), 2, '-');
+        digits(i64::from(d), 2, 'T');
+        digits(secs / 3600, 2, ':');
+        digits(secs / 60 % 60, 2, ':');
+        digits(secs % 60, 2, '.');
+        digits(rest % 1000, 3, 'Z');
+        return out;
+    }
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
         secs / 3600,
@@ -227,6 +247,44 @@ pub fn start_of_month(ms: i64, months: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_written_digit_by_digit_read_as_the_formatted_form() {
+        // From a little before 0000-01-01 to a little after 9999-12-31, against
+        // the `format!` form the digit-by-digit writer replaces in that range.
+        let reference = |ms: i64| {
+            let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+            let rest = ms.rem_euclid(DAY_MS);
+            let secs = rest / 1000;
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60,
+                rest % 1000
+            )
+        };
+        let (first, last) = (-62_167_219_200_000 - 5_000, 253_402_300_800_000 + 5_000);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let ms = first + (state % (last - first) as u64) as i64;
+            assert_eq!(format_iso(ms), reference(ms), "{ms}");
+        }
+        for ms in [
+            0,
+            1,
+            -1,
+            999,
+            86_399_999,
+            253_402_300_799_999,
+            253_402_300_800_000,
+        ] {
+            assert_eq!(format_iso(ms), reference(ms), "{ms}");
+        }
+    }
 
     #[test]
     fn round_trips_dates() {
