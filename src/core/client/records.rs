@@ -848,11 +848,17 @@ impl<T: Transport> Client<T> {
     /// holds values for, then the cached field lists. A name needs the lists to be
     /// loaded; an unknown uuid simply has no values (`None`).
     pub fn field_cached(&self, record: &CompactRecord, field: &FieldRef) -> Result<Sym, Error> {
+        self.field_sym(field, |sym| record.fields().any(|f| f == sym))
+    }
+
+    /// A field's symbol without a request: an object's id as it is; a text taken
+    /// as an id when `known` accepts its symbol, else through the cached field lists.
+    fn field_sym(&self, field: &FieldRef, known: impl Fn(Sym) -> bool) -> Result<Sym, Error> {
         let id = match field {
             FieldRef::Object { id, .. } => id,
             FieldRef::Text(text) => {
                 let sym = self.cache.borrow().symbols.find(text);
-                if record.fields().any(|f| f == sym) {
+                if known(sym) {
                     return Ok(sym);
                 }
                 &self.resolve_field_name(text)?
@@ -1031,21 +1037,12 @@ impl<T: Transport> Client<T> {
         // Each field as a symbol: by id, or by name through the cached field lists.
         let mut syms = Vec::with_capacity(fields.len());
         for field in fields {
-            let id = match field {
-                FieldRef::Object { id, .. } => id.clone(),
-                FieldRef::Text(text) => {
-                    if self.cache.borrow().symbols.find(text) != crate::core::store::UNKNOWN_SYM {
-                        text.clone()
-                    } else {
-                        self.resolve_field_name(text)?
-                    }
-                }
-            };
             let name = match field {
-                FieldRef::Object { id, .. } => id.clone(),
-                FieldRef::Text(text) => text.clone(),
+                FieldRef::Object { id, .. } => id,
+                FieldRef::Text(text) => text,
             };
-            syms.push((name, self.cache.borrow().symbols.find(&id)));
+            let sym = self.field_sym(field, |sym| sym != crate::core::store::UNKNOWN_SYM)?;
+            syms.push((name.clone(), sym));
         }
         let cache = self.cache.borrow();
         Ok(ColumnPlan {
