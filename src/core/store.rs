@@ -128,10 +128,6 @@ fn uuid_ascii(bytes: &[u8; 16]) -> [u8; 36] {
     text
 }
 
-fn write_uuid(bytes: &[u8; 16], out: &mut String) {
-    out.push_str(std::str::from_utf8(&uuid_ascii(bytes)).unwrap_or_default());
-}
-
 impl Id {
     /// The id of a text.
     pub fn new(text: &str) -> Id {
@@ -148,18 +144,12 @@ impl Id {
             Id::Text(own) => **own == *text,
         }
     }
-}
 
-impl Id {
     /// The id as text, written without the formatting machinery (ids are printed
     /// by the thousand for query answers and columns).
     pub fn text(&self) -> String {
         match self {
-            Id::Uuid(bytes) => {
-                let mut text = String::with_capacity(36);
-                write_uuid(bytes, &mut text);
-                text
-            }
+            Id::Uuid(bytes) => String::from_utf8(uuid_ascii(bytes).to_vec()).unwrap_or_default(),
             Id::Text(text) => text.to_string(),
         }
     }
@@ -167,14 +157,21 @@ impl Id {
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text())
+        match self {
+            Id::Uuid(bytes) => {
+                f.write_str(std::str::from_utf8(&uuid_ascii(bytes)).unwrap_or_default())
+            }
+            Id::Text(text) => f.write_str(text),
+        }
     }
 }
 
 impl Serialize for Id {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Id::Uuid(_) => s.collect_str(self),
+            Id::Uuid(bytes) => {
+                s.serialize_str(std::str::from_utf8(&uuid_ascii(bytes)).unwrap_or_default())
+            }
             Id::Text(text) => s.serialize_str(text),
         }
     }
