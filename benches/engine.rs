@@ -127,9 +127,15 @@ fn main() {
     let parsed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let value_ms = t.elapsed().as_secs_f64() * 1000.0;
     drop(parsed);
+    // With each field's current values in columns, as the client's cache keeps them.
+    let mut columns = kalbio::core::store::columns::Columns::default();
+    for (slot, record) in stored.iter().enumerate() {
+        columns.set(slot, record);
+    }
     let rows = StoreRows {
         rows: stored.iter().map(|r| &**r).collect(),
         symbols: &symbols,
+        cells: Some((&columns, (0..stored.len() as u32).collect())),
     };
     let mut times = Vec::new();
     let mut same = true;

@@ -473,6 +473,20 @@ impl CompiledFilter {
         matches!(self.test, Test::UpdatedAfter(_))
     }
 
+    /// [`CompiledFilter::matches`] for a value that is this finite number (a stored
+    /// float), when the rule compares numbers; `None` for other rules.
+    pub fn matches_float(&self, n: f64) -> Option<bool> {
+        match &self.test {
+            Test::Number(direction, or_equal, limit) => Some(match n.partial_cmp(limit) {
+                Some(Ordering::Equal) => *or_equal,
+                Some(o) => o == *direction,
+                None => false,
+            }),
+            Test::NumberRange(from, to) => Some(*from <= n && n <= *to),
+            _ => None,
+        }
+    }
+
     /// Whether a field's latest value matches. `value` is its content (None when
     /// the field has no value); `updated_ms` is when that value was written.
     pub fn matches<V: FieldValue>(&self, value: Option<&V>, updated_ms: Option<i64>) -> bool {

@@ -219,21 +219,37 @@ impl CompiledSearch {
             .map(|s| (index.field(&s.field_id), s.descending))
             .collect();
         let slice = self.entity_slice_id.as_deref().map(|s| index.slice(s));
-        // One pass over the rows, every filter of a row while its record is at hand.
-        let mut candidates: Vec<usize> = (0..index.positions())
-            .filter(|&at| {
-                self.row_qualifies(index, at, slice, operation_records)
-                    && filters.iter().all(|(field, filter)| {
-                        // When the value was written is read only by the rule that needs it.
-                        let written = if filter.needs_update_time() {
-                            index.written(*field, at)
-                        } else {
-                            None
-                        };
-                        filter.matches(index.cell(*field, at), written)
-                    })
-            })
+        // Each filter with its field's quick cells, when the rows keep them.
+        let mut probes: Vec<Probe<'_, R::Value>> = filters
+            .iter()
+            .map(|(field, filter)| Probe::new(index.quick(*field), filter))
             .collect();
+        // One pass over the rows, every filter of a row while its record is at hand.
+        let mut candidates: Vec<usize> = Vec::new();
+        for at in 0..index.positions() {
+            if !self.row_qualifies(index, at, slice, operation_records) {
+                continue;
+            }
+            let place = index.quick_place(at);
+            let passes = filters
+                .iter()
+                .zip(probes.iter_mut())
+                .all(|((field, filter), probe)| {
+                    if let Some(answer) = probe.answer(place, filter) {
+                        return answer;
+                    }
+                    // When the value was written is read only by the rule that needs it.
+                    let written = if filter.needs_update_time() {
+                        index.written(*field, at)
+                    } else {
+                        None
+                    };
+                    filter.matches(index.cell(*field, at), written)
+                });
+            if passes {
+                candidates.push(at);
+            }
+        }
         if let Some(needle) = &self.search_text {
             let contains =
                 |text: &str| crate::core::fold::fold_case(text).contains(needle.as_str());
@@ -257,9 +273,9 @@ impl CompiledSearch {
         let found = candidates;
         let width = sorts.len();
         // One number per row when the query sorts by one field whose present values
-        // are all numbers (the common sort of charts and tables): `(missing, number)`.
+        // are all numbers (the common sort of charts and tables), as an integer.
         let numbers = match sorts.as_slice() {
-            [(field, _)] => number_keys(index, *field, &found),
+            [(field, descending)] => number_keys(index, *field, &found, *descending),
             _ => None,
         };
         // Otherwise one flat array of keys (a row's keys side by side).
@@ -278,18 +294,10 @@ impl CompiledSearch {
             }
         }
         let compare = |a: &usize, b: &usize| -> Ordering {
-            if let (Some(numbers), Some((_, descending))) = (&numbers, sorts.first()) {
+            if let Some(numbers) = &numbers {
                 if let (Some(x), Some(y)) = (numbers.get(*a), numbers.get(*b)) {
-                    // Records without a value come last in both directions.
-                    let order = x.0.cmp(&y.0).then_with(|| {
-                        if *descending {
-                            y.1.total_cmp(&x.1)
-                        } else {
-                            x.1.total_cmp(&y.1)
-                        }
-                    });
-                    if order != Ordering::Equal {
-                        return order;
+                    if x != y {
+                        return x.cmp(y);
                     }
                 }
             }
@@ -355,25 +363,92 @@ impl CompiledSearch {
     }
 }
 
-/// The one sort key of each row, `(missing, number)`, when every present one is
-/// a number; `None` when a text is among them.
+/// The one sort key of each row when the query sorts by one field whose present
+/// values are all numbers (`None` when a text is among them): an integer that
+/// orders as `f64::total_cmp` orders the numbers (reversed when descending), with
+/// `u64::MAX`, which no number maps to (only a NaN would), for rows without a
+/// value: they come last in both directions.
 fn number_keys<R: Rows>(
     index: &R,
     field: Option<R::Field>,
     found: &[usize],
-) -> Option<Vec<(bool, f64)>> {
+    descending: bool,
+) -> Option<Vec<u64>> {
     let mut keys = Vec::with_capacity(found.len());
+    let numbers = index.quick(field).map_or(&[][..], |q| q.numbers);
+    let key = |n: f64| {
+        let bits = n.to_bits();
+        let ascending = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        };
+        if descending {
+            !ascending
+        } else {
+            ascending
+        }
+    };
     for &at in found {
-        let key = match index.cell(field, at).map(|v| (v.view(), v)) {
-            None | Some((View::Null, _)) => (true, 0.0),
+        // A float cell is the number `SortKey::of` reads from the record.
+        if let Some(&n) = numbers.get(index.quick_place(at)).filter(|n| !n.is_nan()) {
+            keys.push(key(n));
+            continue;
+        }
+        keys.push(match index.cell(field, at).map(|v| (v.view(), v)) {
+            None | Some((View::Null, _)) => u64::MAX,
             Some((_, value)) => match SortKey::of(value) {
-                SortKey::Number(n) => (false, n),
+                SortKey::Number(n) => key(n),
                 SortKey::Text(_) => return None,
             },
-        };
-        keys.push(key);
+        });
     }
     Some(keys)
+}
+
+/// One field's current values side by side, kept by rows that can (the client's
+/// store): a cell holds the value, or says to read the record (`NaN`, code 0).
+pub struct Quick<'a, V> {
+    /// By place: the current value when it is a stored float; `NaN` otherwise.
+    pub numbers: &'a [f64],
+    /// By place: the code of the current value when it is a named text (its
+    /// value is `names[code - 1]`); 0 otherwise.
+    pub categories: &'a [u8],
+    /// The named values.
+    pub names: &'a [V],
+}
+
+/// A filter's look at its field's quick cells during one query: numbers are
+/// compared directly, and a named text is tested once per query, not once per row.
+struct Probe<'a, V> {
+    quick: Option<Quick<'a, V>>,
+    /// By code - 1: not tested yet (0), fails (1), passes (2).
+    answers: Vec<u8>,
+}
+
+impl<'a, V: FieldValue> Probe<'a, V> {
+    fn new(quick: Option<Quick<'a, V>>, filter: &CompiledFilter) -> Self {
+        // The update time is not in the cells: that rule reads the record.
+        let quick = quick.filter(|_| !filter.needs_update_time());
+        let answers = vec![0; quick.as_ref().map_or(0, |q| q.names.len())];
+        Probe { quick, answers }
+    }
+
+    /// The filter's answer from the cells at `place`, when they hold the value.
+    fn answer(&mut self, place: usize, filter: &CompiledFilter) -> Option<bool> {
+        let quick = self.quick.as_ref()?;
+        if let Some(&n) = quick.numbers.get(place).filter(|n| !n.is_nan()) {
+            if let Some(answer) = filter.matches_float(n) {
+                return Some(answer);
+            }
+        }
+        let code = usize::from(*quick.categories.get(place)?).checked_sub(1)?;
+        let known = self.answers.get_mut(code)?;
+        if *known == 0 {
+            *known = 1 + u8::from(filter.matches(quick.names.get(code), None));
+        }
+        Some(*known == 2)
+    }
 }
 
 /// Rows the engine can search: the sandbox's [`SearchIndex`] and the client's
@@ -412,6 +487,14 @@ pub trait Rows {
     fn id_string(&self, at: usize) -> String;
     /// The order of two rows whose sort keys are equal: by name, then id.
     fn tie_break(&self, a: usize, b: usize) -> Ordering;
+    /// A field's quick cells, when the rows keep them.
+    fn quick(&self, _field: Option<Self::Field>) -> Option<Quick<'_, Self::Value>> {
+        None
+    }
+    /// Where a row's cells are in [`Quick`]'s columns.
+    fn quick_place(&self, at: usize) -> usize {
+        at
+    }
 }
 
 impl Rows for SearchIndex {

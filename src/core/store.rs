@@ -707,6 +707,13 @@ impl CompactRecord {
             .filter_map(|g| self.values.get(g.current as usize))
     }
 
+    /// Each field that has a current value, with it.
+    pub fn current_by_field(&self) -> impl Iterator<Item = (Sym, &StoredValue)> + '_ {
+        self.groups
+            .iter()
+            .filter_map(|g| Some((g.field, self.values.get(g.current as usize)?)))
+    }
+
     /// When a value was written, in UTC milliseconds.
     pub fn written_ms(&self, value: &StoredValue) -> Option<i64> {
         match value.created_style {
@@ -1711,6 +1718,8 @@ pub struct StoreRows<'a> {
     pub rows: Vec<&'a CompactRecord>,
     /// The symbols that name their ids.
     pub symbols: &'a Symbols,
+    /// The cache's columns and each row's slot in them, when the rows are the cache's.
+    pub cells: Option<(&'a columns::Columns, Vec<u32>)>,
 }
 
 impl crate::core::search::Rows for StoreRows<'_> {
@@ -1763,6 +1772,20 @@ impl crate::core::search::Rows for StoreRows<'_> {
     fn id_string(&self, at: usize) -> String {
         self.rows.get(at).map(|r| r.id.text()).unwrap_or_default()
     }
+    fn quick(&self, field: Option<Sym>) -> Option<crate::core::search::Quick<'_, Content>> {
+        let column = self.cells.as_ref()?.0.column(field?)?;
+        Some(crate::core::search::Quick {
+            numbers: &column.numbers,
+            categories: &column.categories,
+            names: &column.names,
+        })
+    }
+    fn quick_place(&self, at: usize) -> usize {
+        self.cells
+            .as_ref()
+            .and_then(|(_, slots)| slots.get(at))
+            .map_or(usize::MAX, |&slot| slot as usize)
+    }
     fn tie_break(&self, a: usize, b: usize) -> Ordering {
         match (self.rows.get(a), self.rows.get(b)) {
             (Some(x), Some(y)) => x
@@ -1808,6 +1831,8 @@ pub fn compare_ids(a: &Id, b: &Id) -> Ordering {
         _ => a.to_string().cmp(&b.to_string()),
     }
 }
+
+pub mod columns;
 
 #[cfg(test)]
 mod tests;

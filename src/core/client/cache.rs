@@ -9,7 +9,8 @@ use crate::core::client::ident::{canonical_float_text, key_part};
 use crate::core::client::lru::Lru;
 use crate::core::hash::FastMap;
 use crate::core::model::{Activity, EntityField};
-use crate::core::store::{compare_ids, CompactRecord, Content, Id, Symbols};
+use crate::core::store::columns::Columns;
+use crate::core::store::{compare_ids, CompactRecord, Content, Id, StoreRows, Symbols};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -102,6 +103,8 @@ pub(super) struct Caches {
     order: Vec<(u32, u32)>,
     /// Whether `order` is in creation order (appends usually keep it so).
     order_sorted: bool,
+    /// Each field's current value by slot of `records`, for queries.
+    columns: Columns,
     /// The creation stamp and id of the last record appended to `order`.
     order_last: Option<(i64, Id)>,
 }
@@ -130,6 +133,7 @@ impl Caches {
             order: Vec::new(),
             order_sorted: true,
             order_last: None,
+            columns: Columns::default(),
         }
     }
 }
@@ -289,8 +293,9 @@ impl Caches {
             record: Some(record.clone()),
         };
         let evicted = self.records.insert(&id, entry);
-        if !was_held {
-            if let Some(place) = self.records.place(&id) {
+        if let Some(place) = self.records.place(&id) {
+            self.columns.set(place.0 as usize, &record);
+            if !was_held {
                 self.append_order(place, &record);
             }
         }
@@ -365,7 +370,27 @@ impl Caches {
     }
 
     /// The held records, fresh or not, in the order of `order` (sorted by
+    /// [`Caches::sort_order`]), as rows the search engine reads, with their cells.
+    pub fn rows(&self) -> StoreRows<'_> {
+        let records = &self.records;
+        let mut rows = Vec::with_capacity(self.held);
+        let mut slots = Vec::with_capacity(self.held);
+        for &place in &self.order {
+            if let Some(record) = records.at_place(place).and_then(|e| e.record.as_deref()) {
+                rows.push(record);
+                slots.push(place.0);
+            }
+        }
+        StoreRows {
+            rows,
+            symbols: &self.symbols,
+            cells: Some((&self.columns, slots)),
+        }
+    }
+
+    /// The held records, fresh or not, in the order of `order` (sorted by
     /// [`Caches::sort_order`]).
+    #[cfg(test)]
     pub fn ordered(&self) -> Vec<&CompactRecord> {
         let records = &self.records;
         self.order
@@ -476,6 +501,7 @@ impl Caches {
         self.order.clear();
         self.order_sorted = true;
         self.order_last = None;
+        self.columns.clear();
         self.held = 0;
         self.by_key = None;
         self.missing_keys.clear();
@@ -599,10 +625,7 @@ mod tests {
         .unwrap();
         let search = crate::core::search::CompiledSearch::new(&query, 0).unwrap();
         c.sort_order();
-        let rows = crate::core::store::StoreRows {
-            rows: c.ordered(),
-            symbols: &c.symbols,
-        };
+        let rows = c.rows();
         search.run(&rows, None)
     }
 
@@ -799,5 +822,159 @@ mod bookkeeping_tests {
             "the old key values name no record now"
         );
         assert!(matches!(c.record_by_key(&new_key), Some(Some(_))));
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+    use crate::core::filter::FilterRuleType;
+    use crate::core::query::SearchRecordsQuery;
+    use crate::core::search::CompiledSearch;
+    use serde_json::{json, Value};
+
+    /// What a field may hold: floats, integers, numeric and other short texts (more
+    /// distinct ones than a column names), long texts, lists, objects, null.
+    fn content(n: u64) -> Value {
+        match n % 16 {
+            0..=3 => json!((n as f64 - 300.0) / 8.0),
+            4 => json!(n % 7),
+            5 => json!(["5", " 7.5 ", "1e3"][(n % 3) as usize]),
+            6..=8 => json!(["SPR", "spr", "TR-FRET", "failed", "", "µM ≥ 5"][(n % 6) as usize]),
+            9 | 10 => json!(format!("c{}", n % 400)),
+            11 => json!("a text longer than fourteen bytes"),
+            12 => json!(["SPR", 5]),
+            13 => Value::Null,
+            14 => json!({ "value": 3 }),
+            _ => json!(1e300),
+        }
+    }
+
+    fn generated(c: &mut Caches, i: u64, seed: u64) -> CompactRecord {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = serde_json::Map::new();
+        for field in ["num", "cat", "mix"] {
+            if next() % 4 == 0 {
+                continue;
+            }
+            let list: Vec<Value> = (0..1 + next() % 3)
+                .map(|k| {
+                    let pick = next();
+                    let content = match field {
+                        "num" if pick % 5 != 0 => json!((pick % 80) as f64 * 2.5 - 100.0),
+                        "cat" if pick % 5 != 0 => json!(format!("c{}", pick % 900)),
+                        _ => content(pick),
+                    };
+                    json!({ "id": format!("v{i}-{field}-{k}"), "content": content,
+                            "created_at": format!("2026-01-0{}T00:00:00Z", 1 + next() % 9),
+                            "record_id": format!("r{i}") })
+                })
+                .collect();
+            values.insert(field.to_string(), Value::Array(list));
+        }
+        super::tests::decode(
+            c,
+            json!({
+                "id": format!("r{i}"), "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "identifier_ids": [], "record_identifier": format!("CMP-{:04}", i % 50), "sub_record_ids": [],
+                "record_values": values
+            }),
+        )
+    }
+
+    #[test]
+    fn queries_answer_alike_from_the_columns_and_from_the_records() {
+        let mut c = Caches::new(400);
+        // More records than the bound (evictions), then refetches with other values in
+        // the same slots, drops, and new records in the freed slots.
+        for i in 0..600 {
+            let r = generated(&mut c, i, 1);
+            c.put_record(r);
+        }
+        for i in (300..600).step_by(3) {
+            let r = generated(&mut c, i, 2);
+            c.put_record(r);
+        }
+        for i in (400..600).step_by(7) {
+            c.drop_record(&format!("r{i}"));
+        }
+        for i in 600..640 {
+            let r = generated(&mut c, i, 3);
+            c.put_record(r);
+        }
+        c.sort_order();
+        let props = [
+            Value::Null,
+            json!(5),
+            json!(-12.5),
+            json!("5"),
+            json!("SPR"),
+            json!("c7"),
+            json!(["spr", "c12", "TR-FRET"]),
+            json!(["SPR", 5]),
+            json!([-100, 5]),
+            json!(-100),
+            json!("2026-01-05"),
+            json!(3),
+        ];
+        let (mut compared, mut from_cells) = (0, 0);
+        for rule in FilterRuleType::ALL {
+            for prop in &props {
+                for field in ["num", "cat", "mix", "none"] {
+                    for sort in [false, true] {
+                        let mut query = json!({ "entity_field_filters": [
+                            { "field_id": field, "filter_type": rule.as_str(), "filter_prop": prop }
+                        ] });
+                        if sort {
+                            query["entity_field_sorts"] =
+                                json!([{ "field_id": field, "descending": true }]);
+                        }
+                        let query: SearchRecordsQuery = serde_json::from_value(query).unwrap();
+                        let Ok(search) = CompiledSearch::new(&query, 0) else {
+                            continue;
+                        };
+                        let with_cells = c.rows();
+                        let without = StoreRows {
+                            rows: c.ordered(),
+                            symbols: &c.symbols,
+                            cells: None,
+                        };
+                        let answer = search.run(&with_cells, None);
+                        assert_eq!(
+                            answer,
+                            search.run(&without, None),
+                            "{rule:?} {prop} on {field}, sorted: {sort}"
+                        );
+                        compared += 1;
+                        from_cells += usize::from(!answer.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 1_000 && from_cells > 300,
+            "{compared} {from_cells}"
+        );
+        // The columns hold cells: numbers for "num", codes for "cat", a full name table.
+        let rows = c.rows();
+        let num = rows
+            .cells
+            .as_ref()
+            .and_then(|(cols, _)| cols.column(c.symbols.find("num")))
+            .unwrap();
+        assert!(num.numbers.iter().filter(|n| !n.is_nan()).count() > 100);
+        let cat = rows
+            .cells
+            .as_ref()
+            .and_then(|(cols, _)| cols.column(c.symbols.find("cat")))
+            .unwrap();
+        assert_eq!(cat.names.len(), crate::core::store::columns::MAX_CATEGORIES);
+        assert!(cat.categories.iter().filter(|&&code| code != 0).count() > 100);
     }
 }

@@ -786,10 +786,7 @@ impl<T: Transport> Client<T> {
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
         cache.sort_order();
-        let rows = crate::core::store::StoreRows {
-            rows: cache.ordered(),
-            symbols: &cache.symbols,
-        };
+        let rows = cache.rows();
         let found = search.run_rows(&rows, operation_records);
         Ok(answer(&rows, &found))
     }
