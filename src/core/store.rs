@@ -145,6 +145,12 @@ impl Id {
         }
     }
 
+    /// A 64-bit digest of the id, for maps that key by it and check the id on a hit.
+    pub fn digest(&self) -> u64 {
+        use std::hash::BuildHasher;
+        std::hash::BuildHasherDefault::<crate::core::hash::FastHasher>::default().hash_one(self)
+    }
+
     /// The id as text, written without the formatting machinery (ids are printed
     /// by the thousand for query answers and columns).
     pub fn text(&self) -> String {
@@ -596,7 +602,8 @@ const NO_VALUE: u32 = u32::MAX;
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompactRecord {
     id: Id,
-    created: Stamp,
+    created_micros: i64,
+    created_style: u8,
     slice: Sym,
     initial_operation: Sym,
     identifier: Box<str>,
@@ -606,10 +613,16 @@ pub struct CompactRecord {
     ids: Box<[Id]>,
     identifier_count: u32,
     sub_count: u32,
-    /// Stamps that are not in a form printed back exactly.
+    /// What few records need: texts and record views.
+    rare: Option<Box<Rare>>,
+}
+
+/// The parts of a record most records leave empty, behind one pointer.
+#[derive(Debug, Clone, PartialEq)]
+struct Rare {
+    /// Stamps that are not in a form printed back exactly, and ids that are not uuids.
     texts: Box<[Box<str>]>,
     /// The record views values were written to: (place in `values`, view), by place.
-    /// Empty for most records.
     views: Box<[(u32, Sym)]>,
 }
 
@@ -625,6 +638,21 @@ pub struct Scope<'a> {
 }
 
 impl CompactRecord {
+    fn created(&self) -> Stamp {
+        Stamp {
+            micros: self.created_micros,
+            style: self.created_style,
+        }
+    }
+
+    fn texts(&self) -> &[Box<str>] {
+        self.rare.as_deref().map_or(&[], |r| &r.texts)
+    }
+
+    fn views(&self) -> &[(u32, Sym)] {
+        self.rare.as_deref().map_or(&[], |r| &r.views)
+    }
+
     /// The record's uuid.
     pub fn id(&self) -> &Id {
         &self.id
@@ -647,12 +675,12 @@ impl CompactRecord {
 
     /// The creation stamp, as microseconds (the order of the cache's rows).
     pub fn created_micros(&self) -> i64 {
-        self.stamp_key(self.created)
+        self.stamp_key(self.created())
     }
 
     /// The creation stamp as written.
     pub fn created_at(&self) -> String {
-        self.stamp_text(self.created).unwrap_or_default()
+        self.stamp_text(self.created()).unwrap_or_default()
     }
 
     /// The activity the record was created in.
@@ -719,7 +747,7 @@ impl CompactRecord {
         match value.created_style {
             STYLE_NONE => None,
             STYLE_TEXT => self
-                .texts
+                .texts()
                 .get(value.created as usize)
                 .and_then(|t| time::parse_iso(t)),
             _ => Some(value.created.div_euclid(1000)),
@@ -731,7 +759,7 @@ impl CompactRecord {
         match stamp.style {
             STYLE_NONE => None,
             STYLE_TEXT => Some(
-                self.texts
+                self.texts()
                     .get(stamp.micros as usize)
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
@@ -749,7 +777,7 @@ impl CompactRecord {
         match stamp.style {
             STYLE_NONE => i64::MIN,
             STYLE_TEXT => self
-                .texts
+                .texts()
                 .get(stamp.micros as usize)
                 .and_then(|t| time::parse_iso_micros(t))
                 .unwrap_or(i64::MIN),
@@ -794,7 +822,7 @@ impl CompactRecord {
     }
 
     fn value_id_text(&self, value: &StoredValue) -> &str {
-        self.texts.get(value.text_place()).map_or("", |t| t)
+        self.texts().get(value.text_place()).map_or("", |t| t)
     }
 
     /// Whether a value's id is `id`.
@@ -812,10 +840,10 @@ impl CompactRecord {
             return None;
         }
         let place = self.values.iter().position(|v| std::ptr::eq(v, value))? as u32;
-        self.views
+        self.views()
             .binary_search_by_key(&place, |(at, _)| *at)
             .ok()
-            .and_then(|i| self.views.get(i))
+            .and_then(|i| self.views().get(i))
             .map(|(_, view)| *view)
     }
 
@@ -911,7 +939,7 @@ impl CompactRecord {
                 .map(|v| content(&v.content))
                 .sum::<usize>()
             + self.ids.len() * std::mem::size_of::<Id>()
-            + self.views.len() * std::mem::size_of::<(u32, Sym)>()
+            + self.views().len() * std::mem::size_of::<(u32, Sym)>()
     }
 }
 
@@ -1056,7 +1084,7 @@ impl Serialize for RecordJson<'_> {
         let r = self.record;
         let mut out = s.serialize_struct("Record", 8)?;
         out.serialize_field("id", &r.id)?;
-        out.serialize_field("created_at", &Stamped(r, r.created))?;
+        out.serialize_field("created_at", &Stamped(r, r.created()))?;
         out.serialize_field("entity_slice_id", self.symbols.name(r.slice))?;
         out.serialize_field("identifier_ids", r.identifier_ids())?;
         out.serialize_field("record_identifier", &*r.identifier)?;
@@ -1673,7 +1701,8 @@ impl Decoder<'_> {
         ids.append(&mut owners);
         let mut record = CompactRecord {
             id: record_id,
-            created,
+            created_micros: created.micros,
+            created_style: created.style,
             slice,
             initial_operation,
             identifier: identifier.into(),
@@ -1682,8 +1711,12 @@ impl Decoder<'_> {
             ids: ids.into_boxed_slice(),
             identifier_count,
             sub_count,
-            texts: self.scratch.texts.drain(..).collect(),
-            views: views.into_boxed_slice(),
+            rare: (!self.scratch.texts.is_empty() || !views.is_empty()).then(|| {
+                Box::new(Rare {
+                    texts: self.scratch.texts.drain(..).collect(),
+                    views: views.into_boxed_slice(),
+                })
+            }),
         };
         let scope = Scope::default();
         let mut chosen = Vec::with_capacity(record.groups.len());

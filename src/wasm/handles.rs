@@ -5,7 +5,7 @@
 use super::record::Record;
 use super::state::Inner;
 use crate::core::hash::FastMap;
-use crate::core::store::{CompactRecord as RecordData, Id};
+use crate::core::store::CompactRecord as RecordData;
 use js_sys::{Object, WeakRef};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -52,13 +52,13 @@ impl Handles {
             live.retain(|_, e| e.data.strong_count() > 0);
             self.sweep_at.set(live.len() * 2);
         }
-        live.insert(digest(record.id()), entry);
+        live.insert(record.id().digest(), entry);
         object
     }
 
     fn live_handle(&self, record: &Rc<RecordData>) -> Option<JsValue> {
         let live = self.live.borrow();
-        let entry = live.get(&digest(record.id()))?;
+        let entry = live.get(&record.id().digest())?;
         let data = entry.data.upgrade()?;
         if data.borrow().id() != record.id() {
             return None;
@@ -69,10 +69,4 @@ impl Handles {
         }
         Some(object.into())
     }
-}
-
-/// The registry's key for a record id.
-fn digest(id: &Id) -> u64 {
-    use std::hash::BuildHasher;
-    std::hash::BuildHasherDefault::<crate::core::hash::FastHasher>::default().hash_one(id)
 }

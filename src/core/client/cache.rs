@@ -33,11 +33,76 @@ pub struct CacheStats {
     pub records: u64,
 }
 
-/// A cached record, or a remembered 404 (`record: None`), with when it was fetched.
+/// A cached record, or a remembered 404 (`record: None`, with the uuid that was not
+/// found), with when it was fetched.
 #[derive(Clone)]
 struct Entry {
     fetched_at: i64,
     record: Option<Rc<CompactRecord>>,
+    missing: Option<Box<Id>>,
+}
+
+impl Entry {
+    /// Whether this is the entry of `id`.
+    fn is(&self, id: &Id) -> bool {
+        match &self.record {
+            Some(record) => record.id() == id,
+            None => self.missing.as_deref() == Some(id),
+        }
+    }
+}
+
+/// The record entries: a least-recently-used map keyed by a 64-bit digest of the
+/// uuid rather than a copy of it, since the entry holds the uuid (its record's, or
+/// the 404's). Every lookup checks the entry's uuid: two uuids with one digest
+/// cost a miss, never a wrong answer.
+struct RecordSlots {
+    lru: Lru<u64, Entry>,
+}
+
+impl RecordSlots {
+    fn get(&mut self, id: &Id) -> Option<&Entry> {
+        self.lru.get(&id.digest()).filter(|e| e.is(id))
+    }
+
+    fn peek(&self, id: &Id) -> Option<&Entry> {
+        self.lru.peek(&id.digest()).filter(|e| e.is(id))
+    }
+
+    fn remove(&mut self, id: &Id) -> Option<Entry> {
+        self.peek(id)?;
+        self.lru.remove(&id.digest())
+    }
+
+    /// Stores an entry as the newest; answers the entries dropped to stay within
+    /// the bound, and the entry of another uuid with the same digest.
+    fn insert(&mut self, id: &Id, entry: Entry) -> Vec<Entry> {
+        let digest = id.digest();
+        let other = match self.lru.peek(&digest) {
+            Some(e) if !e.is(id) => self.lru.remove(&digest),
+            _ => None,
+        };
+        let mut dropped = self.lru.insert(&digest, entry);
+        dropped.extend(other);
+        dropped
+    }
+
+    fn place(&self, id: &Id) -> Option<(u32, u32)> {
+        self.peek(id)?;
+        self.lru.place(&id.digest())
+    }
+
+    fn at_place(&self, place: (u32, u32)) -> Option<&Entry> {
+        self.lru.at_place(place)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Entry> {
+        self.lru.values()
+    }
+
+    fn clear(&mut self) {
+        self.lru.clear();
+    }
 }
 
 /// How long cached answers are reused, and the clock they are measured by.
@@ -79,7 +144,7 @@ pub struct Listed<T> {
 
 pub(super) struct Caches {
     /// uuid → the record, or `None` when the server said 404.
-    records: Lru<Id, Entry>,
+    records: RecordSlots,
     /// Hash of a key-values key → the uuid of the record with those key values
     /// (checked against the record on a hit, so a collision is only a miss).
     /// Built on the first lookup by key values, kept up to date from then on: a
@@ -120,7 +185,9 @@ impl Caches {
     pub fn with_expiry(max_records: usize, expiry: Expiry) -> Self {
         Caches {
             expiry,
-            records: Lru::new(max_records),
+            records: RecordSlots {
+                lru: Lru::new(max_records),
+            },
             held: 0,
             by_key: None,
             missing_keys: HashMap::new(),
@@ -243,6 +310,7 @@ impl Caches {
                     Some(Entry {
                         fetched_at,
                         record: Some(record),
+                        ..
                     }) if self.expiry.fresh(fetched_at)
                         && record_key(&record, &self.symbols) == key =>
                     {
@@ -291,6 +359,7 @@ impl Caches {
         let entry = Entry {
             fetched_at: self.expiry.now(),
             record: Some(record.clone()),
+            missing: None,
         };
         let evicted = self.records.insert(&id, entry);
         if let Some(place) = self.records.place(&id) {
@@ -413,6 +482,7 @@ impl Caches {
         let entry = Entry {
             fetched_at: self.expiry.now(),
             record: None,
+            missing: Some(Box::new(id.clone())),
         };
         let evicted = self.records.insert(&id, entry);
         self.forget_evicted(evicted);
@@ -441,7 +511,7 @@ impl Caches {
 
     /// Remembers that no record has these key values (within the same bound).
     pub fn put_missing_key(&mut self, key: String) {
-        if self.missing_keys.len() >= self.records.max {
+        if self.missing_keys.len() >= self.records.lru.max {
             self.missing_keys.clear();
         }
         self.missing_keys.insert(key, self.expiry.now());
@@ -976,5 +1046,45 @@ mod column_tests {
             .unwrap();
         assert_eq!(cat.names.len(), crate::core::store::columns::MAX_CATEGORIES);
         assert!(cat.categories.iter().filter(|&&code| code != 0).count() > 100);
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn two_uuids_with_one_digest_cost_a_miss_never_a_wrong_answer() {
+        let mut c = Caches::new(10);
+        let a = super::tests::decode(
+            &mut c,
+            serde_json::json!({ "id": "a", "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "identifier_ids": [], "record_identifier": "A", "sub_record_ids": [], "record_values": {} }),
+        );
+        let (a_id, b_id) = (a.id().clone(), Id::new("b"));
+        // What a collision would leave: a's entry under b's digest.
+        let entry = Entry {
+            fetched_at: 0,
+            record: Some(Rc::new(a)),
+            missing: None,
+        };
+        c.records.lru.insert(&b_id.digest(), entry);
+        assert!(
+            c.records.get(&b_id).is_none(),
+            "a's entry does not answer for b"
+        );
+        assert!(c.records.peek(&b_id).is_none());
+        assert!(c.records.place(&b_id).is_none());
+        assert!(c.records.remove(&b_id).is_none(), "nor is it removed for b");
+        // Storing b takes the digest over and hands a's entry back as dropped.
+        let missing_b = Entry {
+            fetched_at: 0,
+            record: None,
+            missing: Some(Box::new(b_id.clone())),
+        };
+        let dropped = c.records.insert(&b_id, missing_b);
+        assert!(dropped.len() == 1 && dropped.iter().all(|e| e.is(&a_id)));
+        assert!(c.records.get(&b_id).is_some_and(|e| e.record.is_none()));
+        assert!(c.records.get(&a_id).is_none());
     }
 }
