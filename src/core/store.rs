@@ -939,7 +939,7 @@ impl CompactRecord {
                 .map(|v| content(&v.content))
                 .sum::<usize>()
             + self.ids.len() * std::mem::size_of::<Id>()
-            + self.views().len() * std::mem::size_of::<(u32, Sym)>()
+            + std::mem::size_of_val(self.views())
     }
 }
 
