@@ -482,11 +482,11 @@ impl RecordsService {
     ) -> Promise {
         let (inner, query) = (self.inner.clone(), arg(query));
         promise(options, async move {
-            to_js_text(
-                &inner
-                    .search_records(&search_query(&query, "query")?)
-                    .await?,
-            )
+            let ids = inner
+                .search_records_json(&search_query(&query, "query")?)
+                .await?;
+            js_sys::JSON::parse(&ids)
+                .map_err(|_| Error::new(ErrorCode::Decode, "could not hand the ids to JavaScript"))
         })
     }
 

@@ -593,6 +593,22 @@ impl<T: Transport> Client<T> {
             .unwrap_or_default())
     }
 
+    /// [`Client::search_records`]'s answer as the server's JSON text, checked to be
+    /// a list of strings, for a caller that hands it on whole: a list of 200,000 ids
+    /// is then one text in memory, not a string per id plus the text written again.
+    pub async fn search_records_json(&self, query: &SearchRecordsQuery) -> Result<String, Error> {
+        let path = "/records/search";
+        let response = self
+            .send(Method::Get, path, &query.to_params(), Body::Empty)
+            .await?;
+        let text = super::optional_with(path, response, |bytes| {
+            serde_json::from_slice::<IdTexts>(bytes)?;
+            // serde_json read the whole body as JSON: it is UTF-8.
+            Ok(String::from_utf8_lossy(bytes).into_owned())
+        })?;
+        Ok(text.unwrap_or_else(|| "[]".to_string()))
+    }
+
     /// Drops a record from the caches and fetches it again; a record the server
     /// no longer has is a `not_found` error (and is remembered as such).
     pub async fn refetch(&self, record_id: &str) -> Result<Rc<CompactRecord>, Error> {
@@ -1109,5 +1125,47 @@ impl ColumnPlan {
             columns.push((name.clone(), column));
         }
         Columns { ids, columns }
+    }
+}
+
+/// A JSON list of strings, read to check its shape and nothing kept.
+struct IdTexts;
+
+impl<'de> serde::Deserialize<'de> for IdTexts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = IdTexts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of record ids")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<IdTexts, A::Error> {
+                while seq.next_element::<IdText>()?.is_some() {}
+                Ok(IdTexts)
+            }
+        }
+        d.deserialize_seq(List)
+    }
+}
+
+/// One string of an [`IdTexts`] list.
+struct IdText;
+
+impl<'de> serde::Deserialize<'de> for IdText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = IdText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record id")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<IdText, E> {
+                Ok(IdText)
+            }
+        }
+        d.deserialize_str(Text)
     }
 }

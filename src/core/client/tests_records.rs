@@ -99,6 +99,36 @@ fn a_search_answers_the_servers_ids_in_its_order() {
 }
 
 #[test]
+fn a_search_can_answer_the_servers_json_text_whole() {
+    let c = fresh();
+    let text = run(c.search_records_json(&query(j!({"limit": 2})))).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<String>>(&text).unwrap(),
+        ["r2", "r1"]
+    );
+    // Anything but a list of strings is a decode error, as for search_records.
+    for body in [j!(["r1", 2]), j!({"ids": []}), j!("r1"), j!([null])] {
+        let (c, _) = client(move |req: &HttpRequest| match req.path.as_str() {
+            "/auth/oauth/token" => token_answer(),
+            _ => json(200, body.clone()),
+        });
+        let err = run(c.search_records_json(&query(j!({})))).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Decode, "{err:?}");
+        assert!(run(c.search_records(&query(j!({})))).is_err());
+    }
+    // Escaped texts are strings too, and pass through as the server wrote them.
+    let (c, _) = client(|req: &HttpRequest| match req.path.as_str() {
+        "/auth/oauth/token" => token_answer(),
+        _ => json(200, j!(["a\"b", "é"])),
+    });
+    let text = run(c.search_records_json(&query(j!({})))).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<String>>(&text).unwrap(),
+        ["a\"b", "é"]
+    );
+}
+
+#[test]
 fn refetch_replaces_the_cached_record() {
     let c = fresh();
     let first = run(c.get_record(&RecordRef::Id("r1".into())))
