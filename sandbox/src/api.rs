@@ -986,7 +986,7 @@ fn activity_records(store: &Store, id: &str) -> ApiResult<Json<Vec<Record>>> {
         activity
             .all_record_ids
             .iter()
-            .filter_map(|r| store.records.get(r).cloned())
+            .filter_map(|r| store.records.get(&r.text()).cloned())
             .collect(),
     ))
 }

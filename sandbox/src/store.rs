@@ -991,7 +991,7 @@ impl Store {
             let members = Arc::make_mut(self.members.entry(activity.clone()).or_default());
             if members.insert(record.clone()) {
                 if let Some(a) = self.activities.iter_mut().find(|a| a.id == activity) {
-                    a.all_record_ids.push(record);
+                    a.all_record_ids.push(kalbio::core::store::Id::new(&record));
                 }
             }
         }

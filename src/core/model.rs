@@ -1,5 +1,6 @@
 //! The API's objects, exactly as they travel on the wire.
 
+use crate::core::store::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -163,8 +164,11 @@ pub struct Activity {
     /// An id in an external system, if any.
     pub external_id: Option<String>,
     /// Every record the activity contains.
+    // Held as `Id`s: a cached activity list of a large project names every record,
+    // and a uuid takes 20 bytes this way instead of a string's 52.
     #[serde(default)]
-    pub all_record_ids: Vec<String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string[]"))]
+    pub all_record_ids: Vec<Id>,
     /// View id → record ids shown in that data table.
     #[serde(default)]
     // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
