@@ -481,3 +481,29 @@ fn a_body_that_is_not_utf8_is_an_error_naming_the_byte() {
     );
     assert!(Decoder::new(&mut symbols).record(&bytes[1..]).is_err());
 }
+
+#[test]
+fn an_activitys_record_ids_read_and_print_back_as_the_server_wrote_them() {
+    let ids = json!([
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "0F8FAD5B-D9CB-469F-A165-70867728950E",
+        "rec-1",
+        "a \"quoted\" id"
+    ]);
+    let wire = json!({
+        "id": "a1", "created_at": "2026-01-01T00:00:00Z", "parent_id": null,
+        "definition_id": null, "activity_type": "task", "title": "Run 1",
+        "due_date": null, "start_date": null, "duration": null,
+        "completed_at_date": null, "external_id": null, "all_record_ids": ids
+    });
+    let activity: crate::core::model::Activity = serde_json::from_value(wire).unwrap();
+    assert!(matches!(activity.all_record_ids.first(), Some(Id::Uuid(_))));
+    assert!(matches!(activity.all_record_ids.get(1), Some(Id::Text(_))));
+    assert_eq!(
+        serde_json::to_value(&activity).unwrap()["all_record_ids"],
+        ids
+    );
+    let not_ids = json!({ "id": "a1", "created_at": "", "activity_type": "task", "title": "t",
+        "all_record_ids": [5] });
+    assert!(serde_json::from_value::<crate::core::model::Activity>(not_ids).is_err());
+}
