@@ -1289,6 +1289,18 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
     }
 }
 
+/// A JSON list of id texts as [`Id`]s, read without a string per id; `None` when
+/// the text is not a list of non-empty strings.
+pub fn id_list_from_json(text: &str) -> Option<Vec<Id>> {
+    let mut d = serde_json::Deserializer::from_str(text);
+    let ids = IdList.deserialize(&mut d).ok()?;
+    d.end().ok()?;
+    let blank = ids
+        .iter()
+        .any(|id| matches!(id, Id::Text(t) if t.is_empty()));
+    (!blank).then_some(ids)
+}
+
 /// A list of ids.
 struct IdList;
 

@@ -430,7 +430,17 @@ impl RecordsService {
             }
         };
         promise_with_signal(options.signal, async move {
-            let refs = record_refs(&ids)?;
+            // A list of uuids (the usual case) crosses once and becomes ids directly.
+            let uuids = ids
+                .dyn_ref::<js_sys::Array>()
+                .filter(|list| list.get(0).is_string())
+                .and_then(|list| js_sys::JSON::stringify(list).ok())
+                .and_then(|text| text.as_string())
+                .and_then(|text| crate::core::store::id_list_from_json(&text));
+            let refs = match uuids {
+                Some(_) => Vec::new(),
+                None => record_refs(&ids)?,
+            };
             let batch = match batch_size.is_undefined() || batch_size.is_null() {
                 true => None,
                 false => Some(batch_size.as_f64().unwrap_or(f64::NAN)),
@@ -446,9 +456,17 @@ impl RecordsService {
                     );
                 }
             };
-            let records = inner
-                .get_records_by_ids_owned(refs, batch, &progress)
-                .await?;
+            let records = match uuids {
+                Some(uuids) => {
+                    let ids = uuids.into_iter().map(Some).collect();
+                    inner.get_records_by_id_list(ids, batch, &progress).await?
+                }
+                None => {
+                    inner
+                        .get_records_by_ids_owned(refs, batch, &progress)
+                        .await?
+                }
+            };
             Ok(records
                 .into_iter()
                 .map(|r| handles.handle(&inner, r))
@@ -637,11 +655,18 @@ fn record_refs(ids: &JsValue) -> Result<Vec<RecordRef>, Error> {
             super::convert::type_name(ids)
         ))
     })?;
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, item)| record_arg(&item, &format!("ids[{i}]")))
-        .collect()
+    // A list of uuids (the usual case) crosses once, as `JSON.stringify`'s text;
+    // anything else in it is read alone and named in the error.
+    let texts = super::convert::string_list(array);
+    let mut texts = texts.into_iter();
+    let mut refs = Vec::with_capacity(array.length() as usize);
+    for i in 0..array.length() {
+        match texts.next() {
+            Some(serde_json::Value::String(id)) if !id.is_empty() => refs.push(RecordRef::Id(id)),
+            _ => refs.push(record_arg(&array.get(i), &format!("ids[{i}]"))?),
+        }
+    }
+    Ok(refs)
 }
 
 /// A search query, the argument `what`; `undefined` and `null` search everything.

@@ -126,15 +126,7 @@ fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), Error> {
 /// strings crosses once, as `JSON.stringify`'s text; anything else in it is read
 /// alone and named in the error (`idsOrQuery[3] must be a Record or …`).
 pub fn record_id_list(list: &js_sys::Array, what: &str) -> Result<Vec<String>, Error> {
-    let texts: Vec<serde_json::Value> = match list.get(0).is_string() {
-        true => js_sys::JSON::stringify(list)
-            .ok()
-            .and_then(|text| text.as_string())
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default(),
-        false => Vec::new(),
-    };
-    let mut texts = texts.into_iter();
+    let mut texts = string_list(list).into_iter();
     let mut ids = Vec::with_capacity(list.length() as usize);
     for i in 0..list.length() {
         match texts.next() {
@@ -143,6 +135,20 @@ pub fn record_id_list(list: &js_sys::Array, what: &str) -> Result<Vec<String>, E
         }
     }
     Ok(ids)
+}
+
+/// A list's items as JSON values, read in one crossing when it starts with a
+/// string (`JSON.stringify`'s text); empty otherwise, or when it cannot be read so.
+/// Callers check each item and read any that is not a string on its own.
+pub fn string_list(list: &js_sys::Array) -> Vec<serde_json::Value> {
+    match list.get(0).is_string() {
+        true => js_sys::JSON::stringify(list)
+            .ok()
+            .and_then(|text| text.as_string())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default(),
+        false => Vec::new(),
+    }
 }
 
 /// (key, value) pairs that serialize as one object.

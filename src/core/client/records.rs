@@ -438,17 +438,36 @@ impl<T: Transport> Client<T> {
         }
         let mut ids: Vec<Option<Id>> = Vec::with_capacity(records.len());
         for record in records {
-            let id = match record {
-                RecordRef::Id(id) => Some(id),
-                RecordRef::KeyValues(_) => self.resolve_record_id(&record).await?,
-            };
-            if let Some(id) = &id {
-                path_segment(id)?;
-                if id.contains(',') {
-                    return Err(Error::invalid(format!("{id:?} is not a valid id")));
+            ids.push(match record {
+                RecordRef::Id(id) => Some(Id::new(&id)),
+                RecordRef::KeyValues(_) => self
+                    .resolve_record_id(&record)
+                    .await?
+                    .map(|id| Id::new(&id)),
+            });
+        }
+        self.get_records_by_id_list(ids, batch_size, progress).await
+    }
+
+    /// [`Client::get_records_by_ids`] for records named by uuid (`None`: a record
+    /// whose key values matched nothing, left out of the answer).
+    pub async fn get_records_by_id_list(
+        &self,
+        ids: Vec<Option<Id>>,
+        batch_size: usize,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
+        if batch_size == 0 || batch_size > 10_000 {
+            return Err(Error::invalid("batchSize must be from 1 to 10000"));
+        }
+        // A canonical uuid is a valid path segment and list item; other ids are checked.
+        for id in ids.iter().flatten() {
+            if let Id::Text(text) = id {
+                path_segment(text)?;
+                if text.contains(',') {
+                    return Err(Error::invalid(format!("{text:?} is not a valid id")));
                 }
             }
-            ids.push(id.map(|id| Id::new(&id)));
         }
         // Hold every record of the answer here, so that a cache bound smaller
         // than the request cannot drop early batches before the answer is built
@@ -457,11 +476,12 @@ impl<T: Transport> Client<T> {
         let mut batches: Vec<(usize, Vec<&Id>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
-            let mut asked: std::collections::HashSet<&Id> = std::collections::HashSet::new();
+            let mut asked: crate::core::hash::FastMap<&Id, ()> =
+                crate::core::hash::FastMap::with_capacity_and_hasher(ids.len(), Default::default());
             for chunk in ids.chunks(batch_size) {
                 let mut wanted: Vec<&Id> = Vec::new();
                 for id in chunk.iter().flatten() {
-                    if !asked.insert(id) {
+                    if asked.insert(id, ()).is_some() {
                         continue;
                     }
                     // A hit counts and marks the record used, as every read path does.
@@ -510,10 +530,16 @@ impl<T: Transport> Client<T> {
             }
         };
         let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
-        if batches.iter().any(|(_, wanted)| !wanted.is_empty()) {
-            self.load_names_once().await;
-        }
-        super::join::join_all(workers).await;
+        // The field and activity lists load beside the first batches, not before
+        // them: a large project's activity list is megabytes, and the answer waits
+        // for whichever comes last.
+        let fetching = batches.iter().any(|(_, wanted)| !wanted.is_empty());
+        let names = async {
+            if fetching {
+                self.load_names_once().await;
+            }
+        };
+        super::join::join2(names, super::join::join_all(workers)).await;
         if let Some(e) = failed.into_inner() {
             return Err(e);
         }
