@@ -430,6 +430,19 @@ impl RecordsService {
             }
         };
         promise_with_signal(options.signal, async move {
+            // A large list is read in a task of its own, not in the caller's (which
+            // may have just handled a search's answer): no long task for the page.
+            if ids
+                .dyn_ref::<js_sys::Array>()
+                .is_some_and(|list| list.length() >= 1000)
+            {
+                use crate::core::http::Transport as _;
+                inner
+                    .transport()
+                    .sleep(0.0)
+                    .await
+                    .map_err(|_| Error::new(ErrorCode::Aborted, "GET /records was aborted"))?;
+            }
             // A list of uuids (the usual case) crosses once and becomes ids directly.
             let uuids = ids
                 .dyn_ref::<js_sys::Array>()

@@ -16,6 +16,9 @@ fn not_found(what: &str, name: &str) -> Error {
     Error::new(ErrorCode::NotFound, format!("no {what} is named {name:?}"))
 }
 
+/// From this many ids, `getRecordsByIds` yields once before its requests start.
+const YIELD_FROM_IDS: usize = 1000;
+
 impl<T: Transport> Client<T> {
     // ----- fields -----
 
@@ -534,6 +537,15 @@ impl<T: Transport> Client<T> {
         // them: a large project's activity list is megabytes, and the answer waits
         // for whichever comes last.
         let fetching = batches.iter().any(|(_, wanted)| !wanted.is_empty());
+        // A large load gives the page a turn (a zero-millisecond sleep: a task of its
+        // own) between reading its ids and starting its requests, so that neither part
+        // makes one long task of the caller's: a dashboard keeps responding.
+        if fetching && ids.len() >= YIELD_FROM_IDS {
+            self.transport
+                .sleep(0.0)
+                .await
+                .map_err(|e| super::transport_error(e, Method::Get, "/records", false))?;
+        }
         let names = async {
             if fetching {
                 self.load_names_once().await;

@@ -129,6 +129,27 @@ fn a_search_can_answer_the_servers_json_text_whole() {
 }
 
 #[test]
+fn a_large_load_yields_once_before_its_requests_and_a_small_one_does_not() {
+    let c = fresh();
+    load_abc(&c);
+    assert!(c.transport().sleeps.borrow().is_empty());
+    let ids: Vec<Option<crate::core::store::Id>> = (0..1_200)
+        .map(|i| Some(crate::core::store::Id::new(&format!("r-{i}"))))
+        .collect();
+    run(c.get_records_by_id_list(ids, 250, &|_, _| {})).unwrap();
+    assert_eq!(*c.transport().sleeps.borrow(), vec![0.0]);
+    // All cached: nothing to fetch, no turn given.
+    let again: Vec<Option<crate::core::store::Id>> = ["a", "b", "c"]
+        .iter()
+        .cycle()
+        .take(1_200)
+        .map(|i| Some(crate::core::store::Id::new(i)))
+        .collect();
+    run(c.get_records_by_id_list(again, 250, &|_, _| {})).unwrap();
+    assert_eq!(*c.transport().sleeps.borrow(), vec![0.0]);
+}
+
+#[test]
 fn refetch_replaces_the_cached_record() {
     let c = fresh();
     let first = run(c.get_record(&RecordRef::Id("r1".into())))
