@@ -1289,6 +1289,62 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
     }
 }
 
+/// Where each element of a JSON array lies in `bytes` (start, end), found by
+/// following strings and nesting without decoding anything, so that a long list
+/// can be decoded a few elements at a time. `None` when the text is not one
+/// array; an element that is not valid JSON is left for its decoder to refuse.
+pub fn array_elements(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
+    let blank = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+    let mut at = bytes.iter().position(|b| !blank(b))?;
+    if bytes.get(at) != Some(&b'[') {
+        return None;
+    }
+    at += 1;
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, None);
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' => {
+                start.get_or_insert(at);
+                // To the closing quote, over escaped characters.
+                at += 1;
+                loop {
+                    match bytes.get(at)? {
+                        b'\\' => at += 2,
+                        b'"' => break,
+                        _ => at += 1,
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                start.get_or_insert(at);
+                depth += 1;
+            }
+            b'}' | b']' if depth > 0 => depth -= 1,
+            b']' => {
+                match start {
+                    Some(from) => out.push((from, at)),
+                    // `[1,]`: a comma with no element after it.
+                    None if !out.is_empty() => return None,
+                    None => {}
+                }
+                let rest = bytes.get(at + 1..)?;
+                return rest.iter().all(blank).then_some(out);
+            }
+            b',' if depth == 0 => {
+                out.push((start?, at));
+                start = None;
+            }
+            b if blank(&b) => {}
+            _ => {
+                start.get_or_insert(at);
+            }
+        }
+        at += 1;
+    }
+    None
+}
+
 /// A JSON list of id texts as [`Id`]s, read without a string per id; `None` when
 /// the text is not a list of non-empty strings.
 pub fn id_list_from_json(text: &str) -> Option<Vec<Id>> {

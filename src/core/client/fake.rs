@@ -113,6 +113,22 @@ fn client_with(
 ) -> (Client<FakeTransport>, Rc<Cell<i64>>) {
     let now = Rc::new(Cell::new(1_800_000_000_000));
     let clock = now.clone();
+    let client = client_on_clock(
+        handler,
+        max_records,
+        load_names,
+        Rc::new(move || clock.get()),
+    );
+    (client, now)
+}
+
+/// A client over a fake that reads the time from `clock`.
+pub fn client_on_clock(
+    handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,
+    max_records: usize,
+    load_names: bool,
+    clock: Rc<dyn Fn() -> i64>,
+) -> Client<FakeTransport> {
     let config = ClientConfig {
         url: "http://api.test/".into(),
         credentials: Credentials::ClientSecret {
@@ -120,7 +136,7 @@ fn client_with(
             client_secret: "s3cret".into(),
         },
         additional_headers: vec![("Authorization".into(), "Bearer proxy".into())],
-        clock: Rc::new(move || clock.get()),
+        clock,
         random: Rc::new(|| 0.5),
         retry: crate::core::retry::RetryPolicy::default(),
         max_records,
@@ -128,8 +144,7 @@ fn client_with(
         load_names,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
     };
-    let client = Client::new(FakeTransport::new(handler), config).unwrap();
-    (client, now)
+    Client::new(FakeTransport::new(handler), config).unwrap()
 }
 
 /// Pending on the first poll, ready on the next.

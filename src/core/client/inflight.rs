@@ -66,10 +66,12 @@ impl InFlight {
         }
     }
 
-    /// Hands the leader's answer to every follower and closes the read.
+    /// Hands the leader's answer to every follower and closes the read. A read
+    /// nobody followed (the map held the only other reference) keeps no copy:
+    /// a 600 KB batch answer is not copied for no one.
     fn finish(&self, key: &str, answer: &Answer) {
         let slot = self.slots.borrow_mut().remove(key);
-        if let Some(slot) = slot {
+        if let Some(slot) = slot.filter(|slot| Rc::strong_count(slot) > 1) {
             let waiters = {
                 let mut slot = slot.borrow_mut();
                 slot.answer = Some(answer.clone());

@@ -19,6 +19,9 @@ fn not_found(what: &str, name: &str) -> Error {
 /// From this many ids, `getRecordsByIds` yields once before its requests start.
 const YIELD_FROM_IDS: usize = 1000;
 
+/// Decoding a batch gives the page a turn after this many milliseconds.
+const DECODE_TURN_MS: i64 = 20;
+
 impl<T: Transport> Client<T> {
     // ----- fields -----
 
@@ -514,18 +517,9 @@ impl<T: Transport> Client<T> {
                 };
                 next.set(at + 1);
                 if !wanted.is_empty() {
-                    match self.fetch_batch(wanted).await {
-                        Ok(fetched) => {
-                            let mut cache = self.cache.borrow_mut();
-                            let mut got = got.borrow_mut();
-                            for record in fetched {
-                                got.push(cache.put_record(record));
-                            }
-                        }
-                        Err(e) => {
-                            failed.borrow_mut().get_or_insert(e);
-                            break;
-                        }
+                    if let Err(e) = self.fetch_batch(wanted, &got).await {
+                        failed.borrow_mut().get_or_insert(e);
+                        break;
                     }
                 }
                 done.set(done.get() + size);
@@ -580,8 +574,13 @@ impl<T: Transport> Client<T> {
         Ok(answer)
     }
 
-    /// One batch of `GET /records?record_ids=…`, decoded straight into the store's form.
-    async fn fetch_batch(&self, wanted: &[&Id]) -> Result<Vec<CompactRecord>, Error> {
+    /// One batch of `GET /records?record_ids=…`, decoded straight into the store's
+    /// form and stored, each record added to `got`.
+    async fn fetch_batch(
+        &self,
+        wanted: &[&Id],
+        got: &std::cell::RefCell<Vec<Rc<CompactRecord>>>,
+    ) -> Result<(), Error> {
         let mut list = String::with_capacity(wanted.len() * 37);
         for (n, id) in wanted.iter().enumerate() {
             if n > 0 {
@@ -593,10 +592,52 @@ impl<T: Transport> Client<T> {
         let response = self
             .send(Method::Get, "/records", &query, Body::Empty)
             .await?;
+        // A record at a time, giving the page a turn whenever decoding and storing
+        // have held it for DECODE_TURN_MS: a batch read by code the browser has not
+        // optimized yet would otherwise be one long task.
+        let parts = match (200..300).contains(&response.status) {
+            true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let mut turn_started = self.now();
+        let mut stored = 0;
+        for (n, &(from, to)) in parts.iter().enumerate() {
+            let decoded = response.body.get(from..to).and_then(|bytes| {
+                Decoder::new(&mut self.cache.borrow_mut().symbols)
+                    .record(bytes)
+                    .ok()
+            });
+            // A record that does not decode: the whole answer is read again below,
+            // and refused with the error it has always had.
+            let Some(record) = decoded else {
+                break;
+            };
+            let record = self.cache.borrow_mut().put_record(record);
+            got.borrow_mut().push(record);
+            stored += 1;
+            if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
+                self.transport
+                    .sleep(0.0)
+                    .await
+                    .map_err(|e| super::transport_error(e, Method::Get, "/records", false))?;
+                turn_started = self.now();
+            }
+        }
+        if stored == parts.len() && !parts.is_empty() {
+            return Ok(());
+        }
+        let records = {
+            let mut cache = self.cache.borrow_mut();
+            super::decode_with(Method::Get, "/records", response, |bytes| {
+                Decoder::new(&mut cache.symbols).records(bytes)
+            })?
+        };
         let mut cache = self.cache.borrow_mut();
-        super::decode_with(Method::Get, "/records", response, |bytes| {
-            Decoder::new(&mut cache.symbols).records(bytes)
-        })
+        let mut got = got.borrow_mut();
+        for record in records.into_iter().skip(stored) {
+            got.push(cache.put_record(record));
+        }
+        Ok(())
     }
 
     /// The record with these key values, created when none exists.

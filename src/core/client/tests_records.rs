@@ -150,6 +150,47 @@ fn a_large_load_yields_once_before_its_requests_and_a_small_one_does_not() {
 }
 
 #[test]
+fn a_batch_is_decoded_a_few_records_at_a_time_giving_the_page_turns() {
+    // A clock that moves 10 ms each time it is read: decoding "takes" long enough
+    // to give turns. Every record still arrives, in the server's order.
+    let ticks = Rc::new(Cell::new(0i64));
+    let clock = {
+        let ticks = ticks.clone();
+        Rc::new(move || {
+            ticks.set(ticks.get() + 10);
+            1_800_000_000_000 + ticks.get()
+        }) as Rc<dyn Fn() -> i64>
+    };
+    let names: Vec<String> = (0..100).map(|i| format!("r{i}")).collect();
+    let body = Value::Array(names.iter().map(|n| record(n, n, Some(1.0))).collect());
+    let c = super::fake::client_on_clock(
+        move |req: &HttpRequest| match req.path.as_str() {
+            "/auth/oauth/token" => token_answer(),
+            _ => json(200, body.clone()),
+        },
+        1_000,
+        false,
+        clock,
+    );
+    let ids: Vec<RecordRef> = names.iter().map(|n| RecordRef::Id(n.clone())).collect();
+    let got = run(c.get_records_by_ids(&ids, 250, &|_, _| {})).unwrap();
+    let got: Vec<String> = got.iter().map(|r| r.id_string()).collect();
+    assert_eq!(got, names);
+    let turns = c.transport().sleeps.borrow().len();
+    assert!(turns >= 5, "{turns} turns");
+    // One record that does not decode: the answer is refused, as a whole body would be.
+    let (c, _) = client(|req: &HttpRequest| match req.path.as_str() {
+        "/auth/oauth/token" => token_answer(),
+        _ => json(
+            200,
+            j!([record("a", "A", None), { "id": 5 }, record("b", "B", None)]),
+        ),
+    });
+    let err = run(c.get_records_by_ids(&[RecordRef::Id("a".into())], 250, &|_, _| {})).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Decode, "{err:?}");
+}
+
+#[test]
 fn refetch_replaces_the_cached_record() {
     let c = fresh();
     let first = run(c.get_record(&RecordRef::Id("r1".into())))

@@ -507,3 +507,41 @@ fn an_activitys_record_ids_read_and_print_back_as_the_server_wrote_them() {
         "all_record_ids": [5] });
     assert!(serde_json::from_value::<crate::core::model::Activity>(not_ids).is_err());
 }
+
+#[test]
+fn a_json_list_splits_into_its_elements_as_serde_reads_them() {
+    let mut rng = Rng(7);
+    for n in 0..300 {
+        // Lists of records and of odd values: strings with brackets, quotes and
+        // escapes, nested lists and objects, numbers, with and without blanks.
+        let list: Vec<Value> = (0..rng.below(6))
+            .map(|_| match rng.below(4) {
+                0 => rng.record(),
+                1 => json!(["a]b", "c\\\"}{", {"k": "[,]"}, [[]], -1.5e3, null]),
+                2 => rng.content(0),
+                _ => json!("\\\\"),
+            })
+            .collect();
+        let text = if n % 2 == 0 {
+            serde_json::to_string(&list).unwrap()
+        } else {
+            format!(" \n{}\t", serde_json::to_string_pretty(&list).unwrap())
+        };
+        let parts = array_elements(text.as_bytes()).unwrap();
+        let read: Vec<Value> = parts
+            .iter()
+            .map(|&(from, to)| serde_json::from_str(&text[from..to]).unwrap())
+            .collect();
+        assert_eq!(read, list, "{text}");
+    }
+    // Not one array: no split, so the whole text is decoded and refused as before.
+    for bad in [
+        "", "{}", "[1", "[1,]", "[,1]", "[1] x", "[\"a]", "[1,,2]", "x[1]",
+    ] {
+        assert_eq!(array_elements(bad.as_bytes()), None, "{bad:?}");
+    }
+    // Elements that are not JSON are left to their decoder.
+    let parts = array_elements(b"[1 2, tru]").unwrap();
+    assert_eq!(parts.len(), 2);
+    assert!(serde_json::from_slice::<Value>(&b"[1 2, tru]"[parts[0].0..parts[0].1]).is_err());
+}
