@@ -105,6 +105,9 @@ impl RecordSlots {
     }
 }
 
+/// The fetch time of an entry that must be fetched again before it is answered.
+const STALE: i64 = i64::MIN;
+
 /// How long cached answers are reused, and the clock they are measured by.
 #[derive(Clone)]
 pub struct Expiry {
@@ -128,10 +131,12 @@ impl Expiry {
         (self.clock)()
     }
 
-    /// Whether something fetched at `at` may still be answered.
+    /// Whether something fetched at `at` may still be answered ([`STALE`] never is).
     pub fn fresh(&self, at: i64) -> bool {
-        self.ttl_ms
-            .is_none_or(|ttl| self.now().saturating_sub(at) < ttl)
+        at != STALE
+            && self
+                .ttl_ms
+                .is_none_or(|ttl| self.now().saturating_sub(at) < ttl)
     }
 }
 
@@ -517,6 +522,19 @@ impl Caches {
         self.missing_keys.insert(key, self.expiry.now());
     }
 
+    /// Marks a held record to be fetched again before any read answers it (a
+    /// refetch): it keeps its slot and its place in the creation order, so the
+    /// record fetched replaces it where it is, and queries need no re-sorting.
+    pub fn expire_record(&mut self, text: &str) {
+        let id = Id::new(text);
+        if let Some(digest) = self.records.peek(&id).map(|_| id.digest()) {
+            if let Some(entry) = self.records.lru.peek_mut(&digest) {
+                entry.fetched_at = STALE;
+            }
+        }
+        self.record_activities.remove(text);
+    }
+
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
         if let Some(Entry {
@@ -697,6 +715,39 @@ mod tests {
         c.sort_order();
         let rows = c.rows();
         search.run(&rows, None)
+    }
+
+    #[test]
+    fn an_expired_record_is_no_answer_yet_its_refetch_takes_its_place() {
+        let mut c = Caches::new(10);
+        for (id, at) in [
+            ("a", "2026-01-01T00:00:00Z"),
+            ("b", "2026-01-02T00:00:00Z"),
+            ("c", "2026-01-03T00:00:00Z"),
+        ] {
+            let r = with_note(&mut c, id, at, "x");
+            c.put_record(r);
+        }
+        let place = c.records.place(&Id::new("b"));
+        c.expire_record("b");
+        assert!(c.record("b").is_none(), "no read answers it");
+        assert!(c.cached_record("b").is_none());
+        assert!(c.peek_record("b").is_some(), "it is still held");
+        let r = with_note(&mut c, "b", "2026-01-02T00:00:00Z", "y");
+        c.put_record(r);
+        assert!(c.record("b").is_some_and(|e| e.is_some()));
+        assert_eq!(c.records.place(&Id::new("b")), place, "same slot");
+        assert!(c.order_sorted, "no re-sort needed");
+        assert_eq!(notes_equal(&mut c, "y"), ["b"]);
+        assert_eq!(ids_in_order(&mut c), ["a", "b", "c"]);
+        // Expiring what is not held does nothing.
+        c.expire_record("nothing");
+        assert_eq!(c.stats().records, 3);
+    }
+
+    fn ids_in_order(c: &mut Caches) -> Vec<String> {
+        c.sort_order();
+        c.ordered().iter().map(|r| r.id_string()).collect()
     }
 
     #[test]

@@ -95,6 +95,12 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
         self.slots.get(at)?.as_ref().map(|s| &s.value)
     }
 
+    /// The value, to change in place, without marking it used.
+    pub fn peek_mut(&mut self, key: &K) -> Option<&mut V> {
+        let at = *self.index.get(key)?;
+        self.slots.get_mut(at)?.as_mut().map(|s| &mut s.value)
+    }
+
     /// Where a key's entry is: its slot and serial number.
     pub fn place(&self, key: &K) -> Option<(u32, u32)> {
         let at = *self.index.get(key)?;

@@ -688,10 +688,10 @@ impl<T: Transport> Client<T> {
         Ok(text.unwrap_or_else(|| "[]".to_string()))
     }
 
-    /// Drops a record from the caches and fetches it again; a record the server
-    /// no longer has is a `not_found` error (and is remembered as such).
+    /// Fetches a record again, replacing the cached one in place; a record the
+    /// server no longer has is a `not_found` error (and is remembered as such).
     pub async fn refetch(&self, record_id: &str) -> Result<Rc<CompactRecord>, Error> {
-        self.cache.borrow_mut().drop_record(record_id);
+        self.cache.borrow_mut().expire_record(record_id);
         self.get_record_by_uuid(record_id).await?.ok_or_else(|| {
             Error::new(
                 ErrorCode::NotFound,
@@ -806,17 +806,23 @@ impl<T: Transport> Client<T> {
             .await
     }
 
-    /// After a write, whatever its outcome: drop the record from the caches
-    /// (so the next read sees the server's state), refetch it on success. The
-    /// write landed, so it is answered even when the refetch fails: the record
-    /// then stays out of the cache and the next read fetches it.
+    /// After a write: on success the record is fetched again and replaces the
+    /// cached one in place (no read answers the old one meanwhile); on failure,
+    /// or when that refetch fails, the record is dropped from the caches and the
+    /// next read fetches it. The write landed, so it is answered even when the
+    /// refetch fails.
     async fn after_write(
         &self,
         record_id: &str,
         written: Result<RecordValue, Error>,
     ) -> Result<RecordValue, Error> {
-        self.cache.borrow_mut().drop_record(record_id);
-        let value = written?;
+        let value = match written {
+            Ok(value) => value,
+            Err(e) => {
+                self.cache.borrow_mut().drop_record(record_id);
+                return Err(e);
+            }
+        };
         if self.refetch(record_id).await.is_err() {
             self.cache.borrow_mut().drop_record(record_id);
         }
