@@ -592,15 +592,15 @@ impl<T: Transport> Client<T> {
         let response = self
             .send(Method::Get, "/records", &query, Body::Empty)
             .await?;
-        // A record at a time, giving the page a turn whenever decoding and storing
-        // have held it for DECODE_TURN_MS: a batch read by code the browser has not
+        // Decoded a record at a time, giving the page a turn whenever decoding has
+        // held it for DECODE_TURN_MS: a batch read by code the browser has not
         // optimized yet would otherwise be one long task.
         let parts = match (200..300).contains(&response.status) {
             true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
             false => Vec::new(),
         };
         let mut turn_started = self.now();
-        let mut stored = 0;
+        let mut records = Vec::with_capacity(parts.len());
         for (n, &(from, to)) in parts.iter().enumerate() {
             let decoded = response.body.get(from..to).and_then(|bytes| {
                 Decoder::new(&mut self.cache.borrow_mut().symbols)
@@ -612,9 +612,7 @@ impl<T: Transport> Client<T> {
             let Some(record) = decoded else {
                 break;
             };
-            let record = self.cache.borrow_mut().put_record(record);
-            got.borrow_mut().push(record);
-            stored += 1;
+            records.push(record);
             if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
                 self.transport
                     .sleep(0.0)
@@ -623,18 +621,17 @@ impl<T: Transport> Client<T> {
                 turn_started = self.now();
             }
         }
-        if stored == parts.len() && !parts.is_empty() {
-            return Ok(());
-        }
-        let records = {
+        if records.len() != parts.len() || parts.is_empty() {
             let mut cache = self.cache.borrow_mut();
-            super::decode_with(Method::Get, "/records", response, |bytes| {
+            records = super::decode_with(Method::Get, "/records", response, |bytes| {
                 Decoder::new(&mut cache.symbols).records(bytes)
-            })?
-        };
+            })?;
+        }
+        // Stored in one go, in the order received: a batch's records take
+        // neighbouring slots, which queries read in creation order.
         let mut cache = self.cache.borrow_mut();
         let mut got = got.borrow_mut();
-        for record in records.into_iter().skip(stored) {
+        for record in records {
             got.push(cache.put_record(record));
         }
         Ok(())
