@@ -10,7 +10,24 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut symbols = Symbols::default();
-    let _ = Decoder::new(&mut symbols).records(data);
+    let whole = Decoder::new(&mut symbols).records(data);
+    // A list split into its elements (how `getRecordsByIds` reads a batch) decodes
+    // as the whole list does: the same records when every element decodes, and an
+    // error for the whole when an element does not.
+    if let Some(parts) = kalbio::core::store::array_elements(data) {
+        let one_by_one: Result<Vec<_>, _> = parts
+            .iter()
+            .map(|&(from, to)| Decoder::new(&mut symbols).record(&data[from..to]))
+            .collect();
+        match (&whole, one_by_one) {
+            (Ok(all), Ok(each)) => assert_eq!(*all, each, "split and whole decode alike"),
+            (Err(_), Err(_)) => {}
+            (Ok(_), Err(e)) => panic!("the whole list decodes, an element does not: {e}"),
+            // One level less of nesting: an element at the depth limit decodes alone.
+            (Err(e), Ok(_)) if e.to_string().contains("recursion limit") => {}
+            (Err(e), Ok(_)) => panic!("every element decodes, the whole list does not: {e}"),
+        }
+    }
     let Ok(record) = Decoder::new(&mut symbols).record(data) else {
         return;
     };

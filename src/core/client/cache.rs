@@ -717,8 +717,8 @@ mod tests {
         search.run(&rows, None)
     }
 
-    #[test]
-    fn an_expired_record_is_no_answer_yet_its_refetch_takes_its_place() {
+    /// A cache holding records a, b and c, created a day apart, each noted "x".
+    fn three_noted() -> Caches {
         let mut c = Caches::new(10);
         for (id, at) in [
             ("a", "2026-01-01T00:00:00Z"),
@@ -728,6 +728,12 @@ mod tests {
             let r = with_note(&mut c, id, at, "x");
             c.put_record(r);
         }
+        c
+    }
+
+    #[test]
+    fn an_expired_record_is_no_answer_yet_its_refetch_takes_its_place() {
+        let mut c = three_noted();
         let place = c.records.place(&Id::new("b"));
         c.expire_record("b");
         assert!(c.record("b").is_none(), "no read answers it");
@@ -752,15 +758,7 @@ mod tests {
 
     #[test]
     fn queries_read_the_store_in_creation_order_through_refetches_and_drops() {
-        let mut c = Caches::new(10);
-        for (id, at) in [
-            ("a", "2026-01-01T00:00:00Z"),
-            ("b", "2026-01-02T00:00:00Z"),
-            ("c", "2026-01-03T00:00:00Z"),
-        ] {
-            let r = with_note(&mut c, id, at, "x");
-            c.put_record(r);
-        }
+        let mut c = three_noted();
         assert!(
             c.order_sorted,
             "records arriving in creation order need no sort"
