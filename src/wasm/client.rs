@@ -446,10 +446,7 @@ impl RecordsService {
             // A list of uuids (the usual case) crosses once and becomes ids directly.
             let uuids = ids
                 .dyn_ref::<js_sys::Array>()
-                .filter(|list| list.get(0).is_string())
-                .and_then(|list| js_sys::JSON::stringify(list).ok())
-                .and_then(|text| text.as_string())
-                .and_then(|text| crate::core::store::id_list_from_json(&text));
+                .and_then(super::convert::uuid_list);
             let refs = match uuids {
                 Some(_) => Vec::new(),
                 None => record_refs(&ids)?,
@@ -551,7 +548,11 @@ impl RecordsService {
         options: Option<ColumnsOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         // The records: a list of ids, or the rows a query finds.
+        let uuids = ids_or_query
+            .dyn_ref::<js_sys::Array>()
+            .and_then(super::convert::uuid_list);
         let (ids, query) = match ids_or_query.dyn_ref::<js_sys::Array>() {
+            Some(_) if uuids.is_some() => (Vec::new(), None),
             Some(list) => (record_id_list(list, "idsOrQuery")?, None),
             None if ids_or_query.is_object() => (
                 Vec::new(),
@@ -588,9 +589,20 @@ impl RecordsService {
             include_sub_record_values: options.include_sub_record_values.unwrap_or(false),
             record_view: options.record_view_id.as_deref(),
         };
-        let answer = match &query {
-            Some(query) => self.inner.columns_for_query(query, &fields, scope)?,
-            None => self.inner.columns_cached(&ids, &fields, scope)?,
+        let answer = match (&query, uuids) {
+            (Some(query), _) => self.inner.columns_for_query(query, &fields, scope)?,
+            // Uuids given as strings: the ids answered are those strings, taken
+            // from the list itself rather than written out again.
+            (None, Some(uuids)) => {
+                let (found, columns) = self.inner.columns_cached_at(&uuids, &fields, scope)?;
+                let list = ids_or_query.unchecked_ref::<js_sys::Array>();
+                let ids = match found.len() == uuids.len() {
+                    true => list.slice(0, list.length()),
+                    false => found.iter().map(|&at| list.get(at as u32)).collect(),
+                };
+                return Ok(super::convert::columns_with_ids(ids.into(), &columns)?);
+            }
+            (None, None) => self.inner.columns_cached(&ids, &fields, scope)?,
         };
         Ok(columns_to_js(&answer)?)
     }

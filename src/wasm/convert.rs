@@ -101,9 +101,14 @@ pub fn content_to_js(content: &crate::core::store::Content) -> Answer {
 /// column of texts cross as JSON text, which V8 parses faster than it takes
 /// strings one at a time.
 pub fn columns_to_js(answer: &crate::core::client::Columns) -> Answer {
+    columns_with_ids(to_js_text(&answer.ids)?, &answer.columns)
+}
+
+/// `{ ids, columns }` from ids already in JavaScript and the columns.
+pub fn columns_with_ids(ids: JsValue, answer: &[(String, crate::core::client::Column)]) -> Answer {
     use crate::core::client::Column;
     let columns = Object::new();
-    for (name, column) in &answer.columns {
+    for (name, column) in answer {
         let value: JsValue = match column {
             Column::Numbers(numbers) => js_sys::Float64Array::from(numbers.as_slice()).into(),
             Column::Texts(texts) => to_js_text(texts)?,
@@ -111,9 +116,20 @@ pub fn columns_to_js(answer: &crate::core::client::Columns) -> Answer {
         set(&columns, name, &value)?;
     }
     let out = Object::new();
-    set(&out, "ids", &to_js_text(&answer.ids)?)?;
+    set(&out, "ids", &ids)?;
     set(&out, "columns", &columns)?;
     Ok(out.into())
+}
+
+/// A list of non-empty strings as ids, read in one crossing (`JSON.stringify`'s
+/// text); `None` when anything in it is not a non-empty string (the caller then
+/// reads it item by item, naming what is wrong).
+pub fn uuid_list(list: &js_sys::Array) -> Option<Vec<crate::core::store::Id>> {
+    if !list.get(0).is_string() {
+        return None;
+    }
+    let text = js_sys::JSON::stringify(list).ok()?.as_string()?;
+    crate::core::store::id_list_from_json(&text)
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), Error> {

@@ -1051,13 +1051,16 @@ pub enum Column {
     Texts(Vec<Option<String>>),
 }
 
+/// Columns with the names the fields were asked by.
+pub type NamedColumns = Vec<(String, Column)>;
+
 /// What [`Client::columns_cached`] answers: the records' ids and one column per field asked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
     /// The records, in the order answered.
     pub ids: Vec<String>,
     /// (the field as the caller named it, its column).
-    pub columns: Vec<(String, Column)>,
+    pub columns: NamedColumns,
 }
 
 /// Which values [`Client::columns_cached`] reads, as `getValueContent`'s arguments scope them.
@@ -1082,21 +1085,38 @@ impl<T: Transport> Client<T> {
         fields: &[FieldRef],
         scope: ColumnsScope<'_>,
     ) -> Result<Columns, Error> {
+        let parsed: Vec<Id> = ids.iter().map(|id| Id::new(id)).collect();
+        let (found, columns) = self.columns_cached_at(&parsed, fields, scope)?;
+        // The ids answered as they were asked: printing each record's id again costs more.
+        let ids = found
+            .iter()
+            .filter_map(|&at| ids.get(at).cloned())
+            .collect();
+        Ok(Columns { ids, columns })
+    }
+
+    /// [`Client::columns_cached`] by parsed ids: answers where in `ids` the records
+    /// the cache holds are, and the columns over them.
+    pub fn columns_cached_at(
+        &self,
+        ids: &[Id],
+        fields: &[FieldRef],
+        scope: ColumnsScope<'_>,
+    ) -> Result<(Vec<usize>, NamedColumns), Error> {
         let plan = self.column_plan(fields, scope)?;
         let mut records: Vec<Rc<CompactRecord>> = Vec::with_capacity(ids.len());
-        // The ids answered as they were asked: printing each record's id again costs more.
         let mut found = Vec::with_capacity(ids.len());
         {
             let cache = self.cache.borrow();
-            for id in ids {
-                if let Some(Some(record)) = cache.peek_record(id) {
+            for (at, id) in ids.iter().enumerate() {
+                if let Some(Some(record)) = cache.peek_record_id(id) {
                     records.push(record);
-                    found.push(id.clone());
+                    found.push(at);
                 }
             }
         }
         let records: Vec<&CompactRecord> = records.iter().map(|r| &**r).collect();
-        Ok(plan.read(&records, found))
+        Ok((found, plan.read(&records, Vec::new()).columns))
     }
 
     /// [`Client::columns_cached`] for the records a query finds among the cached

@@ -663,6 +663,23 @@ fn columns_hold_each_records_current_value_in_one_pass() {
         ["a", "b", "c"],
         "records not cached are left out"
     );
+    // By parsed ids: the places of the records held, duplicates kept, and the same columns.
+    let parsed: Vec<crate::core::store::Id> = ["x", "b", "a", "b"]
+        .iter()
+        .map(|s| crate::core::store::Id::new(s))
+        .collect();
+    let (found, columns) = c
+        .columns_cached_at(&parsed, &fields, ColumnsScope::default())
+        .unwrap();
+    assert_eq!(found, [1, 2, 3]);
+    let again = c
+        .columns_cached(
+            &["b".into(), "a".into(), "b".into()],
+            &fields,
+            ColumnsScope::default(),
+        )
+        .unwrap();
+    assert_eq!(format!("{columns:?}"), format!("{:?}", again.columns));
     // A query reads the rows it finds: the same columns as its ids would give.
     for query in [
         crate::core::query::SearchRecordsQuery::default(),
