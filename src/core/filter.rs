@@ -473,8 +473,8 @@ impl CompiledFilter {
         matches!(self.test, Test::UpdatedAfter(_))
     }
 
-    /// [`CompiledFilter::matches`] for a value that is this finite number (a stored
-    /// float), when the rule compares numbers; `None` for other rules.
+    /// [`CompiledFilter::matches`] for a value that is this number (a stored float,
+    /// or a value's number), when the rule compares numbers; `None` for other rules.
     pub fn matches_float(&self, n: f64) -> Option<bool> {
         match &self.test {
             Test::Number(direction, or_equal, limit) => Some(match n.partial_cmp(limit) {
@@ -518,18 +518,10 @@ impl CompiledFilter {
                     && own.iter().all(|v| contains(set, v))
                     && set.iter().all(|p| contains(own, p))
             }
-            Test::Number(direction, or_equal, limit) => {
-                value
-                    .and_then(number_of)
-                    .is_some_and(|n| match n.partial_cmp(limit) {
-                        Some(Ordering::Equal) => *or_equal,
-                        Some(o) => o == *direction,
-                        None => false,
-                    })
-            }
-            Test::NumberRange(from, to) => value
+            Test::Number(..) | Test::NumberRange(..) => value
                 .and_then(number_of)
-                .is_some_and(|n| *from <= n && n <= *to),
+                .and_then(|n| self.matches_float(n))
+                .unwrap_or(false),
             Test::Dates(from, to) => value
                 .and_then(date_of)
                 .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d < t)),

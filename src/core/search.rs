@@ -375,7 +375,7 @@ fn number_keys<R: Rows>(
     descending: bool,
 ) -> Option<Vec<u64>> {
     let mut keys = Vec::with_capacity(found.len());
-    let numbers = index.quick(field).map_or(&[][..], |q| q.numbers);
+    let quick = index.quick(field);
     let key = |n: f64| {
         let bits = n.to_bits();
         let ascending = if bits >> 63 == 1 {
@@ -391,7 +391,7 @@ fn number_keys<R: Rows>(
     };
     for &at in found {
         // A float cell is the number `SortKey::of` reads from the record.
-        if let Some(&n) = numbers.get(index.quick_place(at)).filter(|n| !n.is_nan()) {
+        if let Some(n) = quick.as_ref().and_then(|q| q.number(index.quick_place(at))) {
             keys.push(key(n));
             continue;
         }
@@ -418,6 +418,13 @@ pub struct Quick<'a, V> {
     pub names: &'a [V],
 }
 
+impl<V> Quick<'_, V> {
+    /// The float cell at `place`, when it holds the value.
+    fn number(&self, place: usize) -> Option<f64> {
+        self.numbers.get(place).copied().filter(|n| !n.is_nan())
+    }
+}
+
 /// A filter's look at its field's quick cells during one query: numbers are
 /// compared directly, and a named text is tested once per query, not once per row.
 struct Probe<'a, V> {
@@ -437,7 +444,7 @@ impl<'a, V: FieldValue> Probe<'a, V> {
     /// The filter's answer from the cells at `place`, when they hold the value.
     fn answer(&mut self, place: usize, filter: &CompiledFilter) -> Option<bool> {
         let quick = self.quick.as_ref()?;
-        if let Some(&n) = quick.numbers.get(place).filter(|n| !n.is_nan()) {
+        if let Some(n) = quick.number(place) {
             if let Some(answer) = filter.matches_float(n) {
                 return Some(answer);
             }

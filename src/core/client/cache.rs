@@ -69,6 +69,10 @@ impl RecordSlots {
         self.lru.peek(&id.digest()).filter(|e| e.is(id))
     }
 
+    fn peek_mut(&mut self, id: &Id) -> Option<&mut Entry> {
+        self.lru.peek_mut(&id.digest()).filter(|e| e.is(id))
+    }
+
     fn remove(&mut self, id: &Id) -> Option<Entry> {
         self.peek(id)?;
         self.lru.remove(&id.digest())
@@ -526,11 +530,8 @@ impl Caches {
     /// refetch): it keeps its slot and its place in the creation order, so the
     /// record fetched replaces it where it is, and queries need no re-sorting.
     pub fn expire_record(&mut self, text: &str) {
-        let id = Id::new(text);
-        if let Some(digest) = self.records.peek(&id).map(|_| id.digest()) {
-            if let Some(entry) = self.records.lru.peek_mut(&digest) {
-                entry.fetched_at = STALE;
-            }
+        if let Some(entry) = self.records.peek_mut(&Id::new(text)) {
+            entry.fetched_at = STALE;
         }
         self.record_activities.remove(text);
     }

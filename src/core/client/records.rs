@@ -1116,7 +1116,7 @@ impl<T: Transport> Client<T> {
             }
         }
         let records: Vec<&CompactRecord> = records.iter().map(|r| &**r).collect();
-        Ok((found, plan.read(&records, Vec::new()).columns))
+        Ok((found, plan.read(&records)))
     }
 
     /// [`Client::columns_cached`] for the records a query finds among the cached
@@ -1135,7 +1135,10 @@ impl<T: Transport> Client<T> {
                 .filter_map(|&at| rows.rows.get(at).copied())
                 .collect();
             let ids = records.iter().map(|r| r.id_string()).collect();
-            plan.read(&records, ids)
+            Columns {
+                ids,
+                columns: plan.read(&records),
+            }
         })
     }
 
@@ -1180,7 +1183,7 @@ struct ColumnPlan {
 
 impl ColumnPlan {
     /// Each field's column over `records`.
-    fn read(&self, records: &[&CompactRecord], ids: Vec<String>) -> Columns {
+    fn read(&self, records: &[&CompactRecord]) -> NamedColumns {
         use crate::core::store::{Content, Scope};
         let scope = Scope {
             activity: self.activity,
@@ -1226,7 +1229,7 @@ impl ColumnPlan {
             };
             columns.push((name.clone(), column));
         }
-        Columns { ids, columns }
+        columns
     }
 }
 
