@@ -436,12 +436,7 @@ impl RecordsService {
                 .dyn_ref::<js_sys::Array>()
                 .is_some_and(|list| list.length() >= 1000)
             {
-                use crate::core::http::Transport as _;
-                inner
-                    .transport()
-                    .sleep(0.0)
-                    .await
-                    .map_err(|_| Error::new(ErrorCode::Aborted, "GET /records was aborted"))?;
+                inner.give_turn().await?;
             }
             // A list of uuids (the usual case) crosses once and becomes ids directly.
             let uuids = ids
@@ -680,18 +675,12 @@ fn record_refs(ids: &JsValue) -> Result<Vec<RecordRef>, Error> {
             super::convert::type_name(ids)
         ))
     })?;
-    // A list of uuids (the usual case) crosses once, as `JSON.stringify`'s text;
-    // anything else in it is read alone and named in the error.
-    let texts = super::convert::string_list(array);
-    let mut texts = texts.into_iter();
-    let mut refs = Vec::with_capacity(array.length() as usize);
-    for i in 0..array.length() {
-        match texts.next() {
-            Some(serde_json::Value::String(id)) if !id.is_empty() => refs.push(RecordRef::Id(id)),
-            _ => refs.push(record_arg(&array.get(i), &format!("ids[{i}]"))?),
-        }
-    }
-    Ok(refs)
+    // A list of uuids alone is read by `uuid_list` before this is called.
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| record_arg(&item, &format!("ids[{i}]")))
+        .collect()
 }
 
 /// A search query, the argument `what`; `undefined` and `null` search everything.

@@ -138,33 +138,13 @@ fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), Error> {
         .map_err(|_| Error::new(ErrorCode::Decode, "could not hand the value to JavaScript"))
 }
 
-/// A list of records named by `Record`s or uuids (no key values). A list of
-/// strings crosses once, as `JSON.stringify`'s text; anything else in it is read
-/// alone and named in the error (`idsOrQuery[3] must be a Record or …`).
+/// A list of records named by `Record`s or uuids (no key values), read item by
+/// item and the wrong one named in the error (`idsOrQuery[3] must be a Record or …`).
+/// A list of uuids alone is read faster by [`uuid_list`]; callers try that first.
 pub fn record_id_list(list: &js_sys::Array, what: &str) -> Result<Vec<String>, Error> {
-    let mut texts = string_list(list).into_iter();
-    let mut ids = Vec::with_capacity(list.length() as usize);
-    for i in 0..list.length() {
-        match texts.next() {
-            Some(serde_json::Value::String(id)) if !id.is_empty() => ids.push(id),
-            _ => ids.push(record_id_arg(&list.get(i), &format!("{what}[{i}]"))?),
-        }
-    }
-    Ok(ids)
-}
-
-/// A list's items as JSON values, read in one crossing when it starts with a
-/// string (`JSON.stringify`'s text); empty otherwise, or when it cannot be read so.
-/// Callers check each item and read any that is not a string on its own.
-pub fn string_list(list: &js_sys::Array) -> Vec<serde_json::Value> {
-    match list.get(0).is_string() {
-        true => js_sys::JSON::stringify(list)
-            .ok()
-            .and_then(|text| text.as_string())
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default(),
-        false => Vec::new(),
-    }
+    (0..list.length())
+        .map(|i| record_id_arg(&list.get(i), &format!("{what}[{i}]")))
+        .collect()
 }
 
 /// (key, value) pairs that serialize as one object.

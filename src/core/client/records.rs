@@ -455,6 +455,16 @@ impl<T: Transport> Client<T> {
         self.get_records_by_id_list(ids, batch_size, progress).await
     }
 
+    /// Gives the page a turn (a zero-millisecond sleep: what follows runs as a task
+    /// of its own), so that a long `getRecordsByIds` does not make one long task of
+    /// the caller's; an abort meanwhile reads as its `GET /records`.
+    pub async fn give_turn(&self) -> Result<(), Error> {
+        self.transport
+            .sleep(0.0)
+            .await
+            .map_err(|e| super::transport_error(e, Method::Get, "/records", false))
+    }
+
     /// [`Client::get_records_by_ids`] for records named by uuid (`None`: a record
     /// whose key values matched nothing, left out of the answer).
     pub async fn get_records_by_id_list(
@@ -535,10 +545,7 @@ impl<T: Transport> Client<T> {
         // own) between reading its ids and starting its requests, so that neither part
         // makes one long task of the caller's: a dashboard keeps responding.
         if fetching && ids.len() >= YIELD_FROM_IDS {
-            self.transport
-                .sleep(0.0)
-                .await
-                .map_err(|e| super::transport_error(e, Method::Get, "/records", false))?;
+            self.give_turn().await?;
         }
         let names = async {
             if fetching {
@@ -614,10 +621,7 @@ impl<T: Transport> Client<T> {
             };
             records.push(record);
             if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
-                self.transport
-                    .sleep(0.0)
-                    .await
-                    .map_err(|e| super::transport_error(e, Method::Get, "/records", false))?;
+                self.give_turn().await?;
                 turn_started = self.now();
             }
         }
