@@ -322,13 +322,36 @@ impl CompiledSearch {
                 _ => Ordering::Equal,
             }
         };
-        let mut order: Vec<usize> = (0..found.len()).collect();
-        if limit < order.len() {
+        let mut order: Vec<usize> = match &numbers {
+            Some(numbers) => order_by_keys(numbers),
+            None => (0..found.len()).collect(),
+        };
+        if let Some(numbers) = &numbers {
+            // Ordered by key in linear time; now each run of equal keys by the full
+            // order (the same comparison: ties go by identifier), as far as the limit.
+            let mut start = 0;
+            while start < order.len().min(limit) {
+                let key = order.get(start).and_then(|&i| numbers.get(i));
+                let mut end = start + 1;
+                while end < order.len() && order.get(end).and_then(|&i| numbers.get(i)) == key {
+                    end += 1;
+                }
+                if end - start > 1 {
+                    if let Some(run) = order.get_mut(start..end) {
+                        run.sort_unstable_by(compare);
+                    }
+                }
+                start = end;
+            }
+            order.truncate(limit);
+        } else if limit < order.len() {
             // Only the first `limit` need sorting: pick them in linear time first.
             order.select_nth_unstable_by(limit, compare);
             order.truncate(limit);
         }
-        order.sort_unstable_by(compare);
+        if numbers.is_none() {
+            order.sort_unstable_by(compare);
+        }
         order
             .into_iter()
             .filter_map(|i| found.get(i).copied())
@@ -404,6 +427,45 @@ fn number_keys<R: Rows>(
         });
     }
     Some(keys)
+}
+
+/// The positions of `keys` in the order of their values, equal keys in the order
+/// given: a radix sort, a byte at a time from the lowest, skipping the bytes that
+/// every key shares (the high bytes of numbers of one magnitude).
+fn order_by_keys(keys: &[u64]) -> Vec<usize> {
+    let mut counts = vec![[0usize; 256]; 8];
+    for &key in keys {
+        for (byte, count) in counts.iter_mut().enumerate() {
+            if let Some(c) = count.get_mut(((key >> (8 * byte)) & 0xff) as usize) {
+                *c += 1;
+            }
+        }
+    }
+    let mut pairs: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
+    let mut spare: Vec<(u64, usize)> = vec![(0, 0); pairs.len()];
+    for (byte, count) in counts.iter_mut().enumerate() {
+        // A byte that every key shares leaves the order as it is.
+        if count.contains(&keys.len()) {
+            continue;
+        }
+        // Each digit's first place in the next order.
+        let mut next = 0;
+        for c in count.iter_mut() {
+            let here = *c;
+            *c = next;
+            next += here;
+        }
+        for &(key, at) in &pairs {
+            if let Some(place) = count.get_mut(((key >> (8 * byte)) & 0xff) as usize) {
+                if let Some(slot) = spare.get_mut(*place) {
+                    *slot = (key, at);
+                }
+                *place += 1;
+            }
+        }
+        std::mem::swap(&mut pairs, &mut spare);
+    }
+    pairs.into_iter().map(|(_, at)| at).collect()
 }
 
 /// One field's current values side by side, kept by rows that can (the client's
@@ -817,8 +879,11 @@ mod tests {
         // Ties, missing values and negative numbers, in both directions, with and
         // without a limit: the one-number path against the general one (a second
         // sort on a field no record has leaves the order to the first).
+        // Rows are in the reverse order of their identifiers, so that ties are
+        // broken by the comparison, not by where the rows happen to sit.
         let mut state = 7u64;
         let records: Vec<Record> = (0..400)
+            .rev()
             .map(|n| {
                 state = state
                     .wrapping_mul(6_364_136_223_846_793_005)
@@ -971,5 +1036,31 @@ mod tests {
             CompiledSearch::new(&q, 0),
             Err(SearchError::MissingField(_))
         ));
+    }
+
+    #[test]
+    fn keys_are_ordered_as_a_stable_sort_orders_them() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let shapes: [fn(u64) -> u64; 5] = [
+            |r| r,                                           // every byte varies
+            |r| r % 5,                                       // many ties
+            |r| 0x4000_0000_0000_0000 | (r & 0xffff),        // the high bytes shared
+            |r| if r % 3 == 0 { u64::MAX } else { r >> 40 }, // rows without a value
+            |_| 7,                                           // one key
+        ];
+        for shape in shapes {
+            for len in [0usize, 1, 2, 3, 17, 256, 1000] {
+                let keys: Vec<u64> = (0..len).map(|_| shape(next())).collect();
+                let mut expected: Vec<usize> = (0..len).collect();
+                expected.sort_by_key(|&i| keys[i]);
+                assert_eq!(order_by_keys(&keys), expected, "{keys:?}");
+            }
+        }
     }
 }

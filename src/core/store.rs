@@ -112,17 +112,13 @@ pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 
 /// A uuid's 36 characters: lower-case hex with dashes.
 fn uuid_ascii(bytes: &[u8; 16]) -> [u8; 36] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex = |n: u8| if n < 10 { b'0' + n } else { b'a' - 10 + n };
+    // Where each byte's two digits go: the dashes sit at 8, 13, 18 and 23.
+    const PLACES: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut text = [b'-'; 36];
-    let mut slots = text
-        .iter_mut()
-        .enumerate()
-        .filter(|(i, _)| !matches!(i, 8 | 13 | 18 | 23));
-    for b in bytes {
-        for nibble in [b >> 4, b & 15] {
-            if let Some((_, slot)) = slots.next() {
-                *slot = HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
-            }
+    for (&b, &at) in bytes.iter().zip(PLACES.iter()) {
+        if let Some(pair) = text.get_mut(at..at + 2) {
+            pair.copy_from_slice(&[hex(b >> 4), hex(b & 15)]);
         }
     }
     text
@@ -1921,17 +1917,27 @@ impl StoreRows<'_> {
         let mut out: Vec<u8> = Vec::with_capacity(2 + found.len() * 39);
         out.push(b'[');
         for (n, record) in found.iter().filter_map(|&at| self.rows.get(at)).enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
+            // `,"` + the uuid + `"`, written in one piece (the comma left out first).
+            let skip = usize::from(n == 0);
             match &record.id {
                 Id::Uuid(bytes) => {
-                    out.push(b'"');
-                    out.extend_from_slice(&uuid_ascii(bytes));
-                    out.push(b'"');
+                    let mut piece = [b'"'; 39];
+                    if let Some(comma) = piece.first_mut() {
+                        *comma = b',';
+                    }
+                    if let Some(middle) = piece.get_mut(2..38) {
+                        middle.copy_from_slice(&uuid_ascii(bytes));
+                    }
+                    out.extend_from_slice(piece.get(skip..).unwrap_or_default());
                 }
-                Id::Text(text) => out
-                    .extend_from_slice(serde_json::to_string(text).unwrap_or_default().as_bytes()),
+                Id::Text(text) => {
+                    if n > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(
+                        serde_json::to_string(text).unwrap_or_default().as_bytes(),
+                    )
+                }
             }
         }
         out.push(b']');
