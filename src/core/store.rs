@@ -112,17 +112,31 @@ pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 
 /// A uuid's 36 characters: lower-case hex with dashes.
 fn uuid_ascii(bytes: &[u8; 16]) -> [u8; 36] {
-    let hex = |n: u8| if n < 10 { b'0' + n } else { b'a' - 10 + n };
     // Where each byte's two digits go: the dashes sit at 8, 13, 18 and 23.
     const PLACES: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut text = [b'-'; 36];
     for (&b, &at) in bytes.iter().zip(PLACES.iter()) {
-        if let Some(pair) = text.get_mut(at..at + 2) {
-            pair.copy_from_slice(&[hex(b >> 4), hex(b & 15)]);
+        if let (Some(pair), Some(digits)) =
+            (text.get_mut(at..at + 2), HEX_PAIRS.get(usize::from(b)))
+        {
+            pair.copy_from_slice(digits);
         }
     }
     text
 }
+
+/// Each byte's two lower-case hex digits (indexed at compile time: nothing to panic at run time).
+#[allow(clippy::indexing_slicing)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let digits = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        pairs[b] = [digits[b >> 4], digits[b & 15]];
+        b += 1;
+    }
+    pairs
+};
 
 impl Id {
     /// The id of a text.
@@ -1916,11 +1930,27 @@ impl StoreRows<'_> {
     pub fn ids_json(&self, found: &[usize]) -> String {
         let mut out: Vec<u8> = Vec::with_capacity(2 + found.len() * 39);
         out.push(b'[');
-        for (n, record) in found.iter().filter_map(|&at| self.rows.get(at)).enumerate() {
+        // A uuid is read from the cache's column when it keeps one: the records
+        // themselves lie all over memory.
+        let uuid_at = |at: usize| {
+            let (columns, slots) = self.cells.as_ref()?;
+            columns.uuid(*slots.get(at)? as usize)
+        };
+        let present = found
+            .iter()
+            .filter_map(|&at| Some((at, self.rows.get(at)?)));
+        for (n, (at, record)) in present.enumerate() {
             // `,"` + the uuid + `"`, written in one piece (the comma left out first).
             let skip = usize::from(n == 0);
-            match &record.id {
-                Id::Uuid(bytes) => {
+            let id = match uuid_at(at) {
+                Some(bytes) => IdView::Uuid(bytes),
+                None => match &record.id {
+                    Id::Uuid(bytes) => IdView::Uuid(bytes),
+                    Id::Text(text) => IdView::Text(text),
+                },
+            };
+            match id {
+                IdView::Uuid(bytes) => {
                     let mut piece = [b'"'; 39];
                     if let Some(comma) = piece.first_mut() {
                         *comma = b',';
@@ -1930,7 +1960,7 @@ impl StoreRows<'_> {
                     }
                     out.extend_from_slice(piece.get(skip..).unwrap_or_default());
                 }
-                Id::Text(text) => {
+                IdView::Text(text) => {
                     if n > 0 {
                         out.push(b',');
                     }
@@ -1944,6 +1974,12 @@ impl StoreRows<'_> {
         // Only ASCII and whole JSON texts were written.
         String::from_utf8(out).unwrap_or_default()
     }
+}
+
+/// An id as `ids_json` finds it.
+enum IdView<'a> {
+    Uuid(&'a [u8; 16]),
+    Text(&'a str),
 }
 
 /// Orders ids as their texts order.

@@ -970,6 +970,15 @@ mod column_tests {
         }
     }
 
+    /// A generated record's id: a uuid, or a text for one in five.
+    fn id_of(i: u64) -> String {
+        if i % 5 == 0 {
+            format!("r{i}")
+        } else {
+            format!("00000000-0000-4000-8000-{i:012x}")
+        }
+    }
+
     fn generated(c: &mut Caches, i: u64, seed: u64) -> CompactRecord {
         let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ i;
         let mut next = move || {
@@ -993,7 +1002,7 @@ mod column_tests {
                     };
                     json!({ "id": format!("v{i}-{field}-{k}"), "content": content,
                             "created_at": format!("2026-01-0{}T00:00:00Z", 1 + next() % 9),
-                            "record_id": format!("r{i}") })
+                            "record_id": id_of(i) })
                 })
                 .collect();
             values.insert(field.to_string(), Value::Array(list));
@@ -1001,7 +1010,7 @@ mod column_tests {
         super::tests::decode(
             c,
             json!({
-                "id": format!("r{i}"), "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
+                "id": id_of(i), "created_at": "2026-01-01T00:00:00Z", "entity_slice_id": "s",
                 "identifier_ids": [], "record_identifier": format!("CMP-{:04}", i % 50), "sub_record_ids": [],
                 "record_values": values
             }),
@@ -1022,7 +1031,7 @@ mod column_tests {
             c.put_record(r);
         }
         for i in (400..600).step_by(7) {
-            c.drop_record(&format!("r{i}"));
+            c.drop_record(&id_of(i));
         }
         for i in 600..640 {
             let r = generated(&mut c, i, 3);
@@ -1081,8 +1090,18 @@ mod column_tests {
             compared > 1_000 && from_cells > 300,
             "{compared} {from_cells}"
         );
-        // The columns hold cells: numbers for "num", codes for "cat", a full name table.
+        // The ids handed to JavaScript, read from the uuid column, are the records' own.
         let rows = c.rows();
+        let without = StoreRows {
+            rows: c.ordered(),
+            symbols: &c.symbols,
+            cells: None,
+        };
+        let every: Vec<usize> = (0..rows.rows.len()).rev().collect();
+        let ids: Vec<String> = without.rows.iter().rev().map(|r| r.id_string()).collect();
+        assert!(ids.iter().filter(|id| id.starts_with('r')).count() > 50);
+        assert_eq!(rows.ids_json(&every), serde_json::to_string(&ids).unwrap());
+        // The columns hold cells: numbers for "num", codes for "cat", a full name table.
         let num = rows
             .cells
             .as_ref()

@@ -14,7 +14,7 @@
 //! always correct, so a column starts all `NaN` / `0` and every store of a record
 //! rewrites its slot in every column.
 
-use super::{CompactRecord, Content, Sym, SHORT};
+use super::{CompactRecord, Content, Id, Sym, SHORT};
 use crate::core::hash::FastMap;
 
 /// How many distinct short texts a field's category column names (codes 1 to 255).
@@ -33,10 +33,14 @@ pub struct FieldColumn {
     codes: FastMap<(u8, [u8; SHORT]), u8>,
 }
 
-/// The cells of every field that showed a float or a short text.
+/// The cells of every field that showed a float or a short text, and each slot's
+/// record uuid.
 #[derive(Debug, Default)]
 pub struct Columns {
     fields: Vec<(Sym, FieldColumn)>,
+    /// By slot: the record's id when it is a uuid; `None`: read the record. A list
+    /// of ids for JavaScript is then written without visiting each record.
+    uuids: Vec<Option<[u8; 16]>>,
 }
 
 /// Writes `value` at `at`, growing the column with `fill` (the "read the record" cell).
@@ -98,6 +102,11 @@ impl Columns {
     /// record's current value of its field (or "read the record"), and a field of
     /// the record that shows a float or short text for the first time gets a column.
     pub fn set(&mut self, slot: usize, record: &CompactRecord) {
+        let uuid = match record.id() {
+            Id::Uuid(bytes) => Some(*bytes),
+            Id::Text(_) => None,
+        };
+        put(&mut self.uuids, slot, uuid, None);
         for (field, column) in &mut self.fields {
             column.set(slot, record.current(*field).map(|v| &v.content));
         }
@@ -110,8 +119,14 @@ impl Columns {
         }
     }
 
+    /// The uuid of the record stored at `slot`, when its id is one.
+    pub fn uuid(&self, slot: usize) -> Option<&[u8; 16]> {
+        self.uuids.get(slot)?.as_ref()
+    }
+
     /// Forgets every cell.
     pub fn clear(&mut self) {
         self.fields.clear();
+        self.uuids.clear();
     }
 }
