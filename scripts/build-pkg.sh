@@ -23,5 +23,7 @@ sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.j
 gz() { gzip -9 -c "$1" | wc -c; }
 WASM=$(gz pkg/kalbio_bg.wasm)
 GLUE=$(( $(gz pkg/kalbio.js) + $(gz pkg/index.js) ))
+# The JS snippets wasm-bindgen writes beside the glue (src/wasm/glue.js).
+for snippet in $(find pkg/snippets -name '*.js'); do GLUE=$(( GLUE + $(gz "$snippet") )); done
 printf 'package size: wasm %d B + JS glue %d B = %d B gzipped (%.1f KB)\n' "$WASM" "$GLUE" $((WASM + GLUE)) "$(echo "($WASM + $GLUE) / 1024" | bc -l)"
 echo "$((WASM + GLUE))" > pkg/.gzip-size

@@ -1355,16 +1355,21 @@ pub fn array_elements(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
     None
 }
 
-/// A JSON list of id texts as [`Id`]s, read without a string per id; `None` when
-/// the text is not a list of non-empty strings.
-pub fn id_list_from_json(text: &str) -> Option<Vec<Id>> {
-    let mut d = serde_json::Deserializer::from_str(text);
-    let ids = IdList.deserialize(&mut d).ok()?;
-    d.end().ok()?;
-    let blank = ids
-        .iter()
-        .any(|id| matches!(id, Id::Text(t) if t.is_empty()));
-    (!blank).then_some(ids)
+/// The length of a canonical uuid's text.
+pub const UUID_LEN: usize = 36;
+
+/// Ids of [`UUID_LEN`] ASCII characters each, written one after the other (the
+/// text JavaScript joins them into), read without a string per id; `None` when
+/// the text is not such a run (another length, or a character beyond ASCII).
+pub fn id_list_from_joined(text: &str) -> Option<Vec<Id>> {
+    if !text.is_ascii() || text.len() % UUID_LEN != 0 {
+        return None;
+    }
+    let mut ids = Vec::with_capacity(text.len() / UUID_LEN);
+    for chunk in text.as_bytes().chunks(UUID_LEN) {
+        ids.push(Id::new(std::str::from_utf8(chunk).ok()?));
+    }
+    Some(ids)
 }
 
 /// A list of ids.
@@ -1925,6 +1930,12 @@ impl crate::core::search::Rows for StoreRows<'_> {
 }
 
 impl StoreRows<'_> {
+    /// The cache slot of the row at `at`, when the rows are the cache's.
+    pub fn slot(&self, at: usize) -> Option<usize> {
+        let (_, slots) = self.cells.as_ref()?;
+        Some(*slots.get(at)? as usize)
+    }
+
     /// The ids of the rows at `found` as a JSON list, written in one buffer: what
     /// `queryCached` hands to JavaScript.
     pub fn ids_json(&self, found: &[usize]) -> String {
@@ -1932,10 +1943,7 @@ impl StoreRows<'_> {
         out.push(b'[');
         // A uuid is read from the cache's column when it keeps one: the records
         // themselves lie all over memory.
-        let uuid_at = |at: usize| {
-            let (columns, slots) = self.cells.as_ref()?;
-            columns.uuid(*slots.get(at)? as usize)
-        };
+        let uuid_at = |at: usize| self.cells.as_ref()?.0.uuid(self.slot(at)?);
         let present = found
             .iter()
             .filter_map(|&at| Some((at, self.rows.get(at)?)));

@@ -111,7 +111,13 @@ pub fn columns_with_ids(ids: JsValue, answer: &[(String, crate::core::client::Co
     for (name, column) in answer {
         let value: JsValue = match column {
             Column::Numbers(numbers) => js_sys::Float64Array::from(numbers.as_slice()).into(),
-            Column::Texts(texts) => to_js_text(texts)?,
+            Column::Texts { names, codes } => text_column(
+                &names
+                    .iter()
+                    .map(|n| JsValue::from_str(n))
+                    .collect::<js_sys::Array>(),
+                &js_sys::Uint32Array::from(codes.as_slice()),
+            ),
         };
         set(&columns, name, &value)?;
     }
@@ -121,15 +127,22 @@ pub fn columns_with_ids(ids: JsValue, answer: &[(String, crate::core::client::Co
     Ok(out.into())
 }
 
-/// A list of non-empty strings as ids, read in one crossing (`JSON.stringify`'s
-/// text); `None` when anything in it is not a non-empty string (the caller then
-/// reads it item by item, naming what is wrong).
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = joinUuids)]
+    fn join_uuids(list: &js_sys::Array) -> Option<String>;
+    #[wasm_bindgen(js_name = textColumn)]
+    fn text_column(names: &JsValue, codes: &js_sys::Uint32Array) -> JsValue;
+}
+
+/// A list of uuid-length strings as ids, read in one crossing (joined into one
+/// text); `None` when anything in it is not such a string (the caller then reads
+/// it item by item, naming what is wrong).
 pub fn uuid_list(list: &js_sys::Array) -> Option<Vec<crate::core::store::Id>> {
-    if !list.get(0).is_string() {
+    if list.length() == 0 {
         return None;
     }
-    let text = js_sys::JSON::stringify(list).ok()?.as_string()?;
-    crate::core::store::id_list_from_json(&text)
+    crate::core::store::id_list_from_joined(&join_uuids(list)?)
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), Error> {

@@ -294,6 +294,25 @@ impl Caches {
         self.records.peek(id).map(|e| e.record.clone())
     }
 
+    /// The record held under `id`, whatever its age, with its slot in the columns.
+    /// A uuid is checked against the columns' copy, so the record is not read.
+    pub fn peek_record_slot(&self, id: &Id) -> Option<(&CompactRecord, usize)> {
+        let place = self.records.lru.place(&id.digest())?;
+        let slot = place.0 as usize;
+        let entry = self.records.at_place(place)?;
+        let record = entry.record.as_deref()?;
+        let same = match (id, self.columns.uuid(slot)) {
+            (Id::Uuid(bytes), Some(held)) => bytes == held,
+            _ => entry.is(id),
+        };
+        same.then_some((record, slot))
+    }
+
+    /// Each field's current values by slot, and each slot's uuid.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
     /// Looks up a record by its key-values key.
     pub fn record_by_key(&mut self, key: &str) -> Option<Option<Rc<CompactRecord>>> {
         let missing_at = self.missing_keys.get(key).copied();
@@ -951,6 +970,8 @@ mod column_tests {
     use crate::core::filter::FilterRuleType;
     use crate::core::query::SearchRecordsQuery;
     use crate::core::search::CompiledSearch;
+    use crate::core::store::columns::Cell;
+    use crate::core::store::Content;
     use serde_json::{json, Value};
 
     /// What a field may hold: floats, integers, numeric and other short texts (more
@@ -1090,6 +1111,33 @@ mod column_tests {
             compared > 1_000 && from_cells > 300,
             "{compared} {from_cells}"
         );
+        // Every cell that holds a value holds the record's current one (what
+        // `columns()` reads in its place), and a uuid is found at its record's slot.
+        let rows = c.rows();
+        let mut cells_read = 0;
+        for field in ["num", "cat", "mix", "none"] {
+            let sym = c.symbols.find(field);
+            let column = c.columns().column(sym);
+            for at in 0..rows.rows.len() {
+                let (record, slot) = (rows.rows[at], rows.slot(at).unwrap());
+                let current = record.current(sym).map(|v| &v.content);
+                match column.and_then(|col| col.cell(slot)) {
+                    Some(Cell::Number(n)) => assert_eq!(current, Some(&Content::Float(n))),
+                    Some(Cell::Named(_, named)) => assert_eq!(current, Some(named)),
+                    None => continue,
+                }
+                cells_read += 1;
+            }
+            for record in &rows.rows {
+                let (found, slot) = c.peek_record_slot(record.id()).unwrap();
+                assert!(std::ptr::eq(found, *record));
+                assert_eq!(
+                    c.columns().uuid(slot).is_some(),
+                    !record.id_string().starts_with('r')
+                );
+            }
+        }
+        assert!(cells_read > 400, "{cells_read}");
         // The ids handed to JavaScript, read from the uuid column, are the records' own.
         let rows = c.rows();
         let without = StoreRows {

@@ -1051,8 +1051,79 @@ impl<T: Transport> Client<T> {
 pub enum Column {
     /// Every present value is a number.
     Numbers(Vec<f64>),
-    /// Texts: strings as they are, other values as JSON text.
-    Texts(Vec<Option<String>>),
+    /// Texts (strings as they are, other values as JSON text): `names`, and each
+    /// record's `codes` into them (code 1 names `names[0]`; 0: no value). A text
+    /// the cache keeps as a category is listed once, so a category field of
+    /// 10,000 records is a few names and 10,000 integers, which JavaScript turns
+    /// into its array in one loop.
+    Texts {
+        /// The texts, in the order they first show.
+        names: Vec<String>,
+        /// By record: 1 + where its text is in `names`; 0: no value.
+        codes: Vec<u32>,
+    },
+}
+
+impl Column {
+    /// Each record's text of a text column, in order (`None`: no value); empty for numbers.
+    pub fn texts(&self) -> Vec<Option<&str>> {
+        match self {
+            Column::Numbers(_) => Vec::new(),
+            Column::Texts { names, codes } => codes
+                .iter()
+                .map(|&code| {
+                    let at = usize::try_from(code).ok()?.checked_sub(1)?;
+                    names.get(at).map(String::as_str)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Builds a [`Column::Texts`]: a text named by a category cell is listed once;
+/// any other text is listed where it shows (most texts of a column are categories).
+struct TextsBuilder {
+    names: Vec<String>,
+    codes: Vec<u32>,
+    /// By category code: the text's code in `names`, 0 until listed.
+    categories: [u32; 256],
+}
+
+impl TextsBuilder {
+    fn new(len: usize) -> Self {
+        TextsBuilder {
+            names: Vec::new(),
+            codes: Vec::with_capacity(len),
+            categories: [0; 256],
+        }
+    }
+
+    /// A record's text (`category`: the cell's code, 0 when read from the record).
+    fn push(&mut self, text: Option<&str>, category: u8) {
+        let listed = self.categories.get(usize::from(category)).copied();
+        let code = match (text, listed) {
+            (None, _) => 0,
+            (Some(_), Some(code)) if category != 0 && code != 0 => code,
+            (Some(text), _) => {
+                self.names.push(text.to_string());
+                let code = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                if let Some(memo) = self.categories.get_mut(usize::from(category)) {
+                    if category != 0 {
+                        *memo = code;
+                    }
+                }
+                code
+            }
+        };
+        self.codes.push(code);
+    }
+
+    fn finish(self) -> Column {
+        Column::Texts {
+            names: self.names,
+            codes: self.codes,
+        }
+    }
 }
 
 /// Columns with the names the fields were asked by.
@@ -1108,19 +1179,16 @@ impl<T: Transport> Client<T> {
         scope: ColumnsScope<'_>,
     ) -> Result<(Vec<usize>, NamedColumns), Error> {
         let plan = self.column_plan(fields, scope)?;
-        let mut records: Vec<Rc<CompactRecord>> = Vec::with_capacity(ids.len());
+        let cache = self.cache.borrow();
+        let mut rows: Vec<(&CompactRecord, Option<usize>)> = Vec::with_capacity(ids.len());
         let mut found = Vec::with_capacity(ids.len());
-        {
-            let cache = self.cache.borrow();
-            for (at, id) in ids.iter().enumerate() {
-                if let Some(Some(record)) = cache.peek_record_id(id) {
-                    records.push(record);
-                    found.push(at);
-                }
+        for (at, id) in ids.iter().enumerate() {
+            if let Some((record, slot)) = cache.peek_record_slot(id) {
+                rows.push((record, Some(slot)));
+                found.push(at);
             }
         }
-        let records: Vec<&CompactRecord> = records.iter().map(|r| &**r).collect();
-        Ok((found, plan.read(&records)))
+        Ok((found, plan.read(&rows, Some(cache.columns()))))
     }
 
     /// [`Client::columns_cached`] for the records a query finds among the cached
@@ -1134,14 +1202,14 @@ impl<T: Transport> Client<T> {
     ) -> Result<Columns, Error> {
         let plan = self.column_plan(fields, scope)?;
         self.query_cached_with(query, None, |rows, found| {
-            let records: Vec<&CompactRecord> = found
+            let records: Vec<(&CompactRecord, Option<usize>)> = found
                 .iter()
-                .filter_map(|&at| rows.rows.get(at).copied())
+                .filter_map(|&at| Some((*rows.rows.get(at)?, rows.slot(at))))
                 .collect();
-            let ids = records.iter().map(|r| r.id_string()).collect();
+            let ids = records.iter().map(|(r, _)| r.id_string()).collect();
             Columns {
                 ids,
-                columns: plan.read(&records),
+                columns: plan.read(&records, rows.cells.as_ref().map(|(columns, _)| *columns)),
             }
         })
     }
@@ -1186,8 +1254,14 @@ struct ColumnPlan {
 }
 
 impl ColumnPlan {
-    /// Each field's column over `records`.
-    fn read(&self, records: &[&CompactRecord]) -> NamedColumns {
+    /// Each field's column over `records` (each with its slot in `cells`, the
+    /// cache's columns, which hold most current values without reading the record).
+    fn read(
+        &self,
+        records: &[(&CompactRecord, Option<usize>)],
+        cells: Option<&crate::core::store::columns::Columns>,
+    ) -> NamedColumns {
+        use crate::core::store::columns::Cell;
         use crate::core::store::{Content, Scope};
         let scope = Scope {
             activity: self.activity,
@@ -1195,41 +1269,60 @@ impl ColumnPlan {
             sub_record_id: None,
         };
         let view = self.view;
+        // The cells hold the value `getValueContent` shows without options.
+        let current = self.activity.is_none() && !self.include_sub_record_values && view.is_none();
         let mut columns = Vec::with_capacity(self.fields.len());
         for (name, sym) in &self.fields {
             let sym = *sym;
-            let values: Vec<Option<&Content>> = records
+            let column = cells.filter(|_| current).and_then(|c| c.column(sym));
+            let values: Vec<Option<Cell<'_>>> = records
                 .iter()
-                .map(|r| r.latest_in_view(sym, scope, view).map(|v| &v.content))
+                .map(|&(r, slot)| {
+                    if let Some(cell) = column.zip(slot).and_then(|(c, slot)| c.cell(slot)) {
+                        return Some(cell);
+                    }
+                    r.latest_in_view(sym, scope, view).map(|v| match v.content {
+                        Content::Float(f) => Cell::Number(f),
+                        ref content => Cell::Named(0, content),
+                    })
+                })
                 .collect();
-            let numeric = values
-                .iter()
-                .flatten()
-                .all(|c| matches!(c, Content::Int(_) | Content::Float(_) | Content::Null));
+            let numeric = values.iter().flatten().all(|c| {
+                matches!(
+                    c,
+                    Cell::Number(_)
+                        | Cell::Named(_, Content::Int(_) | Content::Float(_) | Content::Null)
+                )
+            });
             let column = if numeric {
                 Column::Numbers(
                     values
                         .iter()
                         .map(|c| match c {
-                            Some(Content::Int(i)) => *i as f64,
-                            Some(Content::Float(f)) => *f,
+                            Some(Cell::Number(f) | Cell::Named(_, Content::Float(f))) => *f,
+                            Some(Cell::Named(_, Content::Int(i))) => *i as f64,
                             _ => f64::NAN,
                         })
                         .collect(),
                 )
             } else {
-                Column::Texts(
-                    values
-                        .iter()
-                        .map(|c| match c {
-                            None | Some(Content::Null) => None,
-                            Some(c) => Some(match c.as_str() {
-                                Some(s) => s.to_string(),
-                                None => serde_json::to_string(c).unwrap_or_default(),
-                            }),
-                        })
-                        .collect(),
-                )
+                let mut texts = TextsBuilder::new(values.len());
+                for value in &values {
+                    match value {
+                        None | Some(Cell::Named(_, Content::Null)) => texts.push(None, 0),
+                        Some(Cell::Named(code, c)) => match c.as_str() {
+                            Some(s) => texts.push(Some(s), *code),
+                            None => {
+                                texts.push(Some(&serde_json::to_string(c).unwrap_or_default()), 0)
+                            }
+                        },
+                        Some(Cell::Number(f)) => texts.push(
+                            Some(&serde_json::to_string(&Content::Float(*f)).unwrap_or_default()),
+                            0,
+                        ),
+                    }
+                }
+                texts.finish()
             };
             columns.push((name.clone(), column));
         }

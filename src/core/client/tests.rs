@@ -711,17 +711,18 @@ fn columns_hold_each_records_current_value_in_one_pass() {
         }
         other => panic!("{other:?}"),
     }
+    // A text shared by every record is named once.
+    assert_eq!(answer.columns[1].1.texts(), vec![Some("SPR"); 3]);
     assert_eq!(
         answer.columns[1].1,
-        super::Column::Texts(vec![Some("SPR".into()); 3])
+        super::Column::Texts {
+            names: vec!["SPR".into()],
+            codes: vec![1, 1, 1]
+        }
     );
     assert_eq!(
-        answer.columns[2].1,
-        super::Column::Texts(vec![
-            Some("N-a".into()),
-            Some("N-b".into()),
-            Some("N-c".into())
-        ])
+        answer.columns[2].1.texts(),
+        vec![Some("N-a"), Some("N-b"), Some("N-c")]
     );
     // A field name needs the field lists; an unknown uuid is an empty column.
     assert!(c

@@ -58,7 +58,27 @@ fn columnable(content: &Content) -> bool {
     matches!(content, Content::Float(_) | Content::Short { .. })
 }
 
+/// A current value as a cell holds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    /// A stored float (`Content::Float`).
+    Number(f64),
+    /// A value: a named short text with its category code, or (code 0) a value
+    /// read from the record.
+    Named(u8, &'a Content),
+}
+
 impl FieldColumn {
+    /// The current value at `slot` when a cell holds it.
+    pub fn cell(&self, slot: usize) -> Option<Cell<'_>> {
+        if let Some(&n) = self.numbers.get(slot).filter(|n| !n.is_nan()) {
+            return Some(Cell::Number(n));
+        }
+        let code = *self.categories.get(slot)?;
+        let name = self.names.get(usize::from(code).checked_sub(1)?)?;
+        Some(Cell::Named(code, name))
+    }
+
     /// The code of a short text, naming it when there is room; 0 when there is none.
     fn code(&mut self, len: u8, bytes: [u8; SHORT]) -> u8 {
         if let Some(&code) = self.codes.get(&(len, bytes)) {

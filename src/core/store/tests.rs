@@ -545,3 +545,27 @@ fn a_json_list_splits_into_its_elements_as_serde_reads_them() {
     assert_eq!(parts.len(), 2);
     assert!(serde_json::from_slice::<Value>(&b"[1 2, tru]"[parts[0].0..parts[0].1]).is_err());
 }
+
+#[test]
+fn joined_uuid_length_ids_are_read_a_chunk_at_a_time() {
+    let ids = [
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "0F8FAD5B-D9CB-469F-A165-70867728950E",
+        "not a uuid but thirty-six characters",
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    ];
+    let read = id_list_from_joined(&ids.concat()).unwrap();
+    assert_eq!(read, ids.iter().map(|id| Id::new(id)).collect::<Vec<_>>());
+    assert!(matches!(read[0], Id::Uuid(_)));
+    assert_eq!(read[2].text(), ids[2]);
+    assert_eq!(id_list_from_joined(""), Some(Vec::new()));
+    // Not a run of 36-character ids: another length, or a character beyond ASCII
+    // (whose bytes would shift every id after it).
+    assert_eq!(id_list_from_joined(&ids.concat()[1..]), None);
+    let wide = format!("é{}", &ids[0][2..]);
+    assert_eq!(wide.chars().count(), 35);
+    assert_eq!(
+        id_list_from_joined(&format!("{wide}{}", &ids[3][..1])),
+        None
+    );
+}
