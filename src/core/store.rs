@@ -95,7 +95,12 @@ fn hex_value(b: u8) -> Option<u8> {
 
 /// The 16 bytes of a lower-case uuid text, or `None`.
 pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let bytes: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    parse_uuid_bytes(text.as_bytes())
+}
+
+/// [`parse_uuid`] of a text's bytes.
+fn parse_uuid_bytes(bytes: &[u8]) -> Option<[u8; 16]> {
+    let bytes: &[u8; 36] = bytes.try_into().ok()?;
     if bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
         return None;
     }
@@ -1367,7 +1372,10 @@ pub fn id_list_from_joined(text: &str) -> Option<Vec<Id>> {
     }
     let mut ids = Vec::with_capacity(text.len() / UUID_LEN);
     for chunk in text.as_bytes().chunks(UUID_LEN) {
-        ids.push(Id::new(std::str::from_utf8(chunk).ok()?));
+        ids.push(match parse_uuid_bytes(chunk) {
+            Some(uuid) => Id::Uuid(uuid),
+            None => Id::Text(std::str::from_utf8(chunk).ok()?.into()),
+        });
     }
     Some(ids)
 }
