@@ -132,23 +132,31 @@ const UNRESERVED: &[u8] = b"-_.~";
 
 /// Percent-encodes a query component (spaces as `%20`).
 pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(hex_digit(b >> 4));
-            out.push(hex_digit(b & 15));
+    let mut out = Vec::with_capacity(text.len());
+    // Runs of characters that need no encoding are copied whole.
+    for run in text.as_bytes().split_inclusive(|&b| !unreserved(b)) {
+        match run.split_last() {
+            Some((&last, head)) if !unreserved(last) => {
+                out.extend_from_slice(head);
+                out.extend_from_slice(&[b'%', hex_digit(last >> 4), hex_digit(last & 15)]);
+            }
+            _ => out.extend_from_slice(run),
         }
     }
-    out
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn hex_digit(n: u8) -> char {
-    char::from_digit(u32::from(n), 16)
-        .unwrap_or('0')
-        .to_ascii_uppercase()
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || UNRESERVED.contains(&b)
+}
+
+fn hex_digit(n: u8) -> u8 {
+    if n < 10 {
+        b'0' + n
+    } else {
+        b'A' - 10 + n
+    }
 }
 
 /// Builds `a=1&b=2` from pairs.
@@ -171,5 +179,39 @@ mod tests {
             ("t".into(), "ü&=".into()),
         ]);
         assert_eq!(q, "f=%5B%7B%22a%22%3A%22b%20c%22%7D%5D&t=%C3%BC%26%3D");
+    }
+
+    #[test]
+    fn a_component_is_encoded_byte_by_byte_as_the_rfc_says() {
+        let reference = |text: &str| -> String {
+            text.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        let pieces = [
+            "",
+            "a",
+            " ",
+            ",",
+            "0f8fad5b-d9cb",
+            "ü",
+            "%",
+            "~._-",
+            "/?#",
+            "\u{1F600}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(encode_component(&text), reference(&text), "{text:?}");
+                }
+            }
+        }
     }
 }

@@ -169,9 +169,18 @@ impl Id {
     /// The id as text, written without the formatting machinery (ids are printed
     /// by the thousand for query answers and columns).
     pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.push_to(&mut out);
+        out
+    }
+
+    /// Appends the id's text to `out`.
+    pub fn push_to(&self, out: &mut String) {
         match self {
-            Id::Uuid(bytes) => String::from_utf8(uuid_ascii(bytes).to_vec()).unwrap_or_default(),
-            Id::Text(text) => text.to_string(),
+            Id::Uuid(bytes) => {
+                out.push_str(std::str::from_utf8(&uuid_ascii(bytes)).unwrap_or_default())
+            }
+            Id::Text(text) => out.push_str(text),
         }
     }
 }

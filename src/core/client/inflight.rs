@@ -5,7 +5,7 @@
 use crate::core::error::Error;
 use crate::core::http::HttpResponse;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::core::hash::FastMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -22,7 +22,7 @@ struct Slot {
 /// The reads under way, by URL.
 #[derive(Default)]
 pub struct InFlight {
-    slots: RefCell<HashMap<String, Rc<RefCell<Slot>>>>,
+    slots: RefCell<FastMap<String, Rc<RefCell<Slot>>>>,
 }
 
 /// What a caller of [`InFlight::join`] does next.

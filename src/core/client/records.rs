@@ -593,7 +593,7 @@ impl<T: Transport> Client<T> {
             if n > 0 {
                 list.push(',');
             }
-            list.push_str(&id.text());
+            id.push_to(&mut list);
         }
         let query = vec![("record_ids".to_string(), list)];
         let response = self
