@@ -3,9 +3,9 @@
 //! `Rc<RefCell<…>>` and wakers suffice.
 
 use crate::core::error::Error;
+use crate::core::hash::FastMap;
 use crate::core::http::HttpResponse;
 use std::cell::RefCell;
-use crate::core::hash::FastMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
