@@ -246,14 +246,6 @@ impl<T: Transport> Client<T> {
         optional_with(path, response, |bytes| serde_json::from_slice(bytes))
     }
 
-    async fn get<R: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<R, Error> {
-        self.call(Method::Get, path, query, Body::Empty).await
-    }
-
     /// A POST with a JSON body.
     async fn post<R: DeserializeOwned>(
         &self,

@@ -43,13 +43,51 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
-        let list: Rc<Vec<I>> = Rc::new(self.get(path, &[]).await?);
+        let response = self.send(Method::Get, path, &[], Body::Empty).await?;
+        let list: Rc<Vec<I>> = Rc::new(self.decode_list_in_turns(path, response).await?);
         let fetched_at = self.now();
         *slot(&mut self.cache.borrow_mut()) = Some(Listed {
             fetched_at,
             list: list.clone(),
         });
         Ok((list, true))
+    }
+
+    /// A list answer decoded an item at a time, the page given a turn whenever
+    /// decoding has held it for DECODE_TURN_MS: a large project's activity list is
+    /// megabytes, and read whole it was one long task. An item that does not decode
+    /// has the whole answer read again, and refused with the error it has always had.
+    async fn decode_list_in_turns<I: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        response: crate::core::http::HttpResponse,
+    ) -> Result<Vec<I>, Error> {
+        let parts = match (200..300).contains(&response.status) {
+            true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let mut items = Vec::with_capacity(parts.len());
+        let mut turn_started = self.now();
+        for (n, &(from, to)) in parts.iter().enumerate() {
+            let item = response
+                .body
+                .get(from..to)
+                .and_then(|bytes| serde_json::from_slice(bytes).ok());
+            let Some(item) = item else {
+                break;
+            };
+            items.push(item);
+            if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
+                self.turn_during(path).await?;
+                turn_started = self.now();
+            }
+        }
+        if items.len() == parts.len() && !parts.is_empty() {
+            return Ok(items);
+        }
+        super::decode_with(Method::Get, path, response, |bytes| {
+            serde_json::from_slice(bytes)
+        })
     }
 
     /// What `find` finds in a list; when the cached list lacks it (and was not just
@@ -459,10 +497,15 @@ impl<T: Transport> Client<T> {
     /// of its own), so that a long `getRecordsByIds` does not make one long task of
     /// the caller's; an abort meanwhile reads as its `GET /records`.
     pub async fn give_turn(&self) -> Result<(), Error> {
+        self.turn_during("/records").await
+    }
+
+    /// [`Client::give_turn`] while reading `path`'s answer.
+    async fn turn_during(&self, path: &str) -> Result<(), Error> {
         self.transport
             .sleep(0.0)
             .await
-            .map_err(|e| super::transport_error(e, Method::Get, "/records", false))
+            .map_err(|e| super::transport_error(e, Method::Get, path, false))
     }
 
     /// [`Client::get_records_by_ids`] for records named by uuid (`None`: a record

@@ -377,3 +377,63 @@ fn ids_up_to_200_characters_go_into_paths() {
         assert!(path_segment(bad).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn a_long_list_is_decoded_an_item_at_a_time_giving_the_page_turns() {
+    // A clock that moves 10 ms each time it is read: decoding "takes" long enough
+    // to give turns. Every activity still arrives, in the server's order.
+    let ticks = std::rc::Rc::new(std::cell::Cell::new(0i64));
+    let clock = {
+        let ticks = ticks.clone();
+        std::rc::Rc::new(move || {
+            ticks.set(ticks.get() + 10);
+            1_800_000_000_000 + ticks.get()
+        }) as std::rc::Rc<dyn Fn() -> i64>
+    };
+    let titles: Vec<String> = (0..100).map(|i| format!("Assay run {i}")).collect();
+    let list = Value::Array(
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| activity(&format!("op-{i}"), t, "experiment"))
+            .collect(),
+    );
+    let c = super::fake::client_on_clock(
+        move |req: &HttpRequest| match req.path.as_str() {
+            "/auth/oauth/token" => token_answer(),
+            _ => json(200, list.clone()),
+        },
+        1_000,
+        false,
+        clock,
+    );
+    let (got, fetched) = pollster::block_on(c.activities_listed(false)).unwrap();
+    assert!(fetched);
+    let got: Vec<&str> = got.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(got, titles);
+    let turns = c.transport().sleeps.borrow().len();
+    assert!(turns >= 5, "{turns} turns");
+    // One activity that does not decode: the list is refused, as a whole body would
+    // be, and nothing is cached.
+    let (c, _) = client(|req: &HttpRequest| match req.path.as_str() {
+        "/auth/oauth/token" => token_answer(),
+        _ => json(200, j!([activity("a", "A", "task"), { "id": 5 }])),
+    });
+    let err = pollster::block_on(c.activities_listed(false)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Decode, "{err:?}");
+    assert!(
+        err.message
+            .contains("GET /activities answered JSON of the wrong shape"),
+        "{}",
+        err.message
+    );
+    // An empty list is a list.
+    let (c, _) = client(|req: &HttpRequest| match req.path.as_str() {
+        "/auth/oauth/token" => token_answer(),
+        _ => json(200, j!([])),
+    });
+    assert!(pollster::block_on(c.activities_listed(false))
+        .unwrap()
+        .0
+        .is_empty());
+}
