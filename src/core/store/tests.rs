@@ -148,6 +148,18 @@ fn uuids_are_sixteen_bytes_and_print_back() {
         assert!(matches!(id, Id::Text(_)), "{other}");
         assert_eq!(id.to_string(), other);
     }
+    // Every character at every digit's place: only lower-case hex digits make a
+    // uuid, and one that does prints back as it was.
+    for place in (0..36).filter(|p| ![8, 13, 18, 23].contains(p)) {
+        for c in (0u8..128).map(char::from) {
+            let mut chars: Vec<char> = text.chars().collect();
+            chars[place] = c;
+            let other: String = chars.into_iter().collect();
+            let hex = c.is_ascii_digit() || ('a'..='f').contains(&c);
+            assert_eq!(parse_uuid(&other).is_some(), hex, "{other:?}");
+            assert_eq!(Id::new(&other).to_string(), other);
+        }
+    }
 }
 
 #[test]
