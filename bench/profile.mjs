@@ -1,6 +1,7 @@
 // Where the time of a cached query goes: loads 10,000 records in Chromium, times
 // queryCached (PROFILE_WHAT=columns: columns() of three fields; =bulk: getRecordsByIds
-// into a fresh client), and prints the CPU profile's heaviest functions by self time.
+// into a fresh client; =get: awaited getRecordById on cached records; =value:
+// getValueContent), and prints the CPU profile's heaviest functions by self time.
 // PROFILE_PKG=/pkg-named serves a build whose wasm keeps its function names
 // (bash scripts/size-breakdown.sh, then copy tests/out/size's files over a pkg copy).
 import { startSandbox, serveStatic, launchChromium, ROOT } from "../tests/js/helpers.mjs";
@@ -50,6 +51,23 @@ const times = WHAT === "bulk" ? await page.evaluate(async () => {
     out.push([performance.now() - t0, got.length]);
   }
   return out;
+}) : WHAT === "get" ? await page.evaluate(async () => {
+  const out = [];
+  for (let r = 0; r < 20; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20000; i++) await c.records.getRecordById(ids[i % ids.length]);
+    out.push([(performance.now() - t0) / 20, 20000]);
+  }
+  return out;
+}) : WHAT === "value" ? await page.evaluate(async () => {
+  const out = [];
+  for (let r = 0; r < 20; r++) {
+    const t0 = performance.now();
+    let sum = 0;
+    for (let i = 0; i < 50000; i++) { const v = records[i % records.length].getValueContent(fields3[0]); if (typeof v === "number") sum += v; }
+    out.push([(performance.now() - t0) / 50, 50000]);
+  }
+  return out;
 }) : await page.evaluate((WHAT) => {
   const out = [];
   for (let i = 0; i < 60; i++) {
@@ -61,7 +79,8 @@ const times = WHAT === "bulk" ? await page.evaluate(async () => {
 }, WHAT);
 const { profile } = await cdp.send("Profiler.stop");
 const ms = times.map((t) => t[0]).sort((a, b) => a - b);
-console.log(`${WHAT} over 10,000 records: median ${ms[Math.floor(ms.length / 2)].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms, ${times[0][1]} ids answered`);
+const unit = WHAT === "get" || WHAT === "value" ? "µs a call" : "ms";
+console.log(`${WHAT} over 10,000 records: median ${ms[Math.floor(ms.length / 2)].toFixed(2)} ${unit}, min ${ms[0].toFixed(2)} ${unit}, ${times[0][1]} ids answered`);
 const self = new Map();
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const dt = profile.timeDeltas;
