@@ -122,6 +122,16 @@ fn client_with(
     (client, now)
 }
 
+/// A clock that moves `step_ms` each time it is read: work "takes" time, so that
+/// the page is given turns.
+pub fn moving_clock(step_ms: i64) -> Rc<dyn Fn() -> i64> {
+    let ticks = Cell::new(0i64);
+    Rc::new(move || {
+        ticks.set(ticks.get() + step_ms);
+        1_800_000_000_000 + ticks.get()
+    })
+}
+
 /// A client over a fake that reads the time from `clock`.
 pub fn client_on_clock(
     handler: impl Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 'static,

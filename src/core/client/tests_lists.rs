@@ -382,14 +382,7 @@ fn ids_up_to_200_characters_go_into_paths() {
 fn a_long_list_is_decoded_an_item_at_a_time_giving_the_page_turns() {
     // A clock that moves 10 ms each time it is read: decoding "takes" long enough
     // to give turns. Every activity still arrives, in the server's order.
-    let ticks = std::rc::Rc::new(std::cell::Cell::new(0i64));
-    let clock = {
-        let ticks = ticks.clone();
-        std::rc::Rc::new(move || {
-            ticks.set(ticks.get() + 10);
-            1_800_000_000_000 + ticks.get()
-        }) as std::rc::Rc<dyn Fn() -> i64>
-    };
+    let clock = super::fake::moving_clock(10);
     let titles: Vec<String> = (0..100).map(|i| format!("Assay run {i}")).collect();
     let list = Value::Array(
         titles

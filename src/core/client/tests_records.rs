@@ -153,14 +153,7 @@ fn a_large_load_yields_once_before_its_requests_and_a_small_one_does_not() {
 fn a_batch_is_decoded_a_few_records_at_a_time_giving_the_page_turns() {
     // A clock that moves 10 ms each time it is read: decoding "takes" long enough
     // to give turns. Every record still arrives, in the server's order.
-    let ticks = Rc::new(Cell::new(0i64));
-    let clock = {
-        let ticks = ticks.clone();
-        Rc::new(move || {
-            ticks.set(ticks.get() + 10);
-            1_800_000_000_000 + ticks.get()
-        }) as Rc<dyn Fn() -> i64>
-    };
+    let clock = super::fake::moving_clock(10);
     let names: Vec<String> = (0..100).map(|i| format!("r{i}")).collect();
     let body = Value::Array(names.iter().map(|n| record(n, n, Some(1.0))).collect());
     let c = super::fake::client_on_clock(
