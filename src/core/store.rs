@@ -84,6 +84,10 @@ pub enum Id {
     Text(Box<str>),
 }
 
+/// Where each of a uuid's 16 bytes has its two hex digits in the text: the dashes
+/// sit at 8, 13, 18 and 23.
+const UUID_DIGITS_AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
 /// The 16 bytes of a lower-case uuid text, or `None`.
 pub fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     parse_uuid_bytes(text.as_bytes())
@@ -95,8 +99,6 @@ fn parse_uuid_bytes(bytes: &[u8]) -> Option<[u8; 16]> {
     if bytes[8] != b'-' || bytes[13] != b'-' || bytes[18] != b'-' || bytes[23] != b'-' {
         return None;
     }
-    // Where each byte's two hex digits start.
-    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut out = [0u8; 16];
     // Digits are looked up without a branch each; a character that is not one sets
     // a high bit, checked once at the end.
@@ -105,7 +107,7 @@ fn parse_uuid_bytes(bytes: &[u8]) -> Option<[u8; 16]> {
         let b = bytes.get(at).copied().unwrap_or(0);
         HEX_VALUES.get(usize::from(b)).copied().unwrap_or(0xff)
     };
-    for (slot, &at) in out.iter_mut().zip(AT.iter()) {
+    for (slot, &at) in out.iter_mut().zip(UUID_DIGITS_AT.iter()) {
         let (hi, lo) = (digit(at), digit(at + 1));
         not_hex |= hi | lo;
         *slot = (hi << 4) | (lo & 15);
@@ -132,10 +134,8 @@ const HEX_VALUES: [u8; 256] = {
 
 /// A uuid's 36 characters: lower-case hex with dashes.
 fn uuid_ascii(bytes: &[u8; 16]) -> [u8; 36] {
-    // Where each byte's two digits go: the dashes sit at 8, 13, 18 and 23.
-    const PLACES: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut text = [b'-'; 36];
-    for (&b, &at) in bytes.iter().zip(PLACES.iter()) {
+    for (&b, &at) in bytes.iter().zip(UUID_DIGITS_AT.iter()) {
         if let (Some(pair), Some(digits)) =
             (text.get_mut(at..at + 2), HEX_PAIRS.get(usize::from(b)))
         {

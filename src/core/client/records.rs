@@ -53,15 +53,34 @@ impl<T: Transport> Client<T> {
         Ok((list, true))
     }
 
-    /// A list answer decoded an item at a time, the page given a turn whenever
-    /// decoding has held it for DECODE_TURN_MS: a large project's activity list is
-    /// megabytes, and read whole it was one long task. An item that does not decode
-    /// has the whole answer read again, and refused with the error it has always had.
+    /// A list answer decoded an item at a time, as record batches are: a large
+    /// project's activity list is megabytes, and read whole it was one long task.
     async fn decode_list_in_turns<I: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         response: crate::core::http::HttpResponse,
     ) -> Result<Vec<I>, Error> {
+        self.decode_in_turns(
+            path,
+            response,
+            |bytes| serde_json::from_slice(bytes).ok(),
+            |bytes| serde_json::from_slice(bytes),
+        )
+        .await
+    }
+
+    /// A JSON array answer decoded an element at a time by `one`, the page given
+    /// a turn whenever decoding has held it for DECODE_TURN_MS: an answer read by
+    /// code the browser has not optimized yet would otherwise be one long task.
+    /// When an element does not decode (or the answer is no array), the whole
+    /// answer is read by `all`, and refused with the error it has always had.
+    async fn decode_in_turns<R>(
+        &self,
+        path: &str,
+        response: crate::core::http::HttpResponse,
+        mut one: impl FnMut(&[u8]) -> Option<R>,
+        all: impl FnOnce(&[u8]) -> Result<Vec<R>, serde_json::Error>,
+    ) -> Result<Vec<R>, Error> {
         let parts = match (200..300).contains(&response.status) {
             true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
             false => Vec::new(),
@@ -69,11 +88,7 @@ impl<T: Transport> Client<T> {
         let mut items = Vec::with_capacity(parts.len());
         let mut turn_started = self.now();
         for (n, &(from, to)) in parts.iter().enumerate() {
-            let item = response
-                .body
-                .get(from..to)
-                .and_then(|bytes| serde_json::from_slice(bytes).ok());
-            let Some(item) = item else {
+            let Some(item) = response.body.get(from..to).and_then(&mut one) else {
                 break;
             };
             items.push(item);
@@ -85,9 +100,7 @@ impl<T: Transport> Client<T> {
         if items.len() == parts.len() && !parts.is_empty() {
             return Ok(items);
         }
-        super::decode_with(Method::Get, path, response, |bytes| {
-            serde_json::from_slice(bytes)
-        })
+        super::decode_with(Method::Get, path, response, all)
     }
 
     /// What `find` finds in a list; when the cached list lacks it (and was not just
@@ -642,38 +655,18 @@ impl<T: Transport> Client<T> {
         let response = self
             .send(Method::Get, "/records", &query, Body::Empty)
             .await?;
-        // Decoded a record at a time, giving the page a turn whenever decoding has
-        // held it for DECODE_TURN_MS: a batch read by code the browser has not
-        // optimized yet would otherwise be one long task.
-        let parts = match (200..300).contains(&response.status) {
-            true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
-            false => Vec::new(),
-        };
-        let mut turn_started = self.now();
-        let mut records = Vec::with_capacity(parts.len());
-        for (n, &(from, to)) in parts.iter().enumerate() {
-            let decoded = response.body.get(from..to).and_then(|bytes| {
-                Decoder::new(&mut self.cache.borrow_mut().symbols)
-                    .record(bytes)
-                    .ok()
-            });
-            // A record that does not decode: the whole answer is read again below,
-            // and refused with the error it has always had.
-            let Some(record) = decoded else {
-                break;
-            };
-            records.push(record);
-            if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
-                self.give_turn().await?;
-                turn_started = self.now();
-            }
-        }
-        if records.len() != parts.len() || parts.is_empty() {
-            let mut cache = self.cache.borrow_mut();
-            records = super::decode_with(Method::Get, "/records", response, |bytes| {
-                Decoder::new(&mut cache.symbols).records(bytes)
-            })?;
-        }
+        let records = self
+            .decode_in_turns(
+                "/records",
+                response,
+                |bytes| {
+                    Decoder::new(&mut self.cache.borrow_mut().symbols)
+                        .record(bytes)
+                        .ok()
+                },
+                |bytes| Decoder::new(&mut self.cache.borrow_mut().symbols).records(bytes),
+            )
+            .await?;
         // Stored in one go, in the order received: a batch's records take
         // neighbouring slots, which queries read in creation order.
         let mut cache = self.cache.borrow_mut();
@@ -1143,19 +1136,25 @@ impl TextsBuilder {
 
     /// A record's text (`category`: the cell's code, 0 when read from the record).
     fn push(&mut self, text: Option<&str>, category: u8) {
-        let listed = self.categories.get(usize::from(category)).copied();
-        let code = match (text, listed) {
-            (None, _) => 0,
-            (Some(_), Some(code)) if category != 0 && code != 0 => code,
-            (Some(text), _) => {
-                self.names.push(text.to_string());
-                let code = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-                if let Some(memo) = self.categories.get_mut(usize::from(category)) {
-                    if category != 0 {
-                        *memo = code;
+        let code = match text {
+            None => 0,
+            Some(text) => {
+                // A category's text is listed the first time it shows.
+                let memo = self
+                    .categories
+                    .get_mut(usize::from(category))
+                    .filter(|_| category != 0);
+                match memo {
+                    Some(code) if *code != 0 => *code,
+                    memo => {
+                        self.names.push(text.to_string());
+                        let code = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                        if let Some(listed) = memo {
+                            *listed = code;
+                        }
+                        code
                     }
                 }
-                code
             }
         };
         self.codes.push(code);
