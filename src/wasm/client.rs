@@ -43,9 +43,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` answers. */
+/** What `client.records.columns()` returns. */
 export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -81,7 +81,7 @@ pub struct KaleidoscopeClientOptions {
     pub client_id: Option<String>,
     /// OAuth client secret. Never appears in an error, a log line or `toJSON()`.
     pub client_secret: Option<String>,
-    /// Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+    /// A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "() => Promise<{ access_token: string; expires_in: number }>")]
     pub token_provider: JsValue,
@@ -271,7 +271,7 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
     })
 }
 
-/// A client for the Kaleidoscope API. Each client has its own caches.
+/// A client for the Kaleidoscope API. Each client has its own caches. Call `await init()` once before the first.
 #[wasm_bindgen]
 pub struct KaleidoscopeClient {
     inner: Inner,
@@ -308,7 +308,8 @@ impl KaleidoscopeClient {
 
 #[wasm_bindgen]
 impl KaleidoscopeClient {
-    /// Makes a client. Nothing is sent until the first call.
+    /// Creates a client; nothing is sent until the first call. Throws a `KalbioError`
+    /// with code `invalid_argument` when an option has the wrong type or range.
     #[wasm_bindgen(constructor)]
     pub fn new(options: KaleidoscopeClientOptionsArg) -> Result<KaleidoscopeClient, JsValue> {
         let options: JsValue = options.into();
@@ -331,32 +332,33 @@ impl KaleidoscopeClient {
         Ok(client)
     }
 
-    /// Records: get, search, create, upload.
+    /// The records service: get, search, create, upload.
     #[wasm_bindgen(getter, unchecked_return_type = "RecordsService")]
     pub fn records(&self) -> JsValue {
         self.records.clone()
     }
 
-    /// Key fields and data fields.
+    /// The fields service: key fields and data fields.
     #[wasm_bindgen(getter, js_name = entityFields, unchecked_return_type = "EntityFieldsService")]
     pub fn entity_fields(&self) -> JsValue {
         self.entity_fields.clone()
     }
 
-    /// Activities (experiments, tasks…).
+    /// The activities service: experiments, tasks…
     #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
     pub fn activities(&self) -> JsValue {
         self.activities.clone()
     }
 
-    /// The cache's counters: hits, misses, evictions and records held.
+    /// Returns the cache's counters: hits, misses, evictions and records held.
     #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
         let stats: CacheStats = self.inner.cache_stats();
         Ok(to_js(&stats)?)
     }
 
-    /// Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+    /// Downloads a file value's bytes by its `file_id`. Resolves to the bytes, or to
+    /// `null` when there is no such file.
     #[wasm_bindgen(js_name = downloadFile, unchecked_return_type = "Promise<Uint8Array | null>")]
     pub fn download_file(
         &self,
@@ -388,7 +390,8 @@ pub struct RecordsService {
 
 #[wasm_bindgen]
 impl RecordsService {
-    /// A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+    /// Fetches a record by uuid or key values. Resolves to the `Record`, or to `null`
+    /// when none exists. Cached: a second call within `cache.ttlMs` sends nothing.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
@@ -408,7 +411,9 @@ impl RecordsService {
         })
     }
 
-    /// Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+    /// Fetches records in batches of `batchSize` (default 250), `concurrency` batches at
+    /// a time. Resolves to them in the order asked (duplicates kept, unknown ids left out);
+    /// `options.onProgress` is called after each batch.
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -480,7 +485,7 @@ impl RecordsService {
         })
     }
 
-    /// The record with these key values, created when none exists.
+    /// Resolves to the record with these key values, created when none exists.
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
@@ -496,7 +501,8 @@ impl RecordsService {
         })
     }
 
-    /// Record ids matching a search, as the server orders them. With no query: every record.
+    /// Searches on the server. Resolves to the ids of the matching records, in the
+    /// server's order; with no query, every record's.
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
     pub fn search_records(
         &self,
@@ -513,8 +519,10 @@ impl RecordsService {
         })
     }
 
-    /// The same search evaluated here, at once, with the sandbox's engine, over every
-    /// record the cache holds, whatever its age (`cache.ttlMs` does not apply).
+    /// Runs a search over the records the cache holds, whatever their age (`cache.ttlMs`
+    /// does not apply), and returns the matching ids at once. Filters and sorts follow
+    /// the same rules as `searchRecords`. Throws `invalid_argument` for `operation_id`,
+    /// `record_set_ids`, `record_set_id` and `program_id`, which a cached record cannot answer.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
     pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
         let ids = self
@@ -525,7 +533,7 @@ impl RecordsService {
         })
     }
 
-    /// Columns for charts and tables, in one call: each field's current value for
+    /// Returns columns for charts and tables, in one call: each field's current value for
     /// every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
     /// run as `queryCached`) that the cache holds, whatever its age; others are
     /// left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -602,7 +610,7 @@ impl RecordsService {
         Ok(columns_to_js(&answer)?)
     }
 
-    /// Uploads a file as a record's field value and answers the new value.
+    /// Uploads a file as a record's field value. Resolves to the new value.
     #[wasm_bindgen(js_name = createRecordValueFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -716,7 +724,7 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -725,7 +733,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -734,7 +742,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// The key field of that name, created when there is none.
+    /// Resolves to the key field of that name, created when there is none.
     #[wasm_bindgen(js_name = getOrCreateKeyField, unchecked_return_type = "Promise<EntityField>")]
     pub fn get_or_create_key_field(
         &self,
@@ -751,7 +759,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// The data field of that name, created with `fieldType` when there is none.
+    /// Resolves to the data field of that name, created with `fieldType` when there is none.
     #[wasm_bindgen(js_name = getOrCreateDataField, unchecked_return_type = "Promise<EntityField>")]
     pub fn get_or_create_data_field(
         &self,
@@ -778,8 +786,9 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
-    /// (an activity another client created is also found by a lookup that misses).
+    /// Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the
+    /// server anew (a lookup that misses fetches the list again, so an activity another
+    /// client created is found).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -788,7 +797,7 @@ impl ActivitiesService {
         })
     }
 
-    /// The activity with that uuid or title, or `null`.
+    /// Resolves to the activity with that uuid or title, or to `null`.
     #[wasm_bindgen(js_name = getActivityById, unchecked_return_type = "Promise<Activity | null>")]
     pub fn get_activity_by_id(
         &self,
@@ -804,7 +813,7 @@ impl ActivitiesService {
         })
     }
 
-    /// The activities that contain a record (reused for 10 seconds).
+    /// Resolves to the activities that contain a record (kept for 10 seconds).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities_with_record(
         &self,
@@ -824,7 +833,7 @@ impl ActivitiesService {
         })
     }
 
-    /// Creates an activity and answers it.
+    /// Creates an activity. Resolves to the new activity.
     #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Promise<Activity>")]
     pub fn create_activity(
         &self,

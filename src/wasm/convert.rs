@@ -711,7 +711,7 @@ pub struct ListOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
-    /// Asks the server even when the list is cached and fresh, and caches the answer.
+    /// Asks the server even when the list is cached and fresh, and caches what it returns.
     pub refresh: Option<bool>,
 }
 

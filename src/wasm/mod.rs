@@ -10,7 +10,8 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Turns a Rust panic into a console message instead of a silent trap.
+/// Runs when the module loads (there is no need to call it): an internal error then
+/// prints its cause to the console instead of failing without a word.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

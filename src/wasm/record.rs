@@ -120,7 +120,7 @@ impl Record {
             .collect()
     }
 
-    /// The record as a plain object, the API's shape.
+    /// Returns the record as a plain object, in the API's shape.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
@@ -131,7 +131,7 @@ impl Record {
         })?)
     }
 
-    /// The content of the field's newest value (by `created_at`), or null. With an
+    /// Returns the content of the field's newest value (by `created_at`), or `null`. With an
     /// activity: only values written in it (and key values). Sub-record values
     /// count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
     /// Field names and activity titles resolve through the cached lists.
@@ -175,7 +175,7 @@ impl Record {
         }
     }
 
-    /// `{ field_id: content }` of every field with a value in the activity (key values included).
+    /// Returns `{ field_id: content }` of every field with a value in the activity (key values included).
     #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
     pub fn get_activity_data(
         &self,
@@ -189,7 +189,7 @@ impl Record {
         Ok(to_js(&Pairs(&pairs))?)
     }
 
-    /// The activities that contain this record (reused for 10 seconds).
+    /// Resolves to the activities that contain this record (kept for 10 seconds).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
@@ -198,7 +198,8 @@ impl Record {
         })
     }
 
-    /// Writes a value to a field (in an activity, if given), then refetches the record.
+    /// Writes a value to a field (in an activity, if given) and refetches the record.
+    /// Resolves once the server has accepted the write, even if the refetch fails.
     #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<void>")]
     pub fn add_value(
         &self,
@@ -213,7 +214,8 @@ impl Record {
         self.write(field_id, content, place, false, options)
     }
 
-    /// Writes a new value to a field and answers it; the record is refetched.
+    /// Writes a new value to a field and refetches the record. Resolves to the new value
+    /// once the server has accepted it, even if the refetch fails.
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field(
         &self,
@@ -228,7 +230,8 @@ impl Record {
         self.write(field_id, value, place, true, options)
     }
 
-    /// Uploads a file as the field's new value and answers it; the record is refetched.
+    /// Uploads a file as the field's new value and refetches the record. Resolves to the
+    /// new value once the server has accepted it, even if the refetch fails.
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -261,7 +264,7 @@ impl Record {
         })
     }
 
-    /// Every value of the record, fetched from the server.
+    /// Fetches every value of the record from the server.
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
     pub fn get_values(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
@@ -270,7 +273,8 @@ impl Record {
         })
     }
 
-    /// Drops the record from the caches and fetches it again; this handle then shows the new data.
+    /// Drops the record from the caches and fetches it again. Resolves once this handle
+    /// shows the new data; rejects with `not_found` when the server no longer has the record.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn refetch(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());
