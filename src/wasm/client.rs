@@ -381,7 +381,8 @@ impl KaleidoscopeClient {
     }
 }
 
-/// `client.records`.
+/// The records service, `client.records`: get, search, create and upload records,
+/// and query the ones the cache holds.
 #[wasm_bindgen]
 pub struct RecordsService {
     inner: Inner,
@@ -716,7 +717,7 @@ fn search_query(query: &JsValue, what: &str) -> Result<SearchRecordsQuery, Error
     Ok(query)
 }
 
-/// `client.entityFields`.
+/// The fields service, `client.entityFields`: key fields and data fields.
 #[wasm_bindgen]
 pub struct EntityFieldsService {
     inner: Inner,
@@ -778,7 +779,8 @@ impl EntityFieldsService {
     }
 }
 
-/// `client.activities`.
+/// The activities service, `client.activities`: experiments, tasks and the other
+/// activities values are written in.
 #[wasm_bindgen]
 pub struct ActivitiesService {
     inner: Inner,

@@ -23,7 +23,7 @@ test("make docs builds the reference from pkg/ with no warning", () => {
   }
   const records = readFileSync(join(OUT, "classes/RecordsService.html"), "utf8");
   assert.match(records, /getRecordsByIds/);
-  assert.match(records, /fetched in batches/, "doc comments reach the reference");
+  assert.match(records, /Fetches records in batches/, "doc comments reach the reference");
   assert.ok(!existsSync(join(OUT, "interfaces/InitOutput.html")), "the wasm module's raw exports are left out");
 });
 

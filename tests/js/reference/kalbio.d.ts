@@ -16,9 +16,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` answers. */
+/** What `client.records.columns()` returns. */
 export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -81,7 +81,7 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set (the seed's name).
+     * Only records of this record set.
      */
     record_set_id?: string;
     /**
@@ -106,7 +106,7 @@ export interface SearchRecordsQuery {
      */
     identifier_ids?: string[];
     /**
-     * Record-set filters (not supported by the sandbox).
+     * Record-set filters (`kalbio-sandbox` ignores them).
      */
     record_set_filters?: string[];
     /**
@@ -295,7 +295,7 @@ export interface EntitySlice {
  */
 export interface CacheStats {
     /**
-     * Lookups answered from the cache (a remembered "not found" counts).
+     * Lookups served from the cache (a remembered "not found" counts).
      */
     hits: number;
     /**
@@ -331,7 +331,7 @@ export interface FieldFilter {
 }
 
 /**
- * Filter through a view field. The sandbox treats `key_field_id` (or else
+ * Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
  * `view_field_id`) as the field's uuid.
  */
 export interface ViewFieldFilter {
@@ -370,7 +370,7 @@ export interface KaleidoscopeClientOptions {
      */
     clientSecret?: string | null;
     /**
-     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+     * A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
      */
     tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
     /**
@@ -504,7 +504,7 @@ export interface ListOptions {
      */
     signal?: AbortSignal;
     /**
-     * Asks the server even when the list is cached and fresh, and caches the answer.
+     * Asks the server even when the list is cached and fresh, and caches what it returns.
      */
     refresh?: boolean | null;
 }
@@ -603,20 +603,21 @@ export class ActivitiesService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Creates an activity and answers it.
+     * Creates an activity. Resolves to the new activity.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * The activities that contain a record (reused for 10 seconds).
+     * Resolves to the activities that contain a record (kept for 10 seconds).
      */
     getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
-     * (an activity another client created is also found by a lookup that misses).
+     * Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the
+     * server anew (a lookup that misses fetches the list again, so an activity another
+     * client created is found).
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
-     * The activity with that uuid or title, or `null`.
+     * Resolves to the activity with that uuid or title, or to `null`.
      */
     getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
@@ -629,51 +630,53 @@ export class EntityFieldsService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * The data field of that name, created with `fieldType` when there is none.
+     * Resolves to the data field of that name, created with `fieldType` when there is none.
      */
     getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
-     * The key field of that name, created when there is none.
+     * Resolves to the key field of that name, created when there is none.
      */
     getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
 
 /**
- * A client for the Kaleidoscope API. Each client has its own caches.
+ * A client for the Kaleidoscope API. Each client has its own caches. Call `await init()` once before the first.
  */
 export class KaleidoscopeClient {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * The cache's counters: hits, misses, evictions and records held.
+     * Returns the cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
     /**
-     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+     * Downloads a file value's bytes by its `file_id`. Resolves to the bytes, or to
+     * `null` when there is no such file.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Makes a client. Nothing is sent until the first call.
+     * Creates a client; nothing is sent until the first call. Throws a `KalbioError`
+     * with code `invalid_argument` when an option has the wrong type or range.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
-     * Activities (experiments, tasks…).
+     * The activities service: experiments, tasks…
      */
     readonly activities: ActivitiesService;
     /**
-     * Key fields and data fields.
+     * The fields service: key fields and data fields.
      */
     readonly entityFields: EntityFieldsService;
     /**
-     * Records: get, search, create, upload.
+     * The records service: get, search, create, upload.
      */
     readonly records: RecordsService;
 }
@@ -686,42 +689,46 @@ export class Record {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given), then refetches the record.
+     * Writes a value to a field (in an activity, if given) and refetches the record.
+     * Resolves once the server has accepted the write, even if the refetch fails.
      */
     addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
     /**
-     * The activities that contain this record (reused for 10 seconds).
+     * Resolves to the activities that contain this record (kept for 10 seconds).
      */
     getActivities(options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * `{ field_id: content }` of every field with a value in the activity (key values included).
+     * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
      */
     getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
-     * The content of the field's newest value (by `created_at`), or null. With an
+     * Returns the content of the field's newest value (by `created_at`), or `null`. With an
      * activity: only values written in it (and key values). Sub-record values
      * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
-     * Every value of the record, fetched from the server.
+     * Fetches every value of the record from the server.
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
-     * Drops the record from the caches and fetches it again; this handle then shows the new data.
+     * Drops the record from the caches and fetches it again. Resolves once this handle
+     * shows the new data; rejects with `not_found` when the server no longer has the record.
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
-     * The record as a plain object, the API's shape.
+     * Returns the record as a plain object, in the API's shape.
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and answers it; the record is refetched.
+     * Uploads a file as the field's new value and refetches the record. Resolves to the
+     * new value once the server has accepted it, even if the refetch fails.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and answers it; the record is refetched.
+     * Writes a new value to a field and refetches the record. Resolves to the new value
+     * once the server has accepted it, even if the refetch fails.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
@@ -770,7 +777,7 @@ export class RecordsService {
      */
     clearRecordCaches(): void;
     /**
-     * Columns for charts and tables, in one call: each field's current value for
+     * Returns columns for charts and tables, in one call: each field's current value for
      * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
      * run as `queryCached`) that the cache holds, whatever its age; others are
      * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -779,34 +786,41 @@ export class RecordsService {
      */
     columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
     /**
-     * Uploads a file as a record's field value and answers the new value.
+     * Uploads a file as a record's field value. Resolves to the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The record with these key values, created when none exists.
+     * Resolves to the record with these key values, created when none exists.
      */
     getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
     /**
-     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+     * Fetches a record by uuid or key values. Resolves to the `Record`, or to `null`
+     * when none exists. Cached: a second call within `cache.ttlMs` sends nothing.
      */
     getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
     /**
-     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+     * Fetches records in batches of `batchSize` (default 250), `concurrency` batches at
+     * a time. Resolves to them in the order asked (duplicates kept, unknown ids left out);
+     * `options.onProgress` is called after each batch.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * The same search evaluated here, at once, with the sandbox's engine, over every
-     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
+     * Runs a search over the records the cache holds, whatever their age (`cache.ttlMs`
+     * does not apply), and returns the matching ids at once. Filters and sorts follow
+     * the same rules as `searchRecords`. Throws `invalid_argument` for `operation_id`,
+     * `record_set_ids`, `record_set_id` and `program_id`, which a cached record cannot answer.
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Record ids matching a search, as the server orders them. With no query: every record.
+     * Searches on the server. Resolves to the ids of the matching records, in the
+     * server's order; with no query, every record's.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
 
 /**
- * Turns a Rust panic into a console message instead of a silent trap.
+ * Runs when the module loads (there is no need to call it): an internal error then
+ * prints its cause to the console instead of failing without a word.
  */
 export function start(): void;
 
