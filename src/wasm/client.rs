@@ -271,7 +271,7 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
     })
 }
 
-/// A client for the Kaleidoscope API. Each client has its own caches. Call `await init()` once before the first.
+/// A client for the Kaleidoscope API, with its own caches. `await init()` first.
 #[wasm_bindgen]
 pub struct KaleidoscopeClient {
     inner: Inner,
@@ -308,8 +308,7 @@ impl KaleidoscopeClient {
 
 #[wasm_bindgen]
 impl KaleidoscopeClient {
-    /// Creates a client; nothing is sent until the first call. Throws a `KalbioError`
-    /// with code `invalid_argument` when an option has the wrong type or range.
+    /// Creates a client; nothing is sent until the first call.
     #[wasm_bindgen(constructor)]
     pub fn new(options: KaleidoscopeClientOptionsArg) -> Result<KaleidoscopeClient, JsValue> {
         let options: JsValue = options.into();
@@ -357,8 +356,7 @@ impl KaleidoscopeClient {
         Ok(to_js(&stats)?)
     }
 
-    /// Downloads a file value's bytes by its `file_id`. Resolves to the bytes, or to
-    /// `null` when there is no such file.
+    /// Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
     #[wasm_bindgen(js_name = downloadFile, unchecked_return_type = "Promise<Uint8Array | null>")]
     pub fn download_file(
         &self,
@@ -381,8 +379,7 @@ impl KaleidoscopeClient {
     }
 }
 
-/// The records service, `client.records`: get, search, create and upload records,
-/// and query the ones the cache holds.
+/// The records service (`client.records`).
 #[wasm_bindgen]
 pub struct RecordsService {
     inner: Inner,
@@ -391,8 +388,8 @@ pub struct RecordsService {
 
 #[wasm_bindgen]
 impl RecordsService {
-    /// Fetches a record by uuid or key values. Resolves to the `Record`, or to `null`
-    /// when none exists. Cached: a second call within `cache.ttlMs` sends nothing.
+    /// Fetches a record by uuid or key values; resolves to `null` when none exists.
+    /// Cached: a second call sends nothing.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
@@ -412,9 +409,8 @@ impl RecordsService {
         })
     }
 
-    /// Fetches records in batches of `batchSize` (default 250), `concurrency` batches at
-    /// a time. Resolves to them in the order asked (duplicates kept, unknown ids left out);
-    /// `options.onProgress` is called after each batch.
+    /// Fetches records in batches; resolves to them in the order asked (duplicates
+    /// kept, unknown ids left out).
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -502,8 +498,7 @@ impl RecordsService {
         })
     }
 
-    /// Searches on the server. Resolves to the ids of the matching records, in the
-    /// server's order; with no query, every record's.
+    /// Resolves to the ids of the records matching a search, in the server's order.
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
     pub fn search_records(
         &self,
@@ -520,10 +515,8 @@ impl RecordsService {
         })
     }
 
-    /// Runs a search over the records the cache holds, whatever their age (`cache.ttlMs`
-    /// does not apply), and returns the matching ids at once. Filters and sorts follow
-    /// the same rules as `searchRecords`. Throws `invalid_argument` for `operation_id`,
-    /// `record_set_ids`, `record_set_id` and `program_id`, which a cached record cannot answer.
+    /// Returns at once the ids of the cached records, whatever their age, that match
+    /// the search, by the rules of `searchRecords`.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
     pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
         let ids = self
@@ -717,7 +710,7 @@ fn search_query(query: &JsValue, what: &str) -> Result<SearchRecordsQuery, Error
     Ok(query)
 }
 
-/// The fields service, `client.entityFields`: key fields and data fields.
+/// The fields service (`client.entityFields`).
 #[wasm_bindgen]
 pub struct EntityFieldsService {
     inner: Inner,
@@ -779,8 +772,7 @@ impl EntityFieldsService {
     }
 }
 
-/// The activities service, `client.activities`: experiments, tasks and the other
-/// activities values are written in.
+/// The activities service (`client.activities`).
 #[wasm_bindgen]
 pub struct ActivitiesService {
     inner: Inner,
@@ -788,9 +780,7 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the
-    /// server anew (a lookup that misses fetches the list again, so an activity another
-    /// client created is found).
+    /// Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();

@@ -10,8 +10,7 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module loads (there is no need to call it): an internal error then
-/// prints its cause to the console instead of failing without a word.
+/// Runs on load: an internal error then prints its cause to the console.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -198,8 +198,7 @@ impl Record {
         })
     }
 
-    /// Writes a value to a field (in an activity, if given) and refetches the record.
-    /// Resolves once the server has accepted the write, even if the refetch fails.
+    /// Writes a value to a field (in an activity, if given), then refetches the record.
     #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<void>")]
     pub fn add_value(
         &self,
@@ -214,8 +213,7 @@ impl Record {
         self.write(field_id, content, place, false, options)
     }
 
-    /// Writes a new value to a field and refetches the record. Resolves to the new value
-    /// once the server has accepted it, even if the refetch fails.
+    /// Writes a new value to a field and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field(
         &self,
@@ -230,8 +228,7 @@ impl Record {
         self.write(field_id, value, place, true, options)
     }
 
-    /// Uploads a file as the field's new value and refetches the record. Resolves to the
-    /// new value once the server has accepted it, even if the refetch fails.
+    /// Uploads a file as the field's new value and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -273,8 +270,7 @@ impl Record {
         })
     }
 
-    /// Drops the record from the caches and fetches it again. Resolves once this handle
-    /// shows the new data; rejects with `not_found` when the server no longer has the record.
+    /// Drops the record from the caches and fetches it again; this handle then shows the new data.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn refetch(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());

@@ -596,7 +596,7 @@ export interface FileContent {
 
 
 /**
- * `client.activities`.
+ * The activities service (`client.activities`).
  */
 export class ActivitiesService {
     private constructor();
@@ -611,9 +611,7 @@ export class ActivitiesService {
      */
     getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the
-     * server anew (a lookup that misses fetches the list again, so an activity another
-     * client created is found).
+     * Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
@@ -623,7 +621,7 @@ export class ActivitiesService {
 }
 
 /**
- * `client.entityFields`.
+ * The fields service (`client.entityFields`).
  */
 export class EntityFieldsService {
     private constructor();
@@ -648,7 +646,7 @@ export class EntityFieldsService {
 }
 
 /**
- * A client for the Kaleidoscope API. Each client has its own caches. Call `await init()` once before the first.
+ * A client for the Kaleidoscope API, with its own caches. `await init()` first.
  */
 export class KaleidoscopeClient {
     free(): void;
@@ -658,13 +656,11 @@ export class KaleidoscopeClient {
      */
     cacheStats(): CacheStats;
     /**
-     * Downloads a file value's bytes by its `file_id`. Resolves to the bytes, or to
-     * `null` when there is no such file.
+     * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Creates a client; nothing is sent until the first call. Throws a `KalbioError`
-     * with code `invalid_argument` when an option has the wrong type or range.
+     * Creates a client; nothing is sent until the first call.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
@@ -689,8 +685,7 @@ export class Record {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given) and refetches the record.
-     * Resolves once the server has accepted the write, even if the refetch fails.
+     * Writes a value to a field (in an activity, if given), then refetches the record.
      */
     addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
     /**
@@ -713,8 +708,7 @@ export class Record {
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
-     * Drops the record from the caches and fetches it again. Resolves once this handle
-     * shows the new data; rejects with `not_found` when the server no longer has the record.
+     * Drops the record from the caches and fetches it again; this handle then shows the new data.
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
@@ -722,13 +716,11 @@ export class Record {
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and refetches the record. Resolves to the
-     * new value once the server has accepted it, even if the refetch fails.
+     * Uploads a file as the field's new value and resolves to it; the record is refetched.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and refetches the record. Resolves to the new value
-     * once the server has accepted it, even if the refetch fails.
+     * Writes a new value to a field and resolves to it; the record is refetched.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
@@ -766,7 +758,7 @@ export class Record {
 }
 
 /**
- * `client.records`.
+ * The records service (`client.records`).
  */
 export class RecordsService {
     private constructor();
@@ -794,33 +786,28 @@ export class RecordsService {
      */
     getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
     /**
-     * Fetches a record by uuid or key values. Resolves to the `Record`, or to `null`
-     * when none exists. Cached: a second call within `cache.ttlMs` sends nothing.
+     * Fetches a record by uuid or key values; resolves to `null` when none exists.
+     * Cached: a second call sends nothing.
      */
     getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
     /**
-     * Fetches records in batches of `batchSize` (default 250), `concurrency` batches at
-     * a time. Resolves to them in the order asked (duplicates kept, unknown ids left out);
-     * `options.onProgress` is called after each batch.
+     * Fetches records in batches; resolves to them in the order asked (duplicates
+     * kept, unknown ids left out).
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * Runs a search over the records the cache holds, whatever their age (`cache.ttlMs`
-     * does not apply), and returns the matching ids at once. Filters and sorts follow
-     * the same rules as `searchRecords`. Throws `invalid_argument` for `operation_id`,
-     * `record_set_ids`, `record_set_id` and `program_id`, which a cached record cannot answer.
+     * Returns at once the ids of the cached records, whatever their age, that match
+     * the search, by the rules of `searchRecords`.
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Searches on the server. Resolves to the ids of the matching records, in the
-     * server's order; with no query, every record's.
+     * Resolves to the ids of the records matching a search, in the server's order.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
 
 /**
- * Runs when the module loads (there is no need to call it): an internal error then
- * prints its cause to the console instead of failing without a word.
+ * Runs on load: an internal error then prints its cause to the console.
  */
 export function start(): void;
 
