@@ -70,8 +70,6 @@ mod tests {
             format!("`timeoutMs` ({TIMEOUT_MS})"),
             format!("`cache: {{ maxRecords }}` ({MAX_RECORDS})"),
             format!("`cache: {{ ttlMs }}` ({CACHE_TTL_MS})"),
-            format!("(`concurrency`, default {CONCURRENCY})"),
-            format!("`getRecordsByIds(ids, batchSize = {BATCH_SIZE})`"),
             format!("fetched in batches of {BATCH_SIZE}"),
         ]);
         documented("README.md", &root);
