@@ -19,5 +19,6 @@ run decode_record & a=$!; run filter_eval & b=$!
 wait $a || status=1; wait $b || status=1
 run query_params & a=$!; run value_selection & b=$!
 wait $a || status=1; wait $b || status=1
-run decode_store || status=1
+run decode_store & a=$!; run read_snapshot & b=$!
+wait $a || status=1; wait $b || status=1
 exit $status

@@ -2034,6 +2034,7 @@ pub fn compare_ids(a: &Id, b: &Id) -> Ordering {
 }
 
 pub mod columns;
+pub mod snapshot;
 
 #[cfg(test)]
 mod tests;

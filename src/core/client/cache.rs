@@ -14,6 +14,9 @@ use crate::core::store::{compare_ids, CompactRecord, Content, Id, StoreRows, Sym
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod persist;
+pub use persist::RestoreSummary;
+
 /// How long a record's activity list is reused.
 pub const RECORD_ACTIVITIES_TTL_MS: i64 = 10_000;
 /// How many records' activity lists are kept.

@@ -186,6 +186,16 @@ impl<K: Hash + Eq + Clone, V> Lru<K, V> {
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.slots.iter().flatten().map(|s| &s.value)
     }
+
+    /// The values from the least to the most recently used.
+    pub fn oldest_first(&self) -> impl Iterator<Item = &V> + '_ {
+        let mut at = self.oldest;
+        std::iter::from_fn(move || {
+            let slot = self.slots.get(at)?.as_ref()?;
+            at = slot.newer;
+            Some(&slot.value)
+        })
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::core::select::{latest_value, ValueScope};
 use serde_json::json;
 
 /// A small deterministic generator for records of every shape the wire allows.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -81,7 +81,7 @@ impl Rng {
             }
         }
     }
-    fn record(&mut self) -> Value {
+    pub(super) fn record(&mut self) -> Value {
         let id = self.id();
         let sub = self.id();
         let ops = [Value::Null, json!(self.uuid()), json!(self.uuid())];
