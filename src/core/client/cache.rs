@@ -14,7 +14,9 @@ use crate::core::store::{compare_ids, CompactRecord, Content, Id, StoreRows, Sym
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod changes;
 mod persist;
+pub use changes::{ChangeBatch, ChangeReason, Changes};
 pub use persist::RestoreSummary;
 
 /// How long a record's activity list is reused.
@@ -184,6 +186,8 @@ pub(super) struct Caches {
     columns: Columns,
     /// The creation stamp and id of the last record appended to `order`.
     order_last: Option<(i64, Id)>,
+    /// The version of the held records, and what changed in them.
+    pub changes: Changes,
 }
 
 impl Caches {
@@ -213,6 +217,7 @@ impl Caches {
             order_sorted: true,
             order_last: None,
             columns: Columns::default(),
+            changes: Changes::default(),
         }
     }
 }
@@ -376,13 +381,13 @@ impl Caches {
         }
         // A record already held keeps its place in the creation order; a new one
         // (or one remembered as a 404) gets a fresh slot at the end.
-        let was_held = matches!(
-            self.records.peek(&id),
-            Some(Entry {
-                record: Some(_),
-                ..
-            })
-        );
+        let held = self.records.peek(&id).and_then(|e| e.record.clone());
+        let was_held = held.is_some();
+        // A refresh that brings the record back as it was changes nothing held.
+        if held.as_deref() != Some(&*record) {
+            let reason = self.changes.stored(&id, was_held);
+            self.changes.note(reason, &id);
+        }
         if !was_held {
             self.records.remove(&id);
             self.held += 1;
@@ -509,6 +514,8 @@ impl Caches {
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
+            let reason = self.changes.dropped(&id, ChangeReason::Removed);
+            self.changes.note(reason, &id);
         }
         let entry = Entry {
             fetched_at: self.expiry.now(),
@@ -536,6 +543,7 @@ impl Caches {
             if let Some(record) = entry.record {
                 self.held = self.held.saturating_sub(1);
                 self.forget_key(&record);
+                self.changes.note(ChangeReason::Evicted, record.id());
             }
         }
     }
@@ -560,13 +568,16 @@ impl Caches {
 
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
+        let parsed = Id::new(id);
+        let reason = self.changes.dropped(&parsed, ChangeReason::Removed);
         if let Some(Entry {
             record: Some(record),
             ..
-        }) = self.records.remove(&Id::new(id))
+        }) = self.records.remove(&parsed)
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
+            self.changes.note(reason, &parsed);
         }
         self.record_activities.remove(id);
     }
@@ -608,6 +619,15 @@ impl Caches {
     /// Empties the record caches and the record-activities cache. The symbols
     /// stay: records JS still holds keep naming their fields.
     pub fn clear_records(&mut self) {
+        let held: Vec<Id> = self
+            .records
+            .lru
+            .oldest_first()
+            .filter_map(|e| Some(e.record.as_ref()?.id().clone()))
+            .collect();
+        for id in &held {
+            self.changes.note(ChangeReason::Cleared, id);
+        }
         self.records.clear();
         self.order.clear();
         self.order_sorted = true;

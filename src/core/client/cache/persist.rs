@@ -67,7 +67,10 @@ impl Caches {
     pub fn restore(&mut self, bytes: &[u8]) -> Result<RestoreSummary, Discarded> {
         let restored = snapshot::read(bytes, &mut self.symbols)?;
         let mut records = 0;
-        for (fetched_at, record) in restored.records {
+        self.changes.restoring = true;
+        // The oldest records beyond the bound would only be evicted again.
+        let beyond = restored.records.len().saturating_sub(self.records.lru.max);
+        for (fetched_at, record) in restored.records.into_iter().skip(beyond) {
             let id = record.id().clone();
             // A record (or a 404) fetched since the snapshot was written is newer.
             let held = self.records.peek(&id).map(|e| e.fetched_at);
@@ -80,6 +83,7 @@ impl Caches {
             }
             records += 1;
         }
+        self.changes.restoring = false;
         self.key_fields = newer(self.key_fields.take(), listed(restored.key_fields));
         self.data_fields = newer(self.data_fields.take(), listed(restored.data_fields));
         self.activities = newer(self.activities.take(), listed(restored.activities));
