@@ -54,6 +54,7 @@ clean:
 ## the package against a plain-JS baseline in Chromium.
 bench: install-demo sandbox
 	@cargo bench --bench engine --quiet 2>/dev/null | grep -E '^\||^\{'
+	@cargo bench --bench snapshot --quiet 2>/dev/null | grep -E '^\||^\{'
 	@tests/python/.venv/bin/python bench/sandbox_search.py
 	@bash scripts/build-pkg.sh > /dev/null && node bench/memory.mjs
 	@node bench/browser.mjs
