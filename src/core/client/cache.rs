@@ -186,8 +186,8 @@ pub(super) struct Caches {
     columns: Columns,
     /// The creation stamp and id of the last record appended to `order`.
     order_last: Option<(i64, Id)>,
-    /// The version of the held records, and what changed in them.
-    pub changes: Changes,
+    /// The version of the held records and what changed in them, once asked for.
+    change_log: Option<Box<dyn changes::ChangeLog>>,
 }
 
 impl Caches {
@@ -217,7 +217,7 @@ impl Caches {
             order_sorted: true,
             order_last: None,
             columns: Columns::default(),
-            changes: Changes::default(),
+            change_log: None,
         }
     }
 }
@@ -379,15 +379,19 @@ impl Caches {
                 map.insert(key_hash(&key), id.clone());
             }
         }
+        if let Some(log) = &mut self.change_log {
+            let before = self.records.peek(&id).and_then(|e| e.record.as_deref());
+            log.stored(&id, before, &record);
+        }
         // A record already held keeps its place in the creation order; a new one
         // (or one remembered as a 404) gets a fresh slot at the end.
-        let held = self.records.peek(&id).and_then(|e| e.record.clone());
-        let was_held = held.is_some();
-        // A refresh that brings the record back as it was changes nothing held.
-        if held.as_deref() != Some(&*record) {
-            let reason = self.changes.stored(&id, was_held);
-            self.changes.note(reason, &id);
-        }
+        let was_held = matches!(
+            self.records.peek(&id),
+            Some(Entry {
+                record: Some(_),
+                ..
+            })
+        );
         if !was_held {
             self.records.remove(&id);
             self.held += 1;
@@ -514,8 +518,9 @@ impl Caches {
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
-            let reason = self.changes.dropped(&id, ChangeReason::Removed);
-            self.changes.note(reason, &id);
+            if let Some(log) = &mut self.change_log {
+                log.dropped(&id, ChangeReason::Removed);
+            }
         }
         let entry = Entry {
             fetched_at: self.expiry.now(),
@@ -543,7 +548,9 @@ impl Caches {
             if let Some(record) = entry.record {
                 self.held = self.held.saturating_sub(1);
                 self.forget_key(&record);
-                self.changes.note(ChangeReason::Evicted, record.id());
+                if let Some(log) = &mut self.change_log {
+                    log.dropped(record.id(), ChangeReason::Evicted);
+                }
             }
         }
     }
@@ -569,7 +576,6 @@ impl Caches {
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
         let parsed = Id::new(id);
-        let reason = self.changes.dropped(&parsed, ChangeReason::Removed);
         if let Some(Entry {
             record: Some(record),
             ..
@@ -577,7 +583,9 @@ impl Caches {
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
-            self.changes.note(reason, &parsed);
+            if let Some(log) = &mut self.change_log {
+                log.dropped(&parsed, ChangeReason::Removed);
+            }
         }
         self.record_activities.remove(id);
     }
@@ -619,14 +627,15 @@ impl Caches {
     /// Empties the record caches and the record-activities cache. The symbols
     /// stay: records JS still holds keep naming their fields.
     pub fn clear_records(&mut self) {
-        let held: Vec<Id> = self
-            .records
-            .lru
-            .oldest_first()
-            .filter_map(|e| Some(e.record.as_ref()?.id().clone()))
-            .collect();
-        for id in &held {
-            self.changes.note(ChangeReason::Cleared, id);
+        if let Some(log) = &mut self.change_log {
+            for record in self
+                .records
+                .lru
+                .oldest_first()
+                .filter_map(|e| e.record.as_ref())
+            {
+                log.dropped(record.id(), ChangeReason::Cleared);
+            }
         }
         self.records.clear();
         self.order.clear();
@@ -637,6 +646,21 @@ impl Caches {
         self.by_key = None;
         self.missing_keys.clear();
         self.record_activities.clear();
+    }
+
+    /// The version of the held records and their change batches; keeping them
+    /// starts with the first call.
+    pub fn changes(&mut self) -> &mut Changes {
+        self.change_log
+            .get_or_insert_with(|| Box::new(Changes::default()))
+            .changes()
+    }
+
+    /// Marks a record a write is about to fetch again or drop, when changes are kept.
+    pub fn expect_write(&mut self, id: &str) {
+        if let Some(log) = &mut self.change_log {
+            log.expect_write(id);
+        }
     }
 
     /// The counters, with the number of records held now.

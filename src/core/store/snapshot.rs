@@ -91,6 +91,9 @@ impl std::fmt::Display for Discarded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Discarded::Corrupt(what) => write!(f, "corrupt snapshot: {what}"),
+            Discarded::Version(v) if *v == VERSION => {
+                f.write_str("snapshot holding lists the models no longer read")
+            }
             Discarded::Version(v) => write!(f, "snapshot of format version {v}, not {VERSION}"),
         }
     }

@@ -5,9 +5,57 @@
 //! The caches note each change as it happens; the client hands the batches
 //! over after each operation ([`Changes::take`]), so that a load of a thousand
 //! records is one batch. Batches are kept only while someone listens
-//! ([`Changes::listen`]): a client nobody watches pays one counter.
+//! ([`Changes::listen`]).
+//!
+//! The caches reach the log through a trait object made the first time the
+//! client asks for the version or the changes: until then the caches pay one
+//! check per change, and a package that never asks carries none of this code.
 
-use crate::core::store::Id;
+use crate::core::store::{CompactRecord, Id};
+
+/// What the caches tell the change log.
+pub(super) trait ChangeLog {
+    /// A record was stored over `before` (`None`: it was not held).
+    fn stored(&mut self, id: &Id, before: Option<&CompactRecord>, after: &CompactRecord);
+    /// A held record was dropped for `reason` (a write's drop is "written").
+    fn dropped(&mut self, id: &Id, reason: ChangeReason);
+    /// A record a write is about to fetch again or drop.
+    fn expect_write(&mut self, id: &str);
+    /// Whether what is stored now comes from a snapshot.
+    fn set_restoring(&mut self, on: bool);
+    /// The log itself, for the version and the batches.
+    fn changes(&mut self) -> &mut Changes;
+}
+
+impl ChangeLog for Changes {
+    fn stored(&mut self, id: &Id, before: Option<&CompactRecord>, after: &CompactRecord) {
+        // A refresh that brings the record back as it was changes nothing held.
+        if before != Some(after) {
+            let reason = self.stored_reason(id, before.is_some());
+            self.note(reason, id);
+        }
+    }
+
+    fn dropped(&mut self, id: &Id, reason: ChangeReason) {
+        let reason = match reason {
+            ChangeReason::Removed => self.dropped_reason(id, reason),
+            other => other,
+        };
+        self.note(reason, id);
+    }
+
+    fn expect_write(&mut self, id: &str) {
+        Changes::expect_write(self, id);
+    }
+
+    fn set_restoring(&mut self, on: bool) {
+        self.restoring = on;
+    }
+
+    fn changes(&mut self) -> &mut Changes {
+        self
+    }
+}
 
 /// Why held records changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,10 +108,11 @@ pub struct Changes {
     version: u64,
     listening: bool,
     pending: Vec<(u64, ChangeReason, Vec<Id>)>,
-    /// Records a write through this client is about to fetch again or drop.
-    writing: Vec<Id>,
+    /// Records a write through this client is about to fetch again or drop, by
+    /// digest: a collision costs a change named "written" that was a refresh.
+    writing: Vec<u64>,
     /// What every stored record is, while a restore puts records back.
-    pub(super) restoring: bool,
+    restoring: bool,
 }
 
 impl Changes {
@@ -82,9 +131,9 @@ impl Changes {
 
     /// Marks a record a write is about to change: its next change is [`ChangeReason::Written`].
     pub fn expect_write(&mut self, id: &str) {
-        let id = Id::new(id);
-        if !self.writing.contains(&id) {
-            self.writing.push(id);
+        let digest = Id::new(id).digest();
+        if !self.writing.contains(&digest) {
+            self.writing.push(digest);
         }
     }
 
@@ -109,7 +158,7 @@ impl Changes {
     }
 
     /// The reason a stored record changed: a restore, a write, or else a load or a refresh.
-    pub(super) fn stored(&mut self, id: &Id, was_held: bool) -> ChangeReason {
+    fn stored_reason(&mut self, id: &Id, was_held: bool) -> ChangeReason {
         if self.restoring {
             ChangeReason::Restored
         } else if self.take_write(id) {
@@ -122,7 +171,7 @@ impl Changes {
     }
 
     /// The reason a held record was dropped (a write's, or `otherwise`).
-    pub(super) fn dropped(&mut self, id: &Id, otherwise: ChangeReason) -> ChangeReason {
+    fn dropped_reason(&mut self, id: &Id, otherwise: ChangeReason) -> ChangeReason {
         if self.take_write(id) {
             ChangeReason::Written
         } else {
@@ -131,7 +180,11 @@ impl Changes {
     }
 
     fn take_write(&mut self, id: &Id) -> bool {
-        match self.writing.iter().position(|w| w == id) {
+        if self.writing.is_empty() {
+            return false;
+        }
+        let digest = id.digest();
+        match self.writing.iter().position(|w| *w == digest) {
             Some(at) => {
                 self.writing.swap_remove(at);
                 true
@@ -142,7 +195,7 @@ impl Changes {
 
     /// Notes that a held record changed: the version moves, and the record joins
     /// the last batch when that batch has the same reason.
-    pub(super) fn note(&mut self, reason: ChangeReason, id: &Id) {
+    fn note(&mut self, reason: ChangeReason, id: &Id) {
         self.version += 1;
         if !self.listening {
             return;
@@ -160,18 +213,18 @@ impl Changes {
 impl<T: crate::core::client::Transport> crate::core::client::Client<T> {
     /// A number that changes exactly when the records the client holds change.
     pub fn records_version(&self) -> u64 {
-        self.cache.borrow().changes.version()
+        self.cache.borrow_mut().changes().version()
     }
 
     /// Starts or stops keeping change batches (for a first or last listener).
     pub fn listen_for_changes(&self, on: bool) {
-        self.cache.borrow_mut().changes.listen(on);
+        self.cache.borrow_mut().changes().listen(on);
     }
 
     /// The change batches since the last call, oldest first: what listeners receive
     /// after each operation.
     pub fn take_changes(&self) -> Vec<ChangeBatch> {
-        self.cache.borrow_mut().changes.take()
+        self.cache.borrow_mut().changes().take()
     }
 }
 

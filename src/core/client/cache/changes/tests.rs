@@ -30,7 +30,7 @@ fn put(c: &mut Caches, id: &str, note: &str) {
 /// The batches as (reason, ids) pairs, checking that each batch's version is
 /// the version after its changes and that versions only grow.
 fn batches(c: &mut Caches) -> Vec<(&'static str, Vec<String>)> {
-    let taken = c.changes.take();
+    let taken = c.changes().take();
     let mut last = 0;
     for b in &taken {
         assert!(b.version > last, "versions grow: {taken:?}");
@@ -39,7 +39,7 @@ fn batches(c: &mut Caches) -> Vec<(&'static str, Vec<String>)> {
     if let Some(b) = taken.last() {
         assert_eq!(
             b.version,
-            c.changes.version(),
+            c.changes().version(),
             "the last batch is at the version now"
         );
     }
@@ -56,11 +56,11 @@ fn ids(list: &[&str]) -> Vec<String> {
 #[test]
 fn the_version_moves_exactly_when_held_records_change() {
     let mut c = Caches::new(10);
-    c.changes.listen(true);
-    let v0 = c.changes.version();
+    c.changes().listen(true);
+    let v0 = c.changes().version();
     put(&mut c, "a", "x");
     put(&mut c, "b", "x");
-    let v1 = c.changes.version();
+    let v1 = c.changes().version();
     assert!(v1 > v0);
     assert_eq!(batches(&mut c), [("loaded", ids(&["a", "b"]))]);
     // The same record fetched again as it was: nothing held changed.
@@ -70,13 +70,13 @@ fn the_version_moves_exactly_when_held_records_change() {
     c.put_missing("never held");
     let _ = c.record("a");
     assert_eq!(
-        c.changes.version(),
+        c.changes().version(),
         v1,
         "reads, expiry and unknown ids change nothing"
     );
     assert!(batches(&mut c).is_empty());
     put(&mut c, "a", "y");
-    assert!(c.changes.version() > v1);
+    assert!(c.changes().version() > v1);
     assert_eq!(batches(&mut c), [("refreshed", ids(&["a"]))]);
     // Removed: a 404 over a held record, and a drop.
     c.put_missing("a");
@@ -92,7 +92,7 @@ fn the_version_moves_exactly_when_held_records_change() {
 #[test]
 fn evictions_writes_and_clears_come_in_batches_of_their_reason() {
     let mut c = Caches::new(2);
-    c.changes.listen(true);
+    c.changes().listen(true);
     put(&mut c, "a", "x");
     put(&mut c, "b", "x");
     put(&mut c, "c", "x");
@@ -102,10 +102,10 @@ fn evictions_writes_and_clears_come_in_batches_of_their_reason() {
         [("loaded", ids(&["a", "b", "c"])), ("evicted", ids(&["a"])),]
     );
     // A write: its refetch, or the drop when that fails, is "written" once.
-    c.changes.expect_write("b");
+    c.changes().expect_write("b");
     put(&mut c, "b", "written");
     put(&mut c, "b", "again");
-    c.changes.expect_write("c");
+    c.changes().expect_write("c");
     c.drop_record("c");
     assert_eq!(
         batches(&mut c),
@@ -122,11 +122,11 @@ fn evictions_writes_and_clears_come_in_batches_of_their_reason() {
         [("loaded", ids(&["d"])), ("cleared", ids(&["b", "d"]))]
     );
     // Nobody listening: the version still moves, nothing is kept.
-    c.changes.listen(false);
-    let before = c.changes.version();
+    c.changes().listen(false);
+    let before = c.changes().version();
     put(&mut c, "e", "x");
-    assert!(c.changes.version() > before);
-    c.changes.listen(true);
+    assert!(c.changes().version() > before);
+    c.changes().listen(true);
     assert!(batches(&mut c).is_empty());
 }
 
@@ -138,12 +138,12 @@ fn a_restore_is_one_batch_and_names_what_it_evicted() {
     }
     let snapshot = source.snapshot(0);
     let mut c = Caches::new(2);
-    c.changes.listen(true);
+    c.changes().listen(true);
     put(&mut c, "z", "x");
     let _ = batches(&mut c);
-    let before = c.changes.version();
+    let before = c.changes().version();
     c.restore(snapshot.bytes()).unwrap();
-    assert!(c.changes.version() > before);
+    assert!(c.changes().version() > before);
     assert_eq!(
         batches(&mut c),
         [("restored", ids(&["b", "c"])), ("evicted", ids(&["z"]))],
@@ -155,9 +155,9 @@ fn a_restore_is_one_batch_and_names_what_it_evicted() {
         "records beyond the bound are not restored to be evicted"
     );
     // A discarded snapshot changes nothing.
-    let before = c.changes.version();
+    let before = c.changes().version();
     assert!(c.restore(&snapshot.bytes()[1..]).is_err());
-    assert_eq!(c.changes.version(), before);
+    assert_eq!(c.changes().version(), before);
     assert!(batches(&mut c).is_empty());
     // Records loaded after a restore are loads again.
     put(&mut c, "d", "x");
