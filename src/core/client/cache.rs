@@ -14,9 +14,7 @@ use crate::core::store::{compare_ids, CompactRecord, Content, Id, StoreRows, Sym
 use std::collections::HashMap;
 use std::rc::Rc;
 
-mod changes;
 mod persist;
-pub use changes::{ChangeBatch, ChangeReason, Changes};
 pub use persist::RestoreSummary;
 
 /// How long a record's activity list is reused.
@@ -186,8 +184,6 @@ pub(super) struct Caches {
     columns: Columns,
     /// The creation stamp and id of the last record appended to `order`.
     order_last: Option<(i64, Id)>,
-    /// The version of the held records and what changed in them, once asked for.
-    change_log: Option<Box<dyn changes::ChangeLog>>,
 }
 
 impl Caches {
@@ -217,7 +213,6 @@ impl Caches {
             order_sorted: true,
             order_last: None,
             columns: Columns::default(),
-            change_log: None,
         }
     }
 }
@@ -379,10 +374,6 @@ impl Caches {
                 map.insert(key_hash(&key), id.clone());
             }
         }
-        if let Some(log) = &mut self.change_log {
-            let before = self.records.peek(&id).and_then(|e| e.record.as_deref());
-            log.stored(&id, before, &record);
-        }
         // A record already held keeps its place in the creation order; a new one
         // (or one remembered as a 404) gets a fresh slot at the end.
         let was_held = matches!(
@@ -518,9 +509,6 @@ impl Caches {
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
-            if let Some(log) = &mut self.change_log {
-                log.dropped(&id, ChangeReason::Removed);
-            }
         }
         let entry = Entry {
             fetched_at: self.expiry.now(),
@@ -548,9 +536,6 @@ impl Caches {
             if let Some(record) = entry.record {
                 self.held = self.held.saturating_sub(1);
                 self.forget_key(&record);
-                if let Some(log) = &mut self.change_log {
-                    log.dropped(record.id(), ChangeReason::Evicted);
-                }
             }
         }
     }
@@ -575,17 +560,13 @@ impl Caches {
 
     /// Drops one record (before a refetch).
     pub fn drop_record(&mut self, id: &str) {
-        let parsed = Id::new(id);
         if let Some(Entry {
             record: Some(record),
             ..
-        }) = self.records.remove(&parsed)
+        }) = self.records.remove(&Id::new(id))
         {
             self.held = self.held.saturating_sub(1);
             self.forget_key(&record);
-            if let Some(log) = &mut self.change_log {
-                log.dropped(&parsed, ChangeReason::Removed);
-            }
         }
         self.record_activities.remove(id);
     }
@@ -627,16 +608,6 @@ impl Caches {
     /// Empties the record caches and the record-activities cache. The symbols
     /// stay: records JS still holds keep naming their fields.
     pub fn clear_records(&mut self) {
-        if let Some(log) = &mut self.change_log {
-            for record in self
-                .records
-                .lru
-                .oldest_first()
-                .filter_map(|e| e.record.as_ref())
-            {
-                log.dropped(record.id(), ChangeReason::Cleared);
-            }
-        }
         self.records.clear();
         self.order.clear();
         self.order_sorted = true;
@@ -646,21 +617,6 @@ impl Caches {
         self.by_key = None;
         self.missing_keys.clear();
         self.record_activities.clear();
-    }
-
-    /// The version of the held records and their change batches; keeping them
-    /// starts with the first call.
-    pub fn changes(&mut self) -> &mut Changes {
-        self.change_log
-            .get_or_insert_with(|| Box::new(Changes::default()))
-            .changes()
-    }
-
-    /// Marks a record a write is about to fetch again or drop, when changes are kept.
-    pub fn expect_write(&mut self, id: &str) {
-        if let Some(log) = &mut self.change_log {
-            log.expect_write(id);
-        }
     }
 
     /// The counters, with the number of records held now.

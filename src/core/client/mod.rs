@@ -11,7 +11,7 @@ mod lru;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
-pub use cache::{CacheStats, ChangeBatch, ChangeReason, RestoreSummary};
+pub use cache::{CacheStats, RestoreSummary};
 pub use ident::{FieldRef, RecordRef};
 
 /// The default bound on cached records.

@@ -853,7 +853,6 @@ impl<T: Transport> Client<T> {
         record_id: &str,
         written: Result<RecordValue, Error>,
     ) -> Result<RecordValue, Error> {
-        self.cache.borrow_mut().expect_write(record_id);
         let value = match written {
             Ok(value) => value,
             Err(e) => {

@@ -37,12 +37,6 @@ fn newer<T>(held: Option<Listed<T>>, restored: Option<Listed<T>>) -> Option<List
 }
 
 impl Caches {
-    fn set_restoring(&mut self, on: bool) {
-        if let Some(log) = &mut self.change_log {
-            log.set_restoring(on);
-        }
-    }
-
     /// A snapshot of the held records and lists, written at `saved_at` (ms since the epoch).
     pub fn snapshot(&self, saved_at: i64) -> Encoded {
         let records = self
@@ -73,7 +67,6 @@ impl Caches {
     pub fn restore(&mut self, bytes: &[u8]) -> Result<RestoreSummary, Discarded> {
         let restored = snapshot::read(bytes, &mut self.symbols)?;
         let mut records = 0;
-        self.set_restoring(true);
         // The oldest records beyond the bound would only be evicted again.
         let beyond = restored.records.len().saturating_sub(self.records.lru.max);
         for (fetched_at, record) in restored.records.into_iter().skip(beyond) {
@@ -89,7 +82,6 @@ impl Caches {
             }
             records += 1;
         }
-        self.set_restoring(false);
         self.key_fields = newer(self.key_fields.take(), listed(restored.key_fields));
         self.data_fields = newer(self.data_fields.take(), listed(restored.data_fields));
         self.activities = newer(self.activities.take(), listed(restored.activities));

@@ -347,3 +347,23 @@ fn a_restore_keeps_what_was_fetched_since_and_a_discarded_one_changes_nothing() 
     assert_eq!(other.stats().records, 1);
     assert!(other.data_fields.is_none() && other.activities.is_none());
 }
+
+#[test]
+fn a_snapshot_larger_than_the_bound_restores_its_most_recently_used() {
+    let clock = Rc::new(Cell::new(0));
+    let mut source = caches(10, &clock, 100_000);
+    for i in 1..=3 {
+        let r = decoded(&mut source, &record_json(i, 0));
+        source.put_record(r);
+    }
+    let mut c = caches(2, &clock, 100_000);
+    let summary = c.restore(source.snapshot(0).bytes()).unwrap();
+    assert_eq!(summary.records, 2);
+    assert_eq!(
+        c.stats().evictions,
+        0,
+        "nothing is restored only to be evicted"
+    );
+    assert!(c.peek_record(&id_of(1)).is_none());
+    assert!(c.peek_record(&id_of(2)).is_some() && c.peek_record(&id_of(3)).is_some());
+}
