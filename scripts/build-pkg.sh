@@ -15,14 +15,21 @@ WASM_OPT=tests/js/node_modules/.bin/wasm-opt
 "$WASM_OPT" "${KALBIO_WASM_OPT:--Oz}" --converge --low-memory-unused --strip-debug --strip-producers --detect-features -o pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 
-cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/
+# The handles keep [Symbol.dispose] at run time; its declaration needs lib
+# esnext.disposable, which a project on lib ES2022 lacks (TS2550 with skipLibCheck off).
+sed -i '/^ *\[Symbol\.dispose\]()/d' pkg/kalbio.d.ts
+
+cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg-template/handles.js \
+  pkg-template/server.js pkg-template/server.d.ts pkg/
 cp pkg-template/README.md pkg/README.md
+# The filter rules' reference, which the .d.ts points to.
+mkdir -p pkg/docs && cp docs/filters.md pkg/docs/filters.md
 VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json
 
 gz() { gzip -9 -c "$1" | wc -c; }
 WASM=$(gz pkg/kalbio_bg.wasm)
-GLUE=$(( $(gz pkg/kalbio.js) + $(gz pkg/index.js) ))
+GLUE=$(( $(gz pkg/kalbio.js) + $(gz pkg/index.js) + $(gz pkg/handles.js) ))
 # The JS snippets wasm-bindgen writes beside the glue (src/wasm/glue.js).
 for snippet in $(find pkg/snippets -name '*.js'); do GLUE=$(( GLUE + $(gz "$snippet") )); done
 printf 'package size: wasm %d B + JS glue %d B = %d B gzipped (%.1f KB)\n' "$WASM" "$GLUE" $((WASM + GLUE)) "$(echo "($WASM + $GLUE) / 1024" | bc -l)"

@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, idempotently: each step checks first.
 #
 #   scripts/install.sh          everything `make test` needs
-#   scripts/install.sh demo     what `make demo` and `make bench` need: all but Firefox
+#   scripts/install.sh demo     what `make demo` and `make bench` need: all but Firefox,
+#                               WebKitGTK and the Next.js app
 #   scripts/install.sh pkg      only what `make pkg` needs (wasm32 target, wasm-bindgen, wasm-opt)
 #   scripts/install.sh lint     only what `make lint` needs (rustfmt, clippy, wasm32 target)
 #   scripts/install.sh fuzz     only what `make fuzz` needs (nightly, cargo-fuzz)
@@ -69,6 +70,24 @@ install_firefox() {
   fi
 }
 
+# WebKitGTK's WebDriver and MiniBrowser for the JS scenario tests' third engine;
+# MiniBrowser has no headless mode, so it runs on an Xvfb display.
+install_webkit() {
+  if [ ! -x /usr/bin/WebKitWebDriver ] || ! command -v Xvfb >/dev/null; then
+    say "apt-get install webkit2gtk-driver xvfb"
+    apt_install webkit2gtk-driver xvfb
+  fi
+}
+
+# The Next.js app the JS tests build (tests/js/next-app), from its committed lock.
+install_next_app() {
+  local app=tests/js/next-app
+  if [ ! -d "$app/node_modules/next" ] || [ "$app/package-lock.json" -nt "$app/node_modules/.package-lock.json" ]; then
+    say "npm ci in $app"
+    (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # JS tooling (TypeScript, Playwright's driver, binaryen's wasm-opt, Vite, esbuild,
 # webpack), from the committed lock.
 install_js_tooling() {
@@ -112,7 +131,8 @@ install_fuzzing() {
 case "${1:-all}" in
   all)
     install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
-    install_firefox; install_js_tooling; install_dashboard; install_python_venv ;;
+    install_firefox; install_webkit; install_js_tooling; install_next_app; install_dashboard
+    install_python_venv ;;
   demo)
     install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
     install_js_tooling; install_dashboard; install_python_venv ;;

@@ -4,9 +4,10 @@
 #   tier 1      native cargo test of the core and the sandbox
 #   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox, then
 #               the same tests in headless Firefox ESR (tier2-firefox)
-#   tier 3      the packed package in Node and in Vite, webpack, esbuild and Rollup apps
-#               and a module Web Worker (Playwright), the .d.ts, and the official
-#               Python client against the sandbox
+#   tier 3      the packed package in Node and in Vite, webpack, esbuild, Rollup and
+#               Next.js apps and a module Web Worker, the JS scenario tests in
+#               Chromium, Firefox ESR and WebKitGTK (counted per engine), the .d.ts,
+#               and the official Python client against the sandbox
 #   self-test   this script itself: a crashing test binary and a never-settling
 #               JS test must each turn its summary red
 #
@@ -77,6 +78,19 @@ cargo_tier() {
   fi
 }
 
+# engine_counts LOGFILE: the tests of each browser engine (named "engine: …" by
+# the scenario files), passed and failed, and the notes a file printed about
+# what an engine does not run.
+engine_counts() {
+  local engine ok notok
+  for engine in chromium firefox webkit node; do
+    ok=$(grep -cE "^ok [0-9]+ - $engine: " "$1")
+    notok=$(grep -cE "^not ok [0-9]+ - $engine: " "$1")
+    [ "$ok$notok" = 00 ] || echo "    $engine: $ok passed, $notok failed"
+  done
+  grep -E '^# not run in ' "$1" | sort -u | sed 's/^# /    /'
+}
+
 # node_tier NAME LOGFILE SECONDS FILES...: node's test runner over FILES (run
 # from their folder). Counts pass/fail, names cancelled, skipped and todo tests,
 # and fails the step on any of them or when node does not exit 0.
@@ -94,6 +108,7 @@ node_tier() {
   c=$(sed -n 's/^# cancelled //p' "$log"); s=$(sed -n 's/^# skipped //p' "$log"); t=$(sed -n 's/^# todo //p' "$log")
   PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0} + ${c:-0}))
   echo "    ${p:-0} passed, ${f:-0} failed, ${c:-0} cancelled, ${s:-0} skipped, ${t:-0} todo"
+  engine_counts "$log"
   [ -n "$p" ] || fail_step "$name (did not run to its summary)"
   if [ "${f:-0}" != 0 ] || [ "${c:-0}" != 0 ]; then
     grep -B2 -A30 '^not ok' "$log" | head -120

@@ -1,14 +1,15 @@
 //! `KaleidoscopeClient` and its services.
 
 use super::convert::{
-    activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, list_promise,
-    optional_from_js, promise, promise_with_signal, record_arg, record_id_list, string_arg, to_js,
-    to_js_text, whole_number, ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg,
-    ListOptionsArg, NumberArg, Upload,
+    activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, known_members,
+    list_promise, optional_from_js, promise, promise_with_signal, record_arg, record_id_list,
+    string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg, BatchOptions,
+    BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, Upload,
 };
 use super::handles::Handles;
 use super::state::Inner;
 use super::transport::FetchTransport;
+use crate::core::client::observe::{EventKind, Observer, RequestEvent};
 use crate::core::client::{
     CacheStats, Client, ClientConfig, ColumnsScope, Credentials, RecordRef, TokenFuture,
     DEFAULT_BATCH_SIZE, DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS,
@@ -42,6 +43,26 @@ export type ActivityIdentifier = Activity | string;
 
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
+
+/**
+ * What `onRequest` receives when an attempt of a request ends, and `onRetry`
+ * before the wait for the next one. Never a header, a query string or a token.
+ */
+export interface RequestEvent {
+    method: "GET" | "POST" | "PUT" | "DELETE";
+    /** The request's path, without its query string. */
+    path: string;
+    /** Which attempt of the call: 1 for the first. */
+    attempt: number;
+    /** The answer's status, or `null` when none came. */
+    status: number | null;
+    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
+    error: "network_error" | "timeout" | "aborted" | null;
+    /** How long the attempt took, in milliseconds. */
+    durationMs: number;
+    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+    waitMs?: number;
+}
 
 /** What `client.records.columns()` answers. */
 export interface RecordColumns {
@@ -101,6 +122,14 @@ pub struct KaleidoscopeClientOptions {
     pub cache: Option<CacheOptions>,
     /// How many batches `getRecordsByIds` fetches at once. Default: 4.
     pub concurrency: Option<f64>,
+    /// Called when each attempt of a request ends (retries included), for logs and metrics.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "(event: RequestEvent) => void")]
+    pub on_request: JsValue,
+    /// Called before each retry's wait, with the failed attempt's event and its `waitMs`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "(event: RequestEvent) => void")]
+    pub on_retry: JsValue,
 }
 
 /// The record cache's options.
@@ -139,8 +168,15 @@ impl KaleidoscopeClientOptions {
     /// The core's configuration, each option checked.
     fn config(self) -> Result<(ClientConfig, f64), Error> {
         let url = self.url.unwrap_or_else(|| DEFAULT_URL.to_string());
+        let on_request = hook(self.on_request, "onRequest")?;
+        let on_retry = hook(self.on_retry, "onRetry")?;
         let provider = self.token_provider;
         let credentials = if let Some(function) = provider.dyn_ref::<Function>() {
+            if self.client_id.is_some() || self.client_secret.is_some() {
+                return Err(invalid(
+                    "give either options.tokenProvider, or options.clientId and options.clientSecret, not both",
+                ));
+            }
             Credentials::Provider(token_provider(function.clone()))
         } else if !provider.is_undefined() && !provider.is_null() {
             return Err(invalid("options.tokenProvider must be a function"));
@@ -230,9 +266,35 @@ impl KaleidoscopeClientOptions {
             ttl_ms,
             load_names: true,
             concurrency,
+            observer: observer(on_request, on_retry),
         };
         Ok((config, timeout_ms))
     }
+}
+
+/// An optional hook option: a function, or absent.
+fn hook(value: JsValue, key: &str) -> Result<Option<Function>, Error> {
+    match value.dyn_into::<Function>() {
+        Ok(f) => Ok(Some(f)),
+        Err(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Err(_) => Err(invalid(format!("options.{key} must be a function"))),
+    }
+}
+
+/// The core's observer calling `onRequest` and `onRetry`; a hook that throws is ignored.
+fn observer(on_request: Option<Function>, on_retry: Option<Function>) -> Option<Observer> {
+    if on_request.is_none() && on_retry.is_none() {
+        return None;
+    }
+    Some(Rc::new(move |event: &RequestEvent<'_>| {
+        let hook = match event.kind {
+            EventKind::Attempt => &on_request,
+            EventKind::Retry => &on_retry,
+        };
+        if let Some(f) = hook {
+            let _ = f.call1(&JsValue::NULL, &super::convert::request_event(event));
+        }
+    }))
 }
 
 fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
@@ -314,6 +376,10 @@ impl KaleidoscopeClient {
         let options: JsValue = options.into();
         if !options.is_object() {
             return Err(invalid("new KaleidoscopeClient(options) needs an options object").into());
+        }
+        known_members::<KaleidoscopeClientOptions>(&options, "options")?;
+        if let Ok(cache) = js_sys::Reflect::get(&options, &JsValue::from_str("cache")) {
+            known_members::<CacheOptions>(&cache, "options.cache")?;
         }
         let options: KaleidoscopeClientOptions = from_js(&options, "options")?;
         let (config, timeout_ms) = options.config()?;
@@ -451,27 +517,37 @@ impl RecordsService {
                 false => Some(batch_size.as_f64().unwrap_or(f64::NAN)),
             };
             let batch = whole_number(batch, "batchSize", DEFAULT_BATCH_SIZE, 1, 10_000)?;
-            let progress = |done: usize, total: usize| {
+            // The batch's records are handed over only to a callback that names a
+            // third parameter: a handle per record costs a crossing each.
+            let wants_records = on_progress.as_ref().is_some_and(|f| f.length() >= 3);
+            let progress = |done: usize, total: usize, batch: &[Option<crate::core::store::Id>]| {
                 if let Some(f) = &on_progress {
+                    let records: JsValue = if wants_records {
+                        inner
+                            .peek_records(batch)
+                            .into_iter()
+                            .map(|r| handles.handle(&inner, r))
+                            .collect::<js_sys::Array>()
+                            .into()
+                    } else {
+                        JsValue::UNDEFINED
+                    };
                     // A throwing callback must not break the load.
-                    let _ = f.call2(
+                    let _ = f.call3(
                         &JsValue::NULL,
                         &(done as f64).into(),
                         &(total as f64).into(),
+                        &records,
                     );
                 }
             };
-            let records = match uuids {
-                Some(uuids) => {
-                    let ids = uuids.into_iter().map(Some).collect();
-                    inner.get_records_by_id_list(ids, batch, &progress).await?
-                }
-                None => {
-                    inner
-                        .get_records_by_ids_owned(refs, batch, &progress)
-                        .await?
-                }
+            let ids = match uuids {
+                Some(uuids) => uuids.into_iter().map(Some).collect(),
+                None => inner.record_ids(refs).await?,
             };
+            let records = inner
+                .get_records_by_id_list_with(ids, batch, &progress)
+                .await?;
             Ok(records
                 .into_iter()
                 .map(|r| handles.handle(&inner, r))

@@ -10,7 +10,8 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Turns a Rust panic into a console message instead of a silent trap.
+/// Called by the package itself when the wasm module loads (it routes a Rust
+/// panic to the console); there is no need to call it.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -1,9 +1,9 @@
 // Bad input from JavaScript: each call throws or rejects with a clear
 // KalbioError, and the next good call on the same client succeeds (no panic
-// has broken the module). Runs in headless Chromium.
-import { test, before } from "node:test";
+// has broken the module). Runs in each browser engine.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarnessForFile } from "./helpers.mjs";
+import { ENGINES, engineHarnessesForFile } from "./helpers.mjs";
 
 async function badCalls(k, url) {
   const client = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -152,32 +152,36 @@ async function goodUnusualObjects(k, url) {
   };
 }
 
-const harness = browserHarnessForFile("--seed", "demo");
-let results;
-before(async () => {
-  results = await (await harness).run(badCalls);
-});
+const { harness } = engineHarnessesForFile("--seed", "demo");
 
-test("forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member", () => {
-  const named = Object.entries(results).filter(([, r]) => r.member);
-  assert.ok(named.length >= 52, `only ${named.length} named cases`);
-  const wrong = [];
-  for (const [name, r] of named) {
-    if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
-  }
-  assert.deepEqual(wrong, []);
-});
+for (const engine of ENGINES) {
+  let answered;
+  // The bad calls run once per engine; the first test that needs them starts them.
+  const resultsIn = () => (answered ??= harness(engine).then((h) => h.run(badCalls)));
 
-test("frozen and prototype-less objects that are right work, and members no one reads are not read", async () => {
-  assert.deepEqual(await (await harness).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task" });
-});
+  test(`${engine}: forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member`, async () => {
+    const results = await resultsIn();
+    const named = Object.entries(results).filter(([, r]) => r.member);
+    assert.ok(named.length >= 52, `only ${named.length} named cases`);
+    const wrong = [];
+    for (const [name, r] of named) {
+      if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 
-test("each bad call fails with a clear KalbioError and the next good call succeeds", () => {
-  const wrong = [];
-  for (const [name, r] of Object.entries(results)) {
-    const clear = r.kalbio && typeof r.message === "string" && r.message.length > 10;
-    const expectedCode = ["invalid_argument", "not_found"].includes(r.code) || (r.code === "http_error" && r.status >= 400 && r.status < 500);
-    if (!clear || !expectedCode || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
-  }
-  assert.deepEqual(wrong, []);
-});
+  test(`${engine}: frozen and prototype-less objects that are right work, and members no one reads are not read`, async () => {
+    assert.deepEqual(await (await harness(engine)).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task" });
+  });
+
+  test(`${engine}: each bad call fails with a clear KalbioError and the next good call succeeds`, async () => {
+    const results = await resultsIn();
+    const wrong = [];
+    for (const [name, r] of Object.entries(results)) {
+      const clear = r.kalbio && typeof r.message === "string" && r.message.length > 10;
+      const expectedCode = ["invalid_argument", "not_found"].includes(r.code) || (r.code === "http_error" && r.status >= 400 && r.status < 500);
+      if (!clear || !expectedCode || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+}

@@ -493,6 +493,13 @@ impl<T: Transport> Client<T> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
+        let ids = self.record_ids(records).await?;
+        self.get_records_by_id_list(ids, batch_size, progress).await
+    }
+
+    /// The compact ids of records named by uuid or key values (`None`: key
+    /// values that matched no record), key values resolved by request when not cached.
+    pub async fn record_ids(&self, records: Vec<RecordRef>) -> Result<Vec<Option<Id>>, Error> {
         let mut ids: Vec<Option<Id>> = Vec::with_capacity(records.len());
         for record in records {
             ids.push(match record {
@@ -503,7 +510,17 @@ impl<T: Transport> Client<T> {
                     .map(|id| Id::new(&id)),
             });
         }
-        self.get_records_by_id_list(ids, batch_size, progress).await
+        Ok(ids)
+    }
+
+    /// The cached records of these ids, in order, without counting a hit or
+    /// marking them used (what a progress callback shows of a batch just landed).
+    pub fn peek_records(&self, ids: &[Option<Id>]) -> Vec<Rc<CompactRecord>> {
+        let cache = self.cache.borrow();
+        ids.iter()
+            .flatten()
+            .filter_map(|id| cache.peek_record_id(id).flatten())
+            .collect()
     }
 
     /// Gives the page a turn (a zero-millisecond sleep: what follows runs as a task
@@ -529,6 +546,18 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
+        self.get_records_by_id_list_with(ids, batch_size, &|done, total, _| progress(done, total))
+            .await
+    }
+
+    /// [`Client::get_records_by_id_list`] whose `progress(done, total, batch)` also
+    /// receives the ids of the batch that just landed.
+    pub async fn get_records_by_id_list_with(
+        &self,
+        ids: Vec<Option<Id>>,
+        batch_size: usize,
+        progress: &dyn Fn(usize, usize, &[Option<Id>]),
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
@@ -545,12 +574,12 @@ impl<T: Transport> Client<T> {
         // than the request cannot drop early batches before the answer is built
         // (a list, not a map: 4 bytes a record while the store fills).
         let mut got: Vec<Rc<CompactRecord>> = Vec::new();
-        let mut batches: Vec<(usize, Vec<&Id>)> = Vec::new();
+        let mut batches: Vec<(usize, usize, Vec<&Id>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
             let mut asked: crate::core::hash::FastMap<&Id, ()> =
                 crate::core::hash::FastMap::with_capacity_and_hasher(ids.len(), Default::default());
-            for chunk in ids.chunks(batch_size) {
+            for (n, chunk) in ids.chunks(batch_size).enumerate() {
                 let mut wanted: Vec<&Id> = Vec::new();
                 for id in chunk.iter().flatten() {
                     if asked.insert(id, ()).is_some() {
@@ -565,7 +594,7 @@ impl<T: Transport> Client<T> {
                         }
                     }
                 }
-                batches.push((chunk.len(), wanted));
+                batches.push((n * batch_size, chunk.len(), wanted));
             }
         }
         let total = ids.len();
@@ -578,7 +607,7 @@ impl<T: Transport> Client<T> {
         let worker = || async {
             while failed.borrow().is_none() {
                 let at = next.get();
-                let Some((size, wanted)) = batches.get(at) else {
+                let Some((start, size, wanted)) = batches.get(at) else {
                     break;
                 };
                 next.set(at + 1);
@@ -589,14 +618,18 @@ impl<T: Transport> Client<T> {
                     }
                 }
                 done.set(done.get() + size);
-                progress(done.get(), total);
+                progress(
+                    done.get(),
+                    total,
+                    ids.get(*start..start + size).unwrap_or_default(),
+                );
             }
         };
         let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
         // The field and activity lists load beside the first batches, not before
         // them: a large project's activity list is megabytes, and the answer waits
         // for whichever comes last.
-        let fetching = batches.iter().any(|(_, wanted)| !wanted.is_empty());
+        let fetching = batches.iter().any(|(_, _, wanted)| !wanted.is_empty());
         // A large load gives the page a turn (a zero-millisecond sleep: a task of its
         // own) between reading its ids and starting its requests, so that neither part
         // makes one long task of the caller's: a dashboard keeps responding.
@@ -703,6 +736,7 @@ impl<T: Transport> Client<T> {
 
     /// Record ids matching a search, as the server orders them.
     pub async fn search_records(&self, query: &SearchRecordsQuery) -> Result<Vec<String>, Error> {
+        let query = self.search_query_with_ids(query).await?;
         Ok(self
             .get_optional("/records/search", &query.to_params())
             .await?
@@ -714,6 +748,7 @@ impl<T: Transport> Client<T> {
     /// is then one text in memory, not a string per id plus the text written again.
     pub async fn search_records_json(&self, query: &SearchRecordsQuery) -> Result<String, Error> {
         let path = "/records/search";
+        let query = self.search_query_with_ids(query).await?;
         let response = self
             .send(Method::Get, path, &query.to_params(), Body::Empty)
             .await?;
@@ -920,7 +955,8 @@ impl<T: Transport> Client<T> {
         operation_records: Option<&std::collections::HashSet<String>>,
         answer: impl FnOnce(&crate::core::store::StoreRows<'_>, &[usize]) -> A,
     ) -> Result<A, Error> {
-        let search = crate::core::search::CompiledSearch::new(query, self.now())
+        let query = self.cached_query_with_ids(query)?;
+        let search = crate::core::search::CompiledSearch::new(&query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
         cache.sort_order();
@@ -1004,7 +1040,7 @@ impl<T: Transport> Client<T> {
 
     /// A field uuid or name that is not among a record's fields, through the
     /// cached field lists.
-    fn resolve_field_name(&self, text: &str) -> Result<String, Error> {
+    pub(super) fn resolve_field_name(&self, text: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();
         let lists: Vec<&Rc<Vec<EntityField>>> =
             [cache.data_fields.as_ref(), cache.key_fields.as_ref()]
