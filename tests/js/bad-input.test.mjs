@@ -139,7 +139,16 @@ async function badCalls(k, url) {
 // Frozen and prototype-less objects are ordinary arguments: good ones work. So do
 // objects with members no one reads (here the page's window and document body).
 async function goodUnusualObjects(k, url) {
-  const client = new k.KaleidoscopeClient(Object.freeze({ url, clientId: "sandbox", clientSecret: "sandbox-secret", app: window }));
+  const client = new k.KaleidoscopeClient(Object.freeze({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }));
+  // An option the client does not know is refused by its name, its value never read.
+  let read = false;
+  const unknown = Object.defineProperty({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }, "app", { enumerable: true, get: () => { read = true; return window; } });
+  let refused = null;
+  try {
+    new k.KaleidoscopeClient(unknown);
+  } catch (e) {
+    refused = e instanceof k.KalbioError && e.code === "invalid_argument" && e.message.includes("options.app");
+  }
   const activity = await client.activities.createActivity({ title: `extra ${Date.now()}`, activity_type: "task", view: document.body });
   await client.entityFields.getKeyFields();
   const bare = Object.assign(Object.create(null), { limit: 2 });
@@ -149,6 +158,7 @@ async function goodUnusualObjects(k, url) {
     bare: (await client.records.searchRecords(bare)).length,
     key: (await client.records.getOrCreateRecord(Object.freeze(key))).record_identifier,
     activity: activity.activity_type,
+    unknownRefusedUnread: refused === true && !read,
   };
 }
 
@@ -170,8 +180,8 @@ for (const engine of ENGINES) {
     assert.deepEqual(wrong, []);
   });
 
-  test(`${engine}: frozen and prototype-less objects that are right work, and members no one reads are not read`, async () => {
-    assert.deepEqual(await (await harness(engine)).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task" });
+  test(`${engine}: frozen and prototype-less objects that are right work, members no one reads are not read, and an unknown option is refused unread`, async () => {
+    assert.deepEqual(await (await harness(engine)).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task", unknownRefusedUnread: true });
   });
 
   test(`${engine}: each bad call fails with a clear KalbioError and the next good call succeeds`, async () => {

@@ -191,8 +191,9 @@ for (const engine of ENGINES) {
 
   test(`${engine}: a client made before init() throws a KalbioError not_initialized; after init() it works`, async () => {
     const h = await harness(engine);
-    // A page of its own: a fresh copy of the package that nothing has initialised.
-    const page = await h.browser.newPage();
+    // The page loaded again: a fresh copy of the package that nothing has initialised
+    // (WebKitWebDriver holds one session, so no second page).
+    const page = h.page;
     try {
       await page.goto(`${h.site.url}/tests/js/vite-app/index.html`);
       const result = await page.evaluate(async (url) => {
@@ -211,7 +212,8 @@ for (const engine of ENGINES) {
       }, h.sandbox.url);
       assert.deepEqual(result, { before: { kalbio: true, name: "KalbioError", code: "not_initialized", saysInit: true }, after: "CMP-0042" });
     } finally {
-      await page.close();
+      // Later tests in this engine expect the harness's page as it was: loaded afresh.
+      await page.goto(`${h.site.url}/tests/js/vite-app/index.html`);
     }
   });
 }

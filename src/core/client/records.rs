@@ -16,6 +16,10 @@ fn not_found(what: &str, name: &str) -> Error {
     Error::new(ErrorCode::NotFound, format!("no {what} is named {name:?}"))
 }
 
+/// `progress(done, total, batch)`: records done so far, records asked for, and
+/// the ids of the batch that just landed.
+pub type BatchProgress<'a> = dyn Fn(usize, usize, &[Option<Id>]) + 'a;
+
 /// From this many ids, `getRecordsByIds` yields once before its requests start.
 const YIELD_FROM_IDS: usize = 1000;
 
@@ -556,7 +560,7 @@ impl<T: Transport> Client<T> {
         &self,
         ids: Vec<Option<Id>>,
         batch_size: usize,
-        progress: &dyn Fn(usize, usize, &[Option<Id>]),
+        progress: &BatchProgress<'_>,
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
