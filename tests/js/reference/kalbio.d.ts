@@ -16,6 +16,26 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
+/**
+ * What `onRequest` receives when an attempt of a request ends, and `onRetry`
+ * before the wait for the next one. Never a header, a query string or a token.
+ */
+export interface RequestEvent {
+    method: "GET" | "POST" | "PUT" | "DELETE";
+    /** The request's path, without its query string. */
+    path: string;
+    /** Which attempt of the call: 1 for the first. */
+    attempt: number;
+    /** The answer's status, or `null` when none came. */
+    status: number | null;
+    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
+    error: "network_error" | "timeout" | "aborted" | null;
+    /** How long the attempt took, in milliseconds. */
+    durationMs: number;
+    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+    waitMs?: number;
+}
+
 /** What `client.records.columns()` answers. */
 export interface RecordColumns {
     /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
@@ -86,7 +106,7 @@ export interface SearchRecordsQuery {
     record_set_id?: string;
     /**
      * Only records in any of these record sets: ids separated by commas
-     * (kalbio 0.5.0's name).
+     * (the name the Python client kalbio 0.5.0 uses).
      */
     record_set_ids?: string;
     /**
@@ -325,7 +345,7 @@ export interface FieldFilter {
      */
     filter_type: FilterRuleType;
     /**
-     * What the rule compares against; its shape depends on the rule (see docs/filters.md).
+     * What the rule compares against; its shape depends on the rule (the filter rules are in the package, `kalbio/docs/filters.md`).
      */
     filter_prop?: unknown;
 }
@@ -401,6 +421,14 @@ export interface KaleidoscopeClientOptions {
      * How many batches `getRecordsByIds` fetches at once. Default: 4.
      */
     concurrency?: number | null;
+    /**
+     * Called when each attempt of a request ends (retries included), for logs and metrics.
+     */
+    onRequest?: (event: RequestEvent) => void;
+    /**
+     * Called before each retry's wait, with the failed attempt's event and its `waitMs`.
+     */
+    onRetry?: (event: RequestEvent) => void;
 }
 
 /**
@@ -428,7 +456,7 @@ export interface RecordValue {
      */
     operation_id: string | null;
     /**
-     * The record view on the activity the value was written to (kalbio 0.5.0);
+     * The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
      * null, or absent when the server left it out (kept as it came).
      */
     record_view_id?: string | null;
@@ -518,9 +546,11 @@ export interface BatchOptions {
      */
     signal?: AbortSignal;
     /**
-     * Called once per batch with the records done so far and the records asked for.
+     * Called once per batch as it lands, with the records done so far and the
+     * records asked for; a callback with a third parameter also receives the
+     * batch's records (so a table can fill while a large load runs).
      */
-    onProgress?: (done: number, total: number) => void;
+    onProgress?: (done: number, total: number, records: Record[]) => void;
 }
 
 /**
@@ -601,7 +631,6 @@ export interface FileContent {
 export class ActivitiesService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Creates an activity and answers it.
      */
@@ -627,7 +656,6 @@ export class ActivitiesService {
 export class EntityFieldsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
@@ -651,7 +679,6 @@ export class EntityFieldsService {
  */
 export class KaleidoscopeClient {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * The cache's counters: hits, misses, evictions and records held.
      */
@@ -684,7 +711,6 @@ export class KaleidoscopeClient {
 export class Record {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Writes a value to a field (in an activity, if given), then refetches the record.
      */
@@ -764,7 +790,6 @@ export class Record {
 export class RecordsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Empties the record caches and the record-activities cache.
      */
@@ -806,7 +831,8 @@ export class RecordsService {
 }
 
 /**
- * Turns a Rust panic into a console message instead of a silent trap.
+ * Called by the package itself when the wasm module loads (it routes a Rust
+ * panic to the console); there is no need to call it.
  */
 export function start(): void;
 
