@@ -28,7 +28,7 @@ init(wasm ? { module_or_path: wasm } : undefined).then(
 `;
 
 // Named in the summary: these pages are Chromium's alone, not scenarios run per engine.
-console.log("# not run in firefox or webkit: loading.test.mjs's CSP pages (a deployment check, not engine behaviour; Chromium's evaluate is not governed by the page's policy)");
+console.log("not run in firefox or webkit: loading.test.mjs's CSP pages (a deployment check, not engine behaviour; Chromium's evaluate is not governed by the page's policy)");
 
 let server;
 let base;
