@@ -24,6 +24,7 @@ cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg-templa
 cp pkg-template/README.md pkg/README.md
 # The filter rules' reference, which the .d.ts points to.
 mkdir -p pkg/docs && cp docs/filters.md pkg/docs/filters.md
+cp LICENSE pkg/LICENSE
 VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json
 

@@ -107,7 +107,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Answer {
 /// A value as a plain JS value through JSON text and `JSON.parse`, in the
 /// same shape as [`to_js`] makes (absent is `null`, maps are objects). For
 /// records and lists V8's parser is faster than building the objects one
-/// property at a time (README, "Values across the boundary").
+/// property at a time (docs/performance.md, "Values across the boundary").
 pub fn to_js_text<T: Serialize + ?Sized>(value: &T) -> Answer {
     let text = serde_json::to_string(value).map_err(|e| {
         Error::new(
@@ -777,7 +777,7 @@ pub struct ListOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
-    /// Asks the server even when the list is cached and fresh, and caches the answer.
+    /// Asks the server even when the list is cached and fresh, and caches what it returns.
     pub refresh: Option<bool>,
 }
 

@@ -10,8 +10,8 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Called by the package itself when the wasm module loads (it routes a Rust
-/// panic to the console); there is no need to call it.
+/// Runs on load, called by the package itself (there is no need to call it):
+/// an internal error then prints its cause to the console.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

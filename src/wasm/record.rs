@@ -120,7 +120,7 @@ impl Record {
             .collect()
     }
 
-    /// The record as a plain object, the API's shape.
+    /// Returns the record as a plain object, in the API's shape.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
@@ -131,7 +131,7 @@ impl Record {
         })?)
     }
 
-    /// The content of the field's newest value (by `created_at`), or null. With an
+    /// Returns the content of the field's newest value (by `created_at`), or `null`. With an
     /// activity: only values written in it (and key values). Sub-record values
     /// count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
     /// Field names and activity titles resolve through the cached lists.
@@ -175,7 +175,7 @@ impl Record {
         }
     }
 
-    /// `{ field_id: content }` of every field with a value in the activity (key values included).
+    /// Returns `{ field_id: content }` of every field with a value in the activity (key values included).
     #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
     pub fn get_activity_data(
         &self,
@@ -189,7 +189,7 @@ impl Record {
         Ok(to_js(&Pairs(&pairs))?)
     }
 
-    /// The activities that contain this record (reused for 10 seconds).
+    /// Resolves to the activities that contain this record (kept for 10 seconds).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
@@ -213,7 +213,7 @@ impl Record {
         self.write(field_id, content, place, false, options)
     }
 
-    /// Writes a new value to a field and answers it; the record is refetched.
+    /// Writes a new value to a field and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field(
         &self,
@@ -228,7 +228,7 @@ impl Record {
         self.write(field_id, value, place, true, options)
     }
 
-    /// Uploads a file as the field's new value and answers it; the record is refetched.
+    /// Uploads a file as the field's new value and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -261,7 +261,7 @@ impl Record {
         })
     }
 
-    /// Every value of the record, fetched from the server.
+    /// Fetches every value of the record from the server.
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
     pub fn get_values(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
