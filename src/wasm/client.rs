@@ -49,6 +49,7 @@ export type FileData = Blob | Uint8Array;
  * before the wait for the next one. Never a header, a query string or a token.
  */
 export interface RequestEvent {
+    /** The request's method. */
     method: "GET" | "POST" | "PUT" | "DELETE";
     /** The request's path, without its query string. */
     path: string;

@@ -812,7 +812,7 @@ pub struct BatchOptions {
     /// records asked for; a callback with a third parameter also receives the
     /// batch's records (so a table can fill while a large load runs).
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "(done: number, total: number, records: Record[]) => void")]
+    #[tsify(type = "(done: number, total: number, records?: Record[]) => void")]
     pub on_progress: JsValue,
 }
 

@@ -21,6 +21,7 @@ export type FileData = Blob | Uint8Array;
  * before the wait for the next one. Never a header, a query string or a token.
  */
 export interface RequestEvent {
+    /** The request's method. */
     method: "GET" | "POST" | "PUT" | "DELETE";
     /** The request's path, without its query string. */
     path: string;
@@ -550,7 +551,7 @@ export interface BatchOptions {
      * records asked for; a callback with a third parameter also receives the
      * batch's records (so a table can fill while a large load runs).
      */
-    onProgress?: (done: number, total: number, records: Record[]) => void;
+    onProgress?: (done: number, total: number, records?: Record[]) => void;
 }
 
 /**
