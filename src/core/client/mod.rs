@@ -450,4 +450,6 @@ mod tests_records;
 mod tests_freshness;
 
 #[cfg(test)]
+mod tests_frontends;
+#[cfg(test)]
 mod tests_views;
