@@ -4,6 +4,7 @@
 
 mod auth;
 mod cache;
+mod entity_types;
 pub mod ident;
 mod inflight;
 mod join;
@@ -413,3 +414,6 @@ mod tests_freshness;
 
 #[cfg(test)]
 mod tests_views;
+
+#[cfg(test)]
+mod tests_parity;
