@@ -57,16 +57,13 @@ pub struct Record {
     /// The record's uuid.
     pub id: String,
     /// When the record was created (ISO-8601), or null when the server left it out.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// The entity type (set of key fields) the record belongs to, or null.
-    #[serde(default)]
     pub entity_slice_id: Option<String>,
     /// Ids of the record values that hold its key values.
     #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
     pub identifier_ids: Vec<String>,
     /// Human-readable name, e.g. `CMP-0042`, or null.
-    #[serde(default)]
     pub record_identifier: Option<String>,
     /// Field id → every value written to that field.
     #[serde(default, deserialize_with = "crate::core::exact::exact_record_values")]
@@ -77,7 +74,6 @@ pub struct Record {
     )]
     pub record_values: BTreeMap<String, Vec<RecordValue>>,
     /// The activity the record was created in, or null.
-    #[serde(default)]
     pub initial_operation_id: Option<String>,
     /// Ids of the record's sub-records (batches, aliquots…).
     #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
@@ -91,13 +87,10 @@ pub struct EntityField {
     /// The field's uuid.
     pub id: String,
     /// When the field was created (ISO-8601), or null.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// True for key fields, false for data fields, null when the server left it out.
-    #[serde(default)]
     pub is_key: Option<bool>,
     /// The field's unique name, e.g. `IC50`, or null.
-    #[serde(default)]
     pub field_name: Option<String>,
     /// Free text describing the field.
     #[serde(default)]
@@ -106,13 +99,10 @@ pub struct EntityField {
     #[serde(default)]
     pub field_examples: String,
     /// The field's type, e.g. `number`, `text`, `file`, or null.
-    #[serde(default)]
     pub field_type: Option<String>,
     /// For record references: the entity slice referred to.
-    #[serde(default)]
     pub ref_slice_id: Option<String>,
     /// A regular expression values must match, if any.
-    #[serde(default)]
     pub regex_format: Option<String>,
 }
 
@@ -135,32 +125,26 @@ pub struct Activity {
     /// The activity's uuid.
     pub id: String,
     /// When it was created (ISO-8601), or null.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// The parent activity, if any.
-    #[serde(default)]
     pub parent_id: Option<String>,
     /// Child activity ids.
     #[serde(default)]
     pub child_ids: Vec<String>,
     /// The activity definition (template) it was made from, if any.
-    #[serde(default)]
     pub definition_id: Option<String>,
     /// Programs the activity belongs to.
     #[serde(default)]
     pub program_ids: Vec<String>,
     /// `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
-    #[serde(default)]
     pub activity_type: Option<String>,
     /// The activity's title, also usable as its name; or null.
-    #[serde(default)]
     pub title: Option<String>,
     /// Free-form description.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub description: Value,
     /// Status, e.g. `in progress`, or null.
-    #[serde(default)]
     pub status: Option<String>,
     /// Users assigned to it.
     #[serde(default)]
@@ -172,16 +156,12 @@ pub struct Activity {
     #[serde(default)]
     pub subscriber_ids: Vec<String>,
     /// Due date (ISO-8601), if any.
-    #[serde(default)]
     pub due_date: Option<String>,
     /// Start date (ISO-8601), if any.
-    #[serde(default)]
     pub start_date: Option<String>,
     /// Planned duration in days, if any.
-    #[serde(default)]
     pub duration: Option<i64>,
     /// When it was completed (ISO-8601), if it was.
-    #[serde(default)]
     pub completed_at_date: Option<String>,
     /// Ids of activities this one depends on.
     #[serde(default)]
@@ -190,14 +170,12 @@ pub struct Activity {
     #[serde(default)]
     pub label_ids: Vec<String>,
     /// Whether the activity is a draft, or null.
-    #[serde(default)]
     pub is_draft: Option<bool>,
     /// Activity properties.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown[]"))]
     pub properties: Vec<Value>,
     /// An id in an external system, if any.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// Every record the activity contains.
     // Held as `Id`s: a cached activity list of a large project names every record,
@@ -218,7 +196,6 @@ pub struct Activity {
     pub data_table_draft_record_ids: Vec<String>,
     /// The activity's registration staging view, where drafts are uploaded, or null
     /// (kalbio 0.7.0).
-    #[serde(default)]
     pub registration_staging_record_view_id: Option<String>,
 }
 
@@ -284,7 +261,6 @@ pub struct EntitySlice {
     #[serde(default)]
     pub key_field_ids: Vec<String>,
     /// A readable name, e.g. `Compound`, or null.
-    #[serde(default)]
     pub slice_name: Option<String>,
 }
 

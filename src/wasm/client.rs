@@ -2,10 +2,11 @@
 
 use super::convert::{
     activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, list_promise,
-    optional_from_js, promise, promise_with_signal, record_arg, record_id_list, string_arg, to_js,
-    to_js_text, whole_number, ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg,
-    ListOptionsArg, NumberArg, Upload,
+    optional_from_js, promise, promise_with_signal, read_promise, record_arg, record_id_list,
+    string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg, BatchOptions,
+    BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, ReadOptionsArg, Upload,
 };
+use super::entity_types::EntityTypesService;
 use super::handles::Handles;
 use super::state::Inner;
 use super::transport::FetchTransport;
@@ -279,6 +280,7 @@ pub struct KaleidoscopeClient {
     records: JsValue,
     entity_fields: JsValue,
     activities: JsValue,
+    entity_types: JsValue,
     handles: Rc<Handles>,
 }
 
@@ -304,6 +306,11 @@ impl KaleidoscopeClient {
             inner: self.inner.clone(),
         }
     }
+
+    /// `client.entityTypes` for Rust callers.
+    pub fn entity_types_service(&self) -> EntityTypesService {
+        EntityTypesService::new(self.inner.clone())
+    }
 }
 
 #[wasm_bindgen]
@@ -324,10 +331,12 @@ impl KaleidoscopeClient {
             records: JsValue::UNDEFINED,
             entity_fields: JsValue::UNDEFINED,
             activities: JsValue::UNDEFINED,
+            entity_types: JsValue::UNDEFINED,
         };
         client.records = client.records_service().into();
         client.entity_fields = client.entity_fields_service().into();
         client.activities = client.activities_service().into();
+        client.entity_types = client.entity_types_service().into();
         Ok(client)
     }
 
@@ -347,6 +356,21 @@ impl KaleidoscopeClient {
     #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
     pub fn activities(&self) -> JsValue {
         self.activities.clone()
+    }
+
+    /// Entity types (kalbio 0.7.0's `client.entity_types`): the sets of key fields
+    /// that name each type of record, e.g. every compound.
+    #[wasm_bindgen(getter, js_name = entityTypes, unchecked_return_type = "EntityTypesService")]
+    pub fn entity_types(&self) -> JsValue {
+        self.entity_types.clone()
+    }
+
+    /// Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+    /// misses, the key index, record activities, and the field, activity and
+    /// entity type lists. Record handles JS holds keep their data.
+    #[wasm_bindgen(js_name = clearCaches)]
+    pub fn clear_caches(&self) {
+        self.inner.clear_caches();
     }
 
     /// The cache's counters: hits, misses, evictions and records held.
@@ -388,12 +412,13 @@ pub struct RecordsService {
 
 #[wasm_bindgen]
 impl RecordsService {
-    /// A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+    /// A record by uuid or key values; `null` when none exists. Cached: a second call
+    /// sends nothing; `{ useCache: false }` fetches it anew and refreshes the cache.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         // A cached record by uuid answers at once, without scheduling a task.
         if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
@@ -402,13 +427,16 @@ impl RecordsService {
             }
         }
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
-            let record = inner.get_record(&record_arg(&id, "id")?).await?;
+        read_promise(options, |use_cache| async move {
+            let record = inner
+                .read_record(&record_arg(&id, "id")?, use_cache)
+                .await?;
             Ok(record.map_or(JsValue::NULL, |r| handles.handle(&inner, r)))
         })
     }
 
-    /// Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+    /// Records in the order asked (duplicates kept, unknown ids left out), fetched in
+    /// batches; `{ useCache: false }` fetches the cached ones too.
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -422,6 +450,7 @@ impl RecordsService {
             Ok(options) => options,
             Err(e) => return Promise::reject(&e.into()),
         };
+        let use_cache = options.use_cache != Some(false);
         let on_progress = match options.on_progress.dyn_into::<Function>() {
             Ok(f) => Some(f),
             Err(v) if v.is_undefined() || v.is_null() => None,
@@ -464,11 +493,13 @@ impl RecordsService {
             let records = match uuids {
                 Some(uuids) => {
                     let ids = uuids.into_iter().map(Some).collect();
-                    inner.get_records_by_id_list(ids, batch, &progress).await?
+                    inner
+                        .read_records_by_id_list(ids, batch, &progress, use_cache)
+                        .await?
                 }
                 None => {
                     inner
-                        .get_records_by_ids_owned(refs, batch, &progress)
+                        .read_records_by_ids(refs, batch, &progress, use_cache)
                         .await?
                 }
             };
@@ -480,18 +511,19 @@ impl RecordsService {
         })
     }
 
-    /// The record with these key values, created when none exists.
+    /// The record with these key values, created when none exists; a cached one is
+    /// reused unless `{ useCache: false }`.
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
         #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             let pairs = key_values_arg(&key_values, "keyValues")?;
-            let record = inner.get_or_create_record(&pairs).await?;
+            let record = inner.get_or_create_record_read(&pairs, use_cache).await?;
             Ok(handles.handle(&inner, record))
         })
     }
@@ -639,7 +671,8 @@ impl RecordsService {
         })
     }
 
-    /// Empties the record caches and the record-activities cache.
+    /// Empties the record caches and the record-activities cache (the field and
+    /// activity lists stay: `client.clearCaches()` empties those too).
     #[wasm_bindgen(js_name = clearRecordCaches)]
     pub fn clear_record_caches(&self) {
         self.inner.clear_record_caches();
@@ -716,7 +749,7 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -725,7 +758,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -778,7 +811,7 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+    /// Every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew
     /// (an activity another client created is also found by a lookup that misses).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
@@ -804,21 +837,22 @@ impl ActivitiesService {
         })
     }
 
-    /// The activities that contain a record (reused for 10 seconds).
+    /// The activities that contain a record (reused for 10 seconds;
+    /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities_with_record(
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
         record_id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             match inner
                 .resolve_record_id(&record_arg(&record_id, "recordId")?)
                 .await?
             {
-                Some(id) => to_js_text(&*inner.activities_with_record(&id).await?),
+                Some(id) => to_js_text(&*inner.activities_with_record_read(&id, use_cache).await?),
                 None => Ok(js_sys::Array::new().into()),
             }
         })

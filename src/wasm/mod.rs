@@ -3,6 +3,7 @@
 
 pub mod client;
 mod convert;
+mod entity_types;
 mod handles;
 pub mod record;
 mod state;
@@ -17,4 +18,5 @@ pub fn start() {
 }
 
 pub use client::{ActivitiesService, EntityFieldsService, KaleidoscopeClient, RecordsService};
+pub use entity_types::EntityTypesService;
 pub use record::Record;

@@ -29,6 +29,11 @@ export interface RecordColumns {
 }
 
 
+
+/** An entity type (kalbio 0.7.0's `EntityType`): the same object as an `EntitySlice`. */
+export type EntityType = EntitySlice;
+
+
 /**
  * A filter rule, as its wire string (for example `"is_equal"`).
  */
@@ -43,17 +48,17 @@ export interface EntityField {
      */
     id: string;
     /**
-     * When the field was created (ISO-8601).
+     * When the field was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * True for key fields, false for data fields.
+     * True for key fields, false for data fields, null when the server left it out.
      */
-    is_key: boolean;
+    is_key: boolean | null;
     /**
-     * The field's unique name, e.g. `IC50`.
+     * The field's unique name, e.g. `IC50`, or null.
      */
-    field_name: string;
+    field_name: string | null;
     /**
      * Free text describing the field.
      */
@@ -63,9 +68,9 @@ export interface EntityField {
      */
     field_examples?: string;
     /**
-     * The field's type, e.g. `number`, `text`, `file`.
+     * The field's type, e.g. `number`, `text`, `file`, or null.
      */
-    field_type: string;
+    field_type: string | null;
     /**
      * For record references: the entity slice referred to.
      */
@@ -145,21 +150,21 @@ export interface RecordJSON {
      */
     id: string;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or null when the server left it out.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * The entity type (set of key fields) the record belongs to.
+     * The entity type (set of key fields) the record belongs to, or null.
      */
-    entity_slice_id: string;
+    entity_slice_id: string | null;
     /**
      * Ids of the record values that hold its key values.
      */
     identifier_ids?: string[];
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or null.
      */
-    record_identifier: string;
+    record_identifier: string | null;
     /**
      * Field id → every value written to that field.
      */
@@ -183,9 +188,9 @@ export interface Activity {
      */
     id: string;
     /**
-     * When it was created (ISO-8601).
+     * When it was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
      * The parent activity, if any.
      */
@@ -203,21 +208,21 @@ export interface Activity {
      */
     program_ids?: string[];
     /**
-     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
+     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
      */
-    activity_type: string;
+    activity_type: string | null;
     /**
-     * The activity's title; also usable as its name.
+     * The activity's title, also usable as its name; or null.
      */
-    title: string;
+    title: string | null;
     /**
      * Free-form description.
      */
     description?: unknown;
     /**
-     * Status, e.g. `in progress`.
+     * Status, e.g. `in progress`, or null.
      */
-    status?: string;
+    status: string | null;
     /**
      * Users assigned to it.
      */
@@ -226,6 +231,10 @@ export interface Activity {
      * Groups assigned to it.
      */
     assigned_group_ids?: string[];
+    /**
+     * Users who get its notifications (kalbio 0.7.0).
+     */
+    subscriber_ids?: string[];
     /**
      * Due date (ISO-8601), if any.
      */
@@ -251,9 +260,9 @@ export interface Activity {
      */
     label_ids?: string[];
     /**
-     * Whether the activity is a draft.
+     * Whether the activity is a draft, or null.
      */
-    is_draft?: boolean;
+    is_draft: boolean | null;
     /**
      * Activity properties.
      */
@@ -270,10 +279,20 @@ export interface Activity {
      * View id → record ids shown in that data table.
      */
     data_table_record_mapping?: { [view_id: string]: string[] };
+    /**
+     * Registration drafts staged on the activity and not yet registered (kalbio 0.7.0).
+     */
+    data_table_draft_record_ids?: string[];
+    /**
+     * The activity's registration staging view, where drafts are uploaded, or null
+     * (kalbio 0.7.0).
+     */
+    registration_staging_record_view_id: string | null;
 }
 
 /**
- * An entity slice: the set of key fields that names one type of record.
+ * An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
+ * one type of record.
  */
 export interface EntitySlice {
     /**
@@ -283,11 +302,11 @@ export interface EntitySlice {
     /**
      * The key fields that make up the slice.
      */
-    key_field_ids: string[];
+    key_field_ids?: string[];
     /**
-     * A readable name, e.g. `Compound`.
+     * A readable name, e.g. `Compound`, or null.
      */
-    slice_name: string;
+    slice_name: string | null;
 }
 
 /**
@@ -412,9 +431,9 @@ export interface RecordValue {
      */
     id: string;
     /**
-     * The value itself: any JSON value.
+     * The value itself: any JSON value (null when the server left it out).
      */
-    content: unknown;
+    content?: unknown;
     /**
      * When the value was written (ISO-8601), or null.
      */
@@ -496,20 +515,6 @@ export interface ColumnsOptions {
 }
 
 /**
- * The options of `getKeyFields`, `getDataFields` and `getActivities`.
- */
-export interface ListOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * Asks the server even when the list is cached and fresh, and caches the answer.
-     */
-    refresh?: boolean | null;
-}
-
-/**
  * The options of `getRecordsByIds`.
  */
 export interface BatchOptions {
@@ -521,6 +526,49 @@ export interface BatchOptions {
      * Called once per batch with the records done so far and the records asked for.
      */
     onProgress?: (done: number, total: number) => void;
+    /**
+     * `false` fetches every record anew (cached ones too) and drops the cached
+     * entries of the ids asked first, so one the server no longer has is left
+     * out; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+/**
+ * The options of the list getters (`getKeyFields`, `getDataFields`,
+ * `getActivities`, `entityTypes.getTypes` …).
+ */
+export interface ListOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` asks the server even when the list is cached and fresh (by a request
+     * of its own), and caches the answer; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+    /**
+     * `true` is `useCache: false` (its older name).
+     */
+    refresh?: boolean | null;
 }
 
 /**
@@ -570,6 +618,10 @@ export interface NewActivity {
      * Planned duration in days.
      */
     duration?: number | null;
+    /**
+     * Users who get the activity's notifications (sent as `[]` when not given).
+     */
+    subscriber_ids?: string[];
 }
 
 /**
@@ -607,11 +659,12 @@ export class ActivitiesService {
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * The activities that contain a record (reused for 10 seconds).
+     * The activities that contain a record (reused for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
+    getActivitiesWithRecord(recordId: RecordIdentifier, options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+     * Every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew
      * (an activity another client created is also found by a lookup that misses).
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
@@ -629,11 +682,11 @@ export class EntityFieldsService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
@@ -647,6 +700,38 @@ export class EntityFieldsService {
 }
 
 /**
+ * `client.entityTypes`.
+ */
+export class EntityTypesService {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The ids of an entity type's records (kalbio 0.7.0's `EntityType.get_record_ids`:
+     * `searchRecords({ entity_slice_id })`), as the server orders them.
+     */
+    getRecordIds(entityType: EntityType | string, options?: CallOptions | null): Promise<string[]>;
+    /**
+     * The entity type named `name` (its `slice_name`, e.g. `"Compound"`), or null.
+     */
+    getTypeByName(name: string, options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * The entity type whose key fields are exactly `keyFieldIds` (in any order), or null.
+     */
+    getTypeExactKeys(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * The entity types whose key fields include every one of `keyFieldIds`; none
+     * when the list is empty.
+     */
+    getTypesWithKeyFields(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType[]>;
+    /**
+     * Every entity type (`GET /entity_slices`), cached like the field lists for
+     * `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     */
+    getTypes(options?: ListOptions | null): Promise<EntityType[]>;
+}
+
+/**
  * A client for the Kaleidoscope API. Each client has its own caches.
  */
 export class KaleidoscopeClient {
@@ -656,6 +741,12 @@ export class KaleidoscopeClient {
      * The cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
+    /**
+     * Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+     * misses, the key index, record activities, and the field, activity and
+     * entity type lists. Record handles JS holds keep their data.
+     */
+    clearCaches(): void;
     /**
      * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
      */
@@ -673,6 +764,11 @@ export class KaleidoscopeClient {
      */
     readonly entityFields: EntityFieldsService;
     /**
+     * Entity types (kalbio 0.7.0's `client.entity_types`): the sets of key fields
+     * that name each type of record, e.g. every compound.
+     */
+    readonly entityTypes: EntityTypesService;
+    /**
      * Records: get, search, create, upload.
      */
     readonly records: RecordsService;
@@ -686,13 +782,15 @@ export class Record {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given), then refetches the record.
+     * Writes a value to a field (in an activity, if given), then refetches the
+     * record; resolves to the value written (as kalbio 0.7.0's `add_value`).
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The activities that contain this record (reused for 10 seconds).
+     * The activities that contain this record (reused for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivities(options?: CallOptions | null): Promise<Activity[]>;
+    getActivities(options?: ReadOptions | null): Promise<Activity[]>;
     /**
      * `{ field_id: content }` of every field with a value in the activity (key values included).
      */
@@ -700,7 +798,8 @@ export class Record {
     /**
      * The content of the field's newest value (by `created_at`), or null. With an
      * activity: only values written in it (and key values). Sub-record values
-     * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+     * count only with `includeSubRecordValues`; `subRecordId` alone selects that
+     * sub-record's values (as kalbio 0.7.0; 0.5.0 answered null there).
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
@@ -725,13 +824,13 @@ export class Record {
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or null when the server left it out.
      */
-    readonly created_at: string;
+    readonly created_at: string | null;
     /**
-     * The entity slice (type) the record belongs to.
+     * The entity slice (type) the record belongs to, or null when the server left it out.
      */
-    readonly entity_slice_id: string;
+    readonly entity_slice_id: string | null;
     /**
      * The record's uuid.
      */
@@ -745,9 +844,9 @@ export class Record {
      */
     readonly initial_operation_id: string | null;
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or null when the server left it out.
      */
-    readonly record_identifier: string;
+    readonly record_identifier: string | null;
     /**
      * Field id → every value written to it. Makes a new plain object on each read.
      */
@@ -766,7 +865,8 @@ export class RecordsService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Empties the record caches and the record-activities cache.
+     * Empties the record caches and the record-activities cache (the field and
+     * activity lists stay: `client.clearCaches()` empties those too).
      */
     clearRecordCaches(): void;
     /**
@@ -783,15 +883,18 @@ export class RecordsService {
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The record with these key values, created when none exists.
+     * The record with these key values, created when none exists; a cached one is
+     * reused unless `{ useCache: false }`.
      */
-    getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues, options?: ReadOptions | null): Promise<Record>;
     /**
-     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+     * A record by uuid or key values; `null` when none exists. Cached: a second call
+     * sends nothing; `{ useCache: false }` fetches it anew and refreshes the cache.
      */
-    getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
+    getRecordById(id: RecordIdentifier, options?: ReadOptions | null): Promise<Record | null>;
     /**
-     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+     * Records in the order asked (duplicates kept, unknown ids left out), fetched in
+     * batches; `{ useCache: false }` fetches the cached ones too.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
@@ -816,6 +919,7 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_activitiesservice_free: (a: number, b: number) => void;
     readonly __wbg_entityfieldsservice_free: (a: number, b: number) => void;
+    readonly __wbg_entitytypesservice_free: (a: number, b: number) => void;
     readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
     readonly __wbg_record_free: (a: number, b: number) => void;
     readonly __wbg_recordsservice_free: (a: number, b: number) => void;
@@ -827,15 +931,22 @@ export interface InitOutput {
     readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
     readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
     readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getRecordIds: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeByName: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeExactKeys: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypes: (a: number, b: number) => any;
+    readonly entitytypesservice_getTypesWithKeyFields: (a: number, b: any, c: number) => any;
     readonly kaleidoscopeclient_activities: (a: number) => any;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
+    readonly kaleidoscopeclient_clearCaches: (a: number) => void;
     readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
     readonly kaleidoscopeclient_entityFields: (a: number) => any;
+    readonly kaleidoscopeclient_entityTypes: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => any;
     readonly record_addValue: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
-    readonly record_created_at: (a: number) => [number, number];
-    readonly record_entity_slice_id: (a: number) => [number, number];
+    readonly record_created_at: (a: number) => any;
+    readonly record_entity_slice_id: (a: number) => any;
     readonly record_getActivities: (a: number, b: number) => any;
     readonly record_getActivityData: (a: number, b: any) => [number, number, number];
     readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number, f: number) => [number, number, number];
@@ -843,7 +954,7 @@ export interface InitOutput {
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
     readonly record_initial_operation_id: (a: number) => any;
-    readonly record_record_identifier: (a: number) => [number, number];
+    readonly record_record_identifier: (a: number) => any;
     readonly record_record_values: (a: number) => [number, number, number];
     readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];
