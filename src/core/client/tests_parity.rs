@@ -262,3 +262,32 @@ fn entity_types_are_listed_once_and_looked_up() {
     let last = c.transport().api_calls().pop().unwrap();
     assert_eq!(last, "GET /records/search?entity_slice_id=s1");
 }
+
+#[test]
+fn create_activity_sends_subscriber_ids_empty_unless_given() {
+    let (c, _) = client(|req: &HttpRequest| match req.path.as_str() {
+        "/auth/oauth/token" => token_answer(),
+        "/activities" => json(
+            200,
+            j!([{ "id": "new", "title": "T", "subscriber_ids": ["u1"] }]),
+        ),
+        _ => json(404, j!({"code": "not_found", "message": "no route"})),
+    });
+    let made = run(c.create_activity(&j!({ "title": "T", "activity_type": "task" }))).unwrap();
+    assert_eq!(made.subscriber_ids, ["u1"]);
+    run(c.create_activity(&j!({ "title": "U", "activity_type": "task", "subscriber_ids": ["u2"] }))).unwrap();
+    let sent: Vec<Value> = c
+        .transport()
+        .requests
+        .borrow()
+        .iter()
+        .filter(|r| r.path == "/activities")
+        .filter_map(|r| match &r.body {
+            crate::core::http::Body::Json(bytes) => serde_json::from_slice(bytes).ok(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0]["subscriber_ids"], j!([]));
+    assert_eq!(sent[1]["subscriber_ids"], j!(["u2"]));
+}
