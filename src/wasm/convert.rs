@@ -744,31 +744,43 @@ pub fn list_promise<F: Future<Output = Answer> + 'static>(
     )
 }
 
-/// The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
-/// `getActivitiesWithRecord`, `Record.getActivities`.
-#[derive(serde::Deserialize, Default, tsify::Tsify)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ReadOptions {
-    /// Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "AbortSignal")]
-    pub signal: JsValue,
-    /// `false` skips the cache: the server is asked by a request of its own (never
-    /// one already under way), and its answer replaces the cached entry; record
-    /// handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
-    pub use_cache: Option<bool>,
+/// The options of the cached reads (`getRecordById`, `getOrCreateRecord`,
+/// `getActivitiesWithRecord`, `Record.getActivities`), declared as `ReadOptions`:
+/// read as the list getters' options, which hold the same members, so that the
+/// wasm carries one reader for both.
+#[wasm_bindgen(typescript_custom_section)]
+const READ_OPTIONS: &str = r#"
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
 }
+"#;
 
 /// Runs a cached read's work, given whether it may use the cache.
 pub fn read_promise<F: Future<Output = Answer> + 'static>(
     options: Option<ReadOptionsArg>,
     work: impl FnOnce(bool) -> F,
 ) -> js_sys::Promise {
-    let options = optional_from_js::<ReadOptions>(&arg(options), "options");
+    let options = optional_from_js::<ListOptions>(&arg(options), "options");
     let use_cache = !matches!(
         &options,
-        Ok(ReadOptions {
+        Ok(ListOptions {
             use_cache: Some(false),
+            ..
+        }) | Ok(ListOptions {
+            refresh: Some(true),
             ..
         })
     );

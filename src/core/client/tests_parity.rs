@@ -291,3 +291,22 @@ fn create_activity_sends_subscriber_ids_empty_unless_given() {
     assert_eq!(sent[0]["subscriber_ids"], j!([]));
     assert_eq!(sent[1]["subscriber_ids"], j!(["u2"]));
 }
+
+#[test]
+fn an_entity_slice_needs_only_its_id_and_refuses_wrong_types() {
+    use crate::core::model::EntitySlice;
+    let bare: EntitySlice = serde_json::from_value(j!({ "id": "s" })).unwrap();
+    assert_eq!((bare.key_field_ids.len(), bare.slice_name), (0, None));
+    for bad in [
+        j!({}),
+        j!({ "id": 5 }),
+        j!({ "id": "s", "key_field_ids": "k" }),
+        j!({ "id": "s", "slice_name": 1 }),
+        j!([1]),
+    ] {
+        assert!(
+            serde_json::from_value::<EntitySlice>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+}
