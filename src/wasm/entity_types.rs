@@ -2,9 +2,10 @@
 //! entity types (the entity slices).
 
 use super::convert::{
-    invalid, list_promise, promise, string_arg, to_js_text, CallOptionsArg, ListOptionsArg,
+    invalid, list_promise, promise, string_arg, to_js_text, Answer, CallOptionsArg, ListOptionsArg,
 };
 use super::state::Inner;
+use crate::core::client::entity_types::{type_by_name, type_exact_keys, types_with_key_fields};
 use crate::core::error::Error;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -22,9 +23,32 @@ pub struct EntityTypesService {
     inner: Inner,
 }
 
+/// What a lookup picks from the list of entity types.
+enum Pick {
+    ByName(String),
+    WithKeyFields(Vec<String>),
+    ExactKeys(Vec<String>),
+}
+
 impl EntityTypesService {
     pub(super) fn new(inner: Inner) -> EntityTypesService {
         EntityTypesService { inner }
+    }
+
+    /// Every lookup: the (cached) list, then what `pick` picks from it. One async
+    /// body for all of them keeps the wasm small.
+    fn lookup(&self, pick: Result<Pick, Error>, options: Option<CallOptionsArg>) -> Promise {
+        let inner = self.inner.clone();
+        promise(options, async move {
+            let pick = pick?;
+            let types = inner.entity_types(false).await?;
+            let answer: Answer = match &pick {
+                Pick::ByName(name) => to_js_text(&type_by_name(&types, name)),
+                Pick::WithKeyFields(ids) => to_js_text(&types_with_key_fields(&types, ids)),
+                Pick::ExactKeys(ids) => to_js_text(&type_exact_keys(&types, ids)),
+            };
+            answer
+        })
     }
 }
 
@@ -66,11 +90,7 @@ impl EntityTypesService {
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(options, async move {
-            let name = string_arg(&name, "name")?;
-            to_js_text(&inner.entity_type_by_name(&name).await?)
-        })
+        self.lookup(string_arg(&name, "name").map(Pick::ByName), options)
     }
 
     /// The entity types whose key fields include every one of `keyFieldIds`; none
@@ -82,11 +102,8 @@ impl EntityTypesService {
         key_field_ids: JsValue,
         options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(options, async move {
-            let ids = id_list(&key_field_ids, "keyFieldIds")?;
-            to_js_text(&inner.entity_types_with_key_fields(&ids).await?)
-        })
+        let ids = id_list(&key_field_ids, "keyFieldIds").map(Pick::WithKeyFields);
+        self.lookup(ids, options)
     }
 
     /// The entity type whose key fields are exactly `keyFieldIds` (in any order), or null.
@@ -97,11 +114,8 @@ impl EntityTypesService {
         key_field_ids: JsValue,
         options: Option<CallOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(options, async move {
-            let ids = id_list(&key_field_ids, "keyFieldIds")?;
-            to_js_text(&inner.entity_type_exact_keys(&ids).await?)
-        })
+        let ids = id_list(&key_field_ids, "keyFieldIds").map(Pick::ExactKeys);
+        self.lookup(ids, options)
     }
 
     /// The ids of an entity type's records (kalbio 0.7.0's `EntityType.get_record_ids`:

@@ -6,7 +6,6 @@ use crate::core::error::Error;
 use crate::core::http::Transport;
 use crate::core::model::EntitySlice;
 use crate::core::query::SearchRecordsQuery;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 impl<T: Transport> Client<T> {
@@ -19,54 +18,6 @@ impl<T: Transport> Client<T> {
             .0)
     }
 
-    /// The entity type named `name`, or `None`.
-    pub async fn entity_type_by_name(&self, name: &str) -> Result<Option<EntitySlice>, Error> {
-        Ok(self
-            .entity_types(false)
-            .await?
-            .iter()
-            .find(|t| t.slice_name.as_deref() == Some(name))
-            .cloned())
-    }
-
-    /// The entity types whose key fields include all of `key_field_ids` (none when
-    /// none are given, as kalbio 0.7.0 answers).
-    pub async fn entity_types_with_key_fields(
-        &self,
-        key_field_ids: &[String],
-    ) -> Result<Vec<EntitySlice>, Error> {
-        if key_field_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(self
-            .entity_types(false)
-            .await?
-            .iter()
-            .filter(|t| key_field_ids.iter().all(|k| t.key_field_ids.contains(k)))
-            .cloned()
-            .collect())
-    }
-
-    /// The entity type whose key fields are exactly `key_field_ids` (as sets), or `None`.
-    pub async fn entity_type_exact_keys(
-        &self,
-        key_field_ids: &[String],
-    ) -> Result<Option<EntitySlice>, Error> {
-        let wanted: HashSet<&str> = key_field_ids.iter().map(String::as_str).collect();
-        Ok(self
-            .entity_types(false)
-            .await?
-            .iter()
-            .find(|t| {
-                t.key_field_ids
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<HashSet<_>>()
-                    == wanted
-            })
-            .cloned())
-    }
-
     /// The ids of an entity type's records: `search_records` by its `entity_slice_id`.
     pub async fn entity_type_record_ids(&self, entity_type_id: &str) -> Result<Vec<String>, Error> {
         let query = SearchRecordsQuery {
@@ -75,4 +26,37 @@ impl<T: Transport> Client<T> {
         };
         self.search_records(&query).await
     }
+}
+
+/// The entity type named `name` (its `slice_name`), if one is.
+pub fn type_by_name<'a>(types: &'a [EntitySlice], name: &str) -> Option<&'a EntitySlice> {
+    types.iter().find(|t| t.slice_name.as_deref() == Some(name))
+}
+
+/// The entity types whose key fields include all of `key_field_ids`; none when
+/// none are given, as kalbio 0.7.0 answers.
+pub fn types_with_key_fields<'a>(
+    types: &'a [EntitySlice],
+    key_field_ids: &[String],
+) -> Vec<&'a EntitySlice> {
+    if key_field_ids.is_empty() {
+        return Vec::new();
+    }
+    types
+        .iter()
+        .filter(|t| key_field_ids.iter().all(|k| t.key_field_ids.contains(k)))
+        .collect()
+}
+
+/// The entity type whose key fields are exactly `key_field_ids` (as sets), if one is.
+pub fn type_exact_keys<'a>(
+    types: &'a [EntitySlice],
+    key_field_ids: &[String],
+) -> Option<&'a EntitySlice> {
+    // Compared as sets, by inclusion both ways: the lists are a few ids long (and
+    // a std HashSet would bring its hasher into the wasm).
+    types.iter().find(|t| {
+        key_field_ids.iter().all(|k| t.key_field_ids.contains(k))
+            && t.key_field_ids.iter().all(|k| key_field_ids.contains(k))
+    })
 }

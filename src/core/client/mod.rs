@@ -4,7 +4,7 @@
 
 mod auth;
 mod cache;
-mod entity_types;
+pub mod entity_types;
 pub mod ident;
 mod inflight;
 mod join;

@@ -238,22 +238,29 @@ fn the_key_index_finds_the_identifier_value_at_any_position() {
 #[test]
 fn entity_types_are_listed_once_and_looked_up() {
     let (c, _) = client(api(Rc::new(Cell::new(0))));
-    let names = |list: Vec<crate::core::model::EntitySlice>| -> Vec<String> {
-        list.into_iter().map(|t| t.id).collect()
+    use super::entity_types::{type_by_name, type_exact_keys, types_with_key_fields};
+    let types = run(c.entity_types(false)).unwrap();
+    assert_eq!(types.len(), 3);
+    let ids = |list: Vec<&crate::core::model::EntitySlice>| -> Vec<String> {
+        list.into_iter().map(|t| t.id.clone()).collect()
     };
-    assert_eq!(run(c.entity_types(false)).unwrap().len(), 3);
     assert_eq!(
-        run(c.entity_type_by_name("Batch")).unwrap().map(|t| t.id),
-        Some("s2".into())
+        type_by_name(&types, "Batch").map(|t| t.id.as_str()),
+        Some("s2")
     );
-    assert_eq!(run(c.entity_type_by_name("Nothing")).unwrap(), None);
+    assert_eq!(type_by_name(&types, "Nothing"), None);
     assert_eq!(
-        names(run(c.entity_types_with_key_fields(&["kf".into()])).unwrap()),
+        ids(types_with_key_fields(&types, &["kf".into()])),
         ["s1", "s2"]
     );
-    assert!(run(c.entity_types_with_key_fields(&[])).unwrap().is_empty());
-    let exact = run(c.entity_type_exact_keys(&["batch".into(), "kf".into()])).unwrap();
-    assert_eq!(exact.map(|t| t.id), Some("s2".into()));
+    assert!(types_with_key_fields(&types, &[]).is_empty());
+    let exact = type_exact_keys(&types, &["batch".into(), "kf".into()]);
+    assert_eq!(exact.map(|t| t.id.as_str()), Some("s2"));
+    assert_eq!(
+        type_exact_keys(&types, &["kf".into(), "kf".into()]).map(|t| t.id.as_str()),
+        Some("s1")
+    );
+    run(c.entity_types(false)).unwrap();
     // One request for all of those; the list is asked anew only on refresh.
     assert_eq!(c.transport().api_calls(), ["GET /entity_slices"]);
     run(c.entity_types(true)).unwrap();

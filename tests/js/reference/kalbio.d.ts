@@ -1,6 +1,25 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+
+
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -530,23 +549,6 @@ export interface BatchOptions {
      * `false` fetches every record anew (cached ones too) and drops the cached
      * entries of the ids asked first, so one the server no longer has is left
      * out; as kalbio 0.7.0's `use_cache=False`.
-     */
-    useCache?: boolean | null;
-}
-
-/**
- * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
- * `getActivitiesWithRecord`, `Record.getActivities`.
- */
-export interface ReadOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * `false` skips the cache: the server is asked by a request of its own (never
-     * one already under way), and its answer replaces the cached entry; record
-     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
      */
     useCache?: boolean | null;
 }
