@@ -7,7 +7,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install install-demo pkg sandbox lint bench fuzz mutants clean
+.PHONY: demo test install install-demo pkg docs sandbox lint bench fuzz mutants clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install-demo pkg sandbox
@@ -30,6 +30,12 @@ pkg:
 	@bash scripts/install.sh pkg
 	@bash scripts/build-pkg.sh
 
+## make docs: the API reference from the shipped .d.ts, into docs/api/ (TypeDoc;
+## any warning, an export without a doc comment included, fails it).
+docs: pkg
+	@bash scripts/docs.sh
+	@echo "API reference: docs/api/index.html"
+
 sandbox:
 	@cargo build --release -p kalbio-sandbox --quiet
 
@@ -41,7 +47,7 @@ lint:
 	cargo clippy --lib --tests --target wasm32-unknown-unknown --quiet -- -D warnings
 
 clean:
-	rm -rf pkg target tests/out
+	rm -rf pkg target tests/out docs/api
 
 ## make bench: the sandbox's search over 100,000 records, the engine alone, the
 ## client's memory while 200,000 records stream through a 50,000-record cache, and

@@ -1,7 +1,7 @@
 // node bench/boundary.mjs: what values crossing the wasm boundary cost, in
 // headless Chromium against the demo sandbox (2,000 compounds). Medians of
 // BENCH_RUNS (default 7). BENCH_PKG_BEFORE=/dir (under the repository, e.g.
-// /tests/out/pkg-base) serves another build for a "before" column. The README's
+// /tests/out/pkg-base) serves another build for a "before" column. docs/performance.md's
 // JSON text against serde-wasm-bindgen rows were measured with temporary hooks
 // that handed the same value over both ways in one build.
 import { startSandbox, serveStatic, launchChromium, ROOT } from "../tests/js/helpers.mjs";

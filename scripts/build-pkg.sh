@@ -17,6 +17,7 @@ mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 
 cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/
 cp pkg-template/README.md pkg/README.md
+cp LICENSE pkg/LICENSE
 VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json
 

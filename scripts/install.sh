@@ -70,7 +70,7 @@ install_firefox() {
   fi
 }
 
-# JS tooling (TypeScript, Playwright's driver, binaryen's wasm-opt, Vite, esbuild,
+# JS tooling (TypeScript, Playwright's driver, binaryen's wasm-opt, TypeDoc, Vite, esbuild,
 # webpack), from the committed lock.
 install_js_tooling() {
   if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then

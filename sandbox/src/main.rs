@@ -1,5 +1,5 @@
 //! `kalbio-sandbox`: a Kaleidoscope-compatible API server on SQLite, for local
-//! development, demos and tests. See the README's "Sandbox" section.
+//! development, demos and tests. See docs/sandbox.md.
 #![cfg_attr(
     test,
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)

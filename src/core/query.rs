@@ -38,7 +38,7 @@ pub struct FieldSort {
     pub descending: bool,
 }
 
-/// Filter through a view field. The sandbox treats `key_field_id` (or else
+/// Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
 /// `view_field_id`) as the field's uuid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
@@ -92,7 +92,7 @@ macro_rules! search_records_query {
 }
 
 search_records_query! {
-    /// Only records of this record set (the seed's name).
+    /// Only records of this record set.
     record_set_id: String,
     /// Only records in any of these record sets: ids separated by commas
     /// (kalbio 0.5.0's name).
@@ -105,7 +105,7 @@ search_records_query! {
     operation_id: String,
     /// Only records with one of these ids, or with a key value of one of these ids.
     identifier_ids: Vec<String>,
-    /// Record-set filters (not supported by the sandbox).
+    /// Record-set filters (`kalbio-sandbox` ignores them).
     record_set_filters: Vec<String>,
     /// Filters through view fields.
     view_field_filters: Vec<ViewFieldFilter>,

@@ -44,9 +44,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` answers. */
+/** What `client.records.columns()` returns. */
 export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -82,7 +82,7 @@ pub struct KaleidoscopeClientOptions {
     pub client_id: Option<String>,
     /// OAuth client secret. Never appears in an error, a log line or `toJSON()`.
     pub client_secret: Option<String>,
-    /// Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+    /// A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "() => Promise<{ access_token: string; expires_in: number }>")]
     pub token_provider: JsValue,
@@ -272,7 +272,7 @@ fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
     })
 }
 
-/// A client for the Kaleidoscope API. Each client has its own caches.
+/// A client for the Kaleidoscope API, with its own caches. `await init()` first.
 #[wasm_bindgen]
 pub struct KaleidoscopeClient {
     inner: Inner,
@@ -315,7 +315,7 @@ impl KaleidoscopeClient {
 
 #[wasm_bindgen]
 impl KaleidoscopeClient {
-    /// Makes a client. Nothing is sent until the first call.
+    /// Creates a client; nothing is sent until the first call.
     #[wasm_bindgen(constructor)]
     pub fn new(options: KaleidoscopeClientOptionsArg) -> Result<KaleidoscopeClient, JsValue> {
         let options: JsValue = options.into();
@@ -340,26 +340,26 @@ impl KaleidoscopeClient {
         Ok(client)
     }
 
-    /// Records: get, search, create, upload.
+    /// The records service: get, search, create, upload.
     #[wasm_bindgen(getter, unchecked_return_type = "RecordsService")]
     pub fn records(&self) -> JsValue {
         self.records.clone()
     }
 
-    /// Key fields and data fields.
+    /// The fields service: key fields and data fields.
     #[wasm_bindgen(getter, js_name = entityFields, unchecked_return_type = "EntityFieldsService")]
     pub fn entity_fields(&self) -> JsValue {
         self.entity_fields.clone()
     }
 
-    /// Activities (experiments, tasks…).
+    /// The activities service: experiments, tasks…
     #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
     pub fn activities(&self) -> JsValue {
         self.activities.clone()
     }
 
-    /// Entity types (kalbio 0.7.0's `client.entity_types`): the sets of key fields
-    /// that name each type of record, e.g. every compound.
+    /// The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+    /// key fields that name each type of record, e.g. every compound.
     #[wasm_bindgen(getter, js_name = entityTypes, unchecked_return_type = "EntityTypesService")]
     pub fn entity_types(&self) -> JsValue {
         self.entity_types.clone()
@@ -367,20 +367,20 @@ impl KaleidoscopeClient {
 
     /// Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
     /// misses, the key index, record activities, and the field, activity and
-    /// entity type lists. Record handles JS holds keep their data.
+    /// entity type lists. Record handles you hold keep their data.
     #[wasm_bindgen(js_name = clearCaches)]
     pub fn clear_caches(&self) {
         self.inner.clear_caches();
     }
 
-    /// The cache's counters: hits, misses, evictions and records held.
+    /// Returns the cache's counters: hits, misses, evictions and records held.
     #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "CacheStats")]
     pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
         let stats: CacheStats = self.inner.cache_stats();
         Ok(to_js(&stats)?)
     }
 
-    /// Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+    /// Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
     #[wasm_bindgen(js_name = downloadFile, unchecked_return_type = "Promise<Uint8Array | null>")]
     pub fn download_file(
         &self,
@@ -403,7 +403,7 @@ impl KaleidoscopeClient {
     }
 }
 
-/// `client.records`.
+/// The records service (`client.records`).
 #[wasm_bindgen]
 pub struct RecordsService {
     inner: Inner,
@@ -412,8 +412,9 @@ pub struct RecordsService {
 
 #[wasm_bindgen]
 impl RecordsService {
-    /// A record by uuid or key values; `null` when none exists. Cached: a second call
-    /// sends nothing; `{ useCache: false }` fetches it anew and refreshes the cache.
+    /// Fetches a record by uuid or key values; resolves to `null` when none exists.
+    /// Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+    /// and refreshes the cache.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
@@ -435,8 +436,8 @@ impl RecordsService {
         })
     }
 
-    /// Records in the order asked (duplicates kept, unknown ids left out), fetched in
-    /// batches; `{ useCache: false }` fetches the cached ones too.
+    /// Fetches records in batches; resolves to them in the order asked (duplicates
+    /// kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -511,8 +512,8 @@ impl RecordsService {
         })
     }
 
-    /// The record with these key values, created when none exists; a cached one is
-    /// reused unless `{ useCache: false }`.
+    /// Resolves to the record with these key values, created when none exists; a
+    /// cached one is reused unless `{ useCache: false }`.
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
@@ -528,7 +529,7 @@ impl RecordsService {
         })
     }
 
-    /// Record ids matching a search, as the server orders them. With no query: every record.
+    /// Resolves to the ids of the records matching a search, in the server's order.
     #[wasm_bindgen(js_name = searchRecords, unchecked_return_type = "Promise<string[]>")]
     pub fn search_records(
         &self,
@@ -545,8 +546,8 @@ impl RecordsService {
         })
     }
 
-    /// The same search evaluated here, at once, with the sandbox's engine, over every
-    /// record the cache holds, whatever its age (`cache.ttlMs` does not apply).
+    /// Returns at once the ids of the cached records, whatever their age, that match
+    /// the search, by the rules of `searchRecords`.
     #[wasm_bindgen(js_name = queryCached, unchecked_return_type = "string[]")]
     pub fn query_cached(&self, query: Option<SearchRecordsQueryArg>) -> Result<JsValue, JsValue> {
         let ids = self
@@ -557,7 +558,7 @@ impl RecordsService {
         })
     }
 
-    /// Columns for charts and tables, in one call: each field's current value for
+    /// Returns columns for charts and tables, in one call: each field's current value for
     /// every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
     /// run as `queryCached`) that the cache holds, whatever its age; others are
     /// left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -634,7 +635,7 @@ impl RecordsService {
         Ok(columns_to_js(&answer)?)
     }
 
-    /// Uploads a file as a record's field value and answers the new value.
+    /// Uploads a file as a record's field value. Resolves to the new value.
     #[wasm_bindgen(js_name = createRecordValueFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -741,7 +742,7 @@ fn search_query(query: &JsValue, what: &str) -> Result<SearchRecordsQuery, Error
     Ok(query)
 }
 
-/// `client.entityFields`.
+/// The fields service (`client.entityFields`).
 #[wasm_bindgen]
 pub struct EntityFieldsService {
     inner: Inner,
@@ -749,7 +750,7 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+    /// Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -758,7 +759,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// Every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+    /// Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -767,7 +768,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// The key field of that name, created when there is none.
+    /// Resolves to the key field of that name, created when there is none.
     #[wasm_bindgen(js_name = getOrCreateKeyField, unchecked_return_type = "Promise<EntityField>")]
     pub fn get_or_create_key_field(
         &self,
@@ -784,7 +785,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// The data field of that name, created with `fieldType` when there is none.
+    /// Resolves to the data field of that name, created with `fieldType` when there is none.
     #[wasm_bindgen(js_name = getOrCreateDataField, unchecked_return_type = "Promise<EntityField>")]
     pub fn get_or_create_data_field(
         &self,
@@ -803,7 +804,7 @@ impl EntityFieldsService {
     }
 }
 
-/// `client.activities`.
+/// The activities service (`client.activities`).
 #[wasm_bindgen]
 pub struct ActivitiesService {
     inner: Inner,
@@ -811,8 +812,7 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew
-    /// (an activity another client created is also found by a lookup that misses).
+    /// Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -821,7 +821,7 @@ impl ActivitiesService {
         })
     }
 
-    /// The activity with that uuid or title, or `null`.
+    /// Resolves to the activity with that uuid or title, or to `null`.
     #[wasm_bindgen(js_name = getActivityById, unchecked_return_type = "Promise<Activity | null>")]
     pub fn get_activity_by_id(
         &self,
@@ -837,7 +837,7 @@ impl ActivitiesService {
         })
     }
 
-    /// The activities that contain a record (reused for 10 seconds;
+    /// Resolves to the activities that contain a record (kept for 10 seconds;
     /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities_with_record(
@@ -858,7 +858,7 @@ impl ActivitiesService {
         })
     }
 
-    /// Creates an activity and answers it.
+    /// Creates an activity. Resolves to the new activity.
     #[wasm_bindgen(js_name = createActivity, unchecked_return_type = "Promise<Activity>")]
     pub fn create_activity(
         &self,

@@ -69,7 +69,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Answer {
 /// A value as a plain JS value through JSON text and `JSON.parse`, in the
 /// same shape as [`to_js`] makes (absent is `null`, maps are objects). For
 /// records and lists V8's parser is faster than building the objects one
-/// property at a time (README, "Values across the boundary").
+/// property at a time (docs/performance.md, "Values across the boundary").
 pub fn to_js_text<T: Serialize + ?Sized>(value: &T) -> Answer {
     let text = serde_json::to_string(value).map_err(|e| {
         Error::new(
@@ -716,7 +716,7 @@ pub struct ListOptions {
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
     /// `false` asks the server even when the list is cached and fresh (by a request
-    /// of its own), and caches the answer; as kalbio 0.7.0's `use_cache=False`.
+    /// of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
     pub use_cache: Option<bool>,
     /// `true` is `useCache: false` (its older name).
     pub refresh: Option<bool>,

@@ -73,8 +73,8 @@ fn type_id(value: &JsValue) -> Result<String, Error> {
 
 #[wasm_bindgen]
 impl EntityTypesService {
-    /// Every entity type (`GET /entity_slices`), cached like the field lists for
-    /// `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+    /// Resolves to every entity type (`GET /entity_slices`), cached like the field
+    /// lists for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getTypes, unchecked_return_type = "Promise<EntityType[]>")]
     pub fn get_types(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -83,7 +83,8 @@ impl EntityTypesService {
         })
     }
 
-    /// The entity type named `name` (its `slice_name`, e.g. `"Compound"`), or null.
+    /// Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
+    /// or to `null`.
     #[wasm_bindgen(js_name = getTypeByName, unchecked_return_type = "Promise<EntityType | null>")]
     pub fn get_type_by_name(
         &self,
@@ -93,8 +94,8 @@ impl EntityTypesService {
         self.lookup(string_arg(&name, "name").map(Pick::ByName), options)
     }
 
-    /// The entity types whose key fields include every one of `keyFieldIds`; none
-    /// when the list is empty.
+    /// Resolves to the entity types whose key fields include every one of
+    /// `keyFieldIds`; to none when the list is empty.
     #[wasm_bindgen(js_name = getTypesWithKeyFields, unchecked_return_type = "Promise<EntityType[]>")]
     pub fn get_types_with_key_fields(
         &self,
@@ -106,7 +107,8 @@ impl EntityTypesService {
         self.lookup(ids, options)
     }
 
-    /// The entity type whose key fields are exactly `keyFieldIds` (in any order), or null.
+    /// Resolves to the entity type whose key fields are exactly `keyFieldIds` (in any
+    /// order), or to `null`.
     #[wasm_bindgen(js_name = getTypeExactKeys, unchecked_return_type = "Promise<EntityType | null>")]
     pub fn get_type_exact_keys(
         &self,
@@ -118,8 +120,8 @@ impl EntityTypesService {
         self.lookup(ids, options)
     }
 
-    /// The ids of an entity type's records (kalbio 0.7.0's `EntityType.get_record_ids`:
-    /// `searchRecords({ entity_slice_id })`), as the server orders them.
+    /// Resolves to the ids of an entity type's records, as the server orders them
+    /// (kalbio 0.7.0's `EntityType.get_record_ids`: `searchRecords({ entity_slice_id })`).
     #[wasm_bindgen(js_name = getRecordIds, unchecked_return_type = "Promise<string[]>")]
     pub fn get_record_ids(
         &self,

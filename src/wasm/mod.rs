@@ -11,7 +11,7 @@ mod transport;
 
 use wasm_bindgen::prelude::*;
 
-/// Turns a Rust panic into a console message instead of a silent trap.
+/// Runs on load: an internal error then prints its cause to the console.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -44,7 +44,7 @@ impl Record {
     }
 }
 
-/// A text, or null (as `toJSON()` shows a member the server left out).
+/// A text, or `null` (as `toJSON()` shows a member the server left out).
 fn text_or_null(text: Option<&str>) -> JsValue {
     text.map_or(JsValue::NULL, JsValue::from_str)
 }
@@ -66,13 +66,13 @@ impl Record {
         self.current().id_string()
     }
 
-    /// When the record was created (ISO-8601), or null when the server left it out.
+    /// When the record was created (ISO-8601), or `null` when the server left it out.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn created_at(&self) -> JsValue {
         text_or_null(self.current().created_at().as_deref())
     }
 
-    /// The entity slice (type) the record belongs to, or null when the server left it out.
+    /// The entity slice (type) the record belongs to, or `null` when the server left it out.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn entity_slice_id(&self) -> JsValue {
         let record = self.current();
@@ -92,7 +92,7 @@ impl Record {
             .collect()
     }
 
-    /// Human-readable name, e.g. `CMP-0042`, or null when the server left it out.
+    /// Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn record_identifier(&self) -> JsValue {
         text_or_null(self.current().identifier())
@@ -128,7 +128,7 @@ impl Record {
             .collect()
     }
 
-    /// The record as a plain object, the API's shape.
+    /// Returns the record as a plain object, in the API's shape.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecordJSON")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         let record = self.current();
@@ -139,10 +139,10 @@ impl Record {
         })?)
     }
 
-    /// The content of the field's newest value (by `created_at`), or null. With an
+    /// Returns the content of the field's newest value (by `created_at`), or `null`. With an
     /// activity: only values written in it (and key values). Sub-record values
     /// count only with `includeSubRecordValues`; `subRecordId` alone selects that
-    /// sub-record's values (as kalbio 0.7.0; 0.5.0 answered null there).
+    /// sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
     /// Field names and activity titles resolve through the cached lists.
     #[wasm_bindgen(js_name = getValueContent, unchecked_return_type = "unknown")]
     pub fn get_value_content(
@@ -184,7 +184,7 @@ impl Record {
         }
     }
 
-    /// `{ field_id: content }` of every field with a value in the activity (key values included).
+    /// Returns `{ field_id: content }` of every field with a value in the activity (key values included).
     #[wasm_bindgen(js_name = getActivityData, unchecked_return_type = "{ [field_id: string]: unknown }")]
     pub fn get_activity_data(
         &self,
@@ -198,7 +198,7 @@ impl Record {
         Ok(to_js(&Pairs(&pairs))?)
     }
 
-    /// The activities that contain this record (reused for 10 seconds;
+    /// Resolves to the activities that contain this record (kept for 10 seconds;
     /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ReadOptionsArg>) -> Promise {
@@ -224,7 +224,7 @@ impl Record {
         self.write(field_id, content, place, options)
     }
 
-    /// Writes a new value to a field and answers it; the record is refetched.
+    /// Writes a new value to a field and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateField, unchecked_return_type = "Promise<RecordValue>")]
     pub fn update_field(
         &self,
@@ -239,7 +239,7 @@ impl Record {
         self.write(field_id, value, place, options)
     }
 
-    /// Uploads a file as the field's new value and answers it; the record is refetched.
+    /// Uploads a file as the field's new value and resolves to it; the record is refetched.
     #[wasm_bindgen(js_name = updateFieldFile, unchecked_return_type = "Promise<RecordValue>")]
     // The positional arguments mirror the reference client's signature.
     #[allow(clippy::too_many_arguments)]
@@ -272,7 +272,7 @@ impl Record {
         })
     }
 
-    /// Every value of the record, fetched from the server.
+    /// Fetches every value of the record from the server.
     #[wasm_bindgen(js_name = getValues, unchecked_return_type = "Promise<RecordValue[]>")]
     pub fn get_values(&self, options: Option<CallOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());

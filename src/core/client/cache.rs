@@ -23,7 +23,7 @@ pub const RECORD_ACTIVITIES_MAX: usize = 128;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CacheStats {
-    /// Lookups answered from the cache (a remembered "not found" counts).
+    /// Lookups served from the cache (a remembered "not found" counts).
     pub hits: u64,
     /// Lookups that needed a request.
     pub misses: u64,

@@ -35,9 +35,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` answers. */
+/** What `client.records.columns()` returns. */
 export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -105,7 +105,7 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set (the seed's name).
+     * Only records of this record set.
      */
     record_set_id?: string;
     /**
@@ -130,7 +130,7 @@ export interface SearchRecordsQuery {
      */
     identifier_ids?: string[];
     /**
-     * Record-set filters (not supported by the sandbox).
+     * Record-set filters (`kalbio-sandbox` ignores them).
      */
     record_set_filters?: string[];
     /**
@@ -333,7 +333,7 @@ export interface EntitySlice {
  */
 export interface CacheStats {
     /**
-     * Lookups answered from the cache (a remembered "not found" counts).
+     * Lookups served from the cache (a remembered "not found" counts).
      */
     hits: number;
     /**
@@ -369,7 +369,7 @@ export interface FieldFilter {
 }
 
 /**
- * Filter through a view field. The sandbox treats `key_field_id` (or else
+ * Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
  * `view_field_id`) as the field's uuid.
  */
 export interface ViewFieldFilter {
@@ -408,7 +408,7 @@ export interface KaleidoscopeClientOptions {
      */
     clientSecret?: string | null;
     /**
-     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+     * A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
      */
     tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
     /**
@@ -564,7 +564,7 @@ export interface ListOptions {
     signal?: AbortSignal;
     /**
      * `false` asks the server even when the list is cached and fresh (by a request
-     * of its own), and caches the answer; as kalbio 0.7.0's `use_cache=False`.
+     * of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
      */
     useCache?: boolean | null;
     /**
@@ -650,53 +650,52 @@ export interface FileContent {
 
 
 /**
- * `client.activities`.
+ * The activities service (`client.activities`).
  */
 export class ActivitiesService {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Creates an activity and answers it.
+     * Creates an activity. Resolves to the new activity.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * The activities that contain a record (reused for 10 seconds;
+     * Resolves to the activities that contain a record (kept for 10 seconds;
      * `{ useCache: false }` asks the server anew).
      */
     getActivitiesWithRecord(recordId: RecordIdentifier, options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * Every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew
-     * (an activity another client created is also found by a lookup that misses).
+     * Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
-     * The activity with that uuid or title, or `null`.
+     * Resolves to the activity with that uuid or title, or to `null`.
      */
     getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
 
 /**
- * `client.entityFields`.
+ * The fields service (`client.entityFields`).
  */
 export class EntityFieldsService {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * The data field of that name, created with `fieldType` when there is none.
+     * Resolves to the data field of that name, created with `fieldType` when there is none.
      */
     getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
-     * The key field of that name, created when there is none.
+     * Resolves to the key field of that name, created when there is none.
      */
     getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
@@ -709,69 +708,71 @@ export class EntityTypesService {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * The ids of an entity type's records (kalbio 0.7.0's `EntityType.get_record_ids`:
-     * `searchRecords({ entity_slice_id })`), as the server orders them.
+     * Resolves to the ids of an entity type's records, as the server orders them
+     * (kalbio 0.7.0's `EntityType.get_record_ids`: `searchRecords({ entity_slice_id })`).
      */
     getRecordIds(entityType: EntityType | string, options?: CallOptions | null): Promise<string[]>;
     /**
-     * The entity type named `name` (its `slice_name`, e.g. `"Compound"`), or null.
+     * Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
+     * or to `null`.
      */
     getTypeByName(name: string, options?: CallOptions | null): Promise<EntityType | null>;
     /**
-     * The entity type whose key fields are exactly `keyFieldIds` (in any order), or null.
+     * Resolves to the entity type whose key fields are exactly `keyFieldIds` (in any
+     * order), or to `null`.
      */
     getTypeExactKeys(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType | null>;
     /**
-     * The entity types whose key fields include every one of `keyFieldIds`; none
-     * when the list is empty.
+     * Resolves to the entity types whose key fields include every one of
+     * `keyFieldIds`; to none when the list is empty.
      */
     getTypesWithKeyFields(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType[]>;
     /**
-     * Every entity type (`GET /entity_slices`), cached like the field lists for
-     * `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Resolves to every entity type (`GET /entity_slices`), cached like the field
+     * lists for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getTypes(options?: ListOptions | null): Promise<EntityType[]>;
 }
 
 /**
- * A client for the Kaleidoscope API. Each client has its own caches.
+ * A client for the Kaleidoscope API, with its own caches. `await init()` first.
  */
 export class KaleidoscopeClient {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * The cache's counters: hits, misses, evictions and records held.
+     * Returns the cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
     /**
      * Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
      * misses, the key index, record activities, and the field, activity and
-     * entity type lists. Record handles JS holds keep their data.
+     * entity type lists. Record handles you hold keep their data.
      */
     clearCaches(): void;
     /**
-     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+     * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Makes a client. Nothing is sent until the first call.
+     * Creates a client; nothing is sent until the first call.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
-     * Activities (experiments, tasks…).
+     * The activities service: experiments, tasks…
      */
     readonly activities: ActivitiesService;
     /**
-     * Key fields and data fields.
+     * The fields service: key fields and data fields.
      */
     readonly entityFields: EntityFieldsService;
     /**
-     * Entity types (kalbio 0.7.0's `client.entity_types`): the sets of key fields
-     * that name each type of record, e.g. every compound.
+     * The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+     * key fields that name each type of record, e.g. every compound.
      */
     readonly entityTypes: EntityTypesService;
     /**
-     * Records: get, search, create, upload.
+     * The records service: get, search, create, upload.
      */
     readonly records: RecordsService;
 }
@@ -789,24 +790,24 @@ export class Record {
      */
     addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The activities that contain this record (reused for 10 seconds;
+     * Resolves to the activities that contain this record (kept for 10 seconds;
      * `{ useCache: false }` asks the server anew).
      */
     getActivities(options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * `{ field_id: content }` of every field with a value in the activity (key values included).
+     * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
      */
     getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
-     * The content of the field's newest value (by `created_at`), or null. With an
+     * Returns the content of the field's newest value (by `created_at`), or `null`. With an
      * activity: only values written in it (and key values). Sub-record values
      * count only with `includeSubRecordValues`; `subRecordId` alone selects that
-     * sub-record's values (as kalbio 0.7.0; 0.5.0 answered null there).
+     * sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
-     * Every value of the record, fetched from the server.
+     * Fetches every value of the record from the server.
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
@@ -814,23 +815,23 @@ export class Record {
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
-     * The record as a plain object, the API's shape.
+     * Returns the record as a plain object, in the API's shape.
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and answers it; the record is refetched.
+     * Uploads a file as the field's new value and resolves to it; the record is refetched.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and answers it; the record is refetched.
+     * Writes a new value to a field and resolves to it; the record is refetched.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * When the record was created (ISO-8601), or null when the server left it out.
+     * When the record was created (ISO-8601), or `null` when the server left it out.
      */
     readonly created_at: string | null;
     /**
-     * The entity slice (type) the record belongs to, or null when the server left it out.
+     * The entity slice (type) the record belongs to, or `null` when the server left it out.
      */
     readonly entity_slice_id: string | null;
     /**
@@ -846,7 +847,7 @@ export class Record {
      */
     readonly initial_operation_id: string | null;
     /**
-     * Human-readable name, e.g. `CMP-0042`, or null when the server left it out.
+     * Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
      */
     readonly record_identifier: string | null;
     /**
@@ -860,7 +861,7 @@ export class Record {
 }
 
 /**
- * `client.records`.
+ * The records service (`client.records`).
  */
 export class RecordsService {
     private constructor();
@@ -872,7 +873,7 @@ export class RecordsService {
      */
     clearRecordCaches(): void;
     /**
-     * Columns for charts and tables, in one call: each field's current value for
+     * Returns columns for charts and tables, in one call: each field's current value for
      * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
      * run as `queryCached`) that the cache holds, whatever its age; others are
      * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -881,37 +882,38 @@ export class RecordsService {
      */
     columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
     /**
-     * Uploads a file as a record's field value and answers the new value.
+     * Uploads a file as a record's field value. Resolves to the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The record with these key values, created when none exists; a cached one is
-     * reused unless `{ useCache: false }`.
+     * Resolves to the record with these key values, created when none exists; a
+     * cached one is reused unless `{ useCache: false }`.
      */
     getOrCreateRecord(keyValues: KeyValues, options?: ReadOptions | null): Promise<Record>;
     /**
-     * A record by uuid or key values; `null` when none exists. Cached: a second call
-     * sends nothing; `{ useCache: false }` fetches it anew and refreshes the cache.
+     * Fetches a record by uuid or key values; resolves to `null` when none exists.
+     * Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+     * and refreshes the cache.
      */
     getRecordById(id: RecordIdentifier, options?: ReadOptions | null): Promise<Record | null>;
     /**
-     * Records in the order asked (duplicates kept, unknown ids left out), fetched in
-     * batches; `{ useCache: false }` fetches the cached ones too.
+     * Fetches records in batches; resolves to them in the order asked (duplicates
+     * kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * The same search evaluated here, at once, with the sandbox's engine, over every
-     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
+     * Returns at once the ids of the cached records, whatever their age, that match
+     * the search, by the rules of `searchRecords`.
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Record ids matching a search, as the server orders them. With no query: every record.
+     * Resolves to the ids of the records matching a search, in the server's order.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
 
 /**
- * Turns a Rust panic into a console message instead of a silent trap.
+ * Runs on load: an internal error then prints its cause to the console.
  */
 export function start(): void;
 
