@@ -41,8 +41,8 @@ fn wrong_type(message: String) -> ApiError {
     ApiError::bad_request("wrong_type", message)
 }
 
-fn activity_or_404(state: &AppState, id: &str) -> ApiResult<Activity> {
-    store(state)
+fn activity_or_404(store: &crate::store::Store, id: &str) -> ApiResult<Activity> {
+    store
         .activity(id)
         .cloned()
         .ok_or_else(|| ApiError::not_found(format!("no activity has id {id:?}")))
@@ -92,7 +92,9 @@ pub async fn update_activity(
     body: Bytes,
 ) -> ApiResult<Json<Activity>> {
     let body = &json_object(&body)?;
-    let mut activity = activity_or_404(&state, &id)?;
+    // One lock from the checks to the write: what was checked is what is written over.
+    let mut store_guard = store(&state);
+    let mut activity = activity_or_404(&store_guard, &id)?;
     if let Some(name) = body.keys().find(|k| NOT_KEPT.contains(&k.as_str())) {
         return Err(ApiError::bad_request(
             "unsupported",
@@ -121,7 +123,6 @@ pub async fn update_activity(
             format!("an activity update has no member {name:?}"),
         ));
     }
-    let store_guard = store(&state);
     if let Some(title) = body.get("title") {
         let title = title
             .as_str()
@@ -224,8 +225,7 @@ pub async fn update_activity(
             }
         }
     }
-    drop(store_guard);
-    Ok(Json(store(&state).update_activity(activity)?))
+    Ok(Json(store_guard.update_activity(activity)?))
 }
 
 /// `POST /operations/{id}/records/remove` `{ record_ids, record_view_id? }`:
