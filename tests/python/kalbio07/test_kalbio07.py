@@ -224,8 +224,9 @@ def test_remove_records_from_one_view_then_from_the_activity(client, api):
 
 @pytest.fixture
 def short_tokens():
-    # Tokens that live 5 s: 0.7.0 renews 10 minutes early, so before every request.
-    box = Sandbox("--seed", "empty", "--token-ttl-s", "5")
+    # Tokens that live 2 minutes: 0.7.0 renews 10 minutes early, so before every
+    # request, and none expires while the test runs (a 401 then means revoked).
+    box = Sandbox("--seed", "empty", "--token-ttl-s", "120")
     yield box
     box.close()
 
@@ -242,11 +243,14 @@ def test_a_replayed_refresh_token_revokes_its_family_and_the_client_starts_over(
     c.records.search_records()
     # The client spent its refresh token: a new pair.
     assert c._refresh_token != first_refresh and c._access_token != first_access
+    # A token of another family, granted before the replay below.
+    unrelated = grant(box, grant_type="client_credentials", client_id=CLIENT_ID, client_secret=CLIENT_SECRET).json()["access_token"]
     # Someone replays the rotated token: refused, and every token of the family revoked.
     replay = grant(box, grant_type="refresh_token", refresh_token=first_refresh)
     assert replay.status_code == 401 and replay.json()["code"] == "invalid_grant"
     family_access = c._access_token
     assert requests.get(box.url + "/key_fields", headers={"X-Kal-Authorization": "Bearer " + family_access}, timeout=10).status_code == 401
+    assert requests.get(box.url + "/key_fields", headers={"X-Kal-Authorization": "Bearer " + unrelated}, timeout=10).status_code == 200
     assert grant(box, grant_type="refresh_token", refresh_token=c._refresh_token).status_code == 401
     # The client's refresh is refused (4xx): it falls back to client credentials and goes on.
     requests.delete(box.url + "/_sandbox/requests", timeout=10)
