@@ -7,7 +7,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install install-demo pkg sandbox lint bench fuzz mutants clean
+.PHONY: demo test install install-demo pkg pkg-size sandbox lint bench fuzz mutants clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install-demo pkg sandbox
@@ -29,6 +29,11 @@ install-demo:
 pkg:
 	@bash scripts/install.sh pkg
 	@bash scripts/build-pkg.sh
+
+## make pkg-size: what takes the room in the package's wasm, by crate, and its 25
+## largest functions (scripts/size-breakdown.sh; the output is kept in tests/out/size).
+pkg-size:
+	@mkdir -p tests/out/size && set -o pipefail && bash scripts/size-breakdown.sh | tee tests/out/size/breakdown.txt
 
 sandbox:
 	@cargo build --release -p kalbio-sandbox --quiet

@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PROFILE=${KALBIO_WASM_PROFILE:-wasm-release}
-cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" --quiet
+source scripts/wasm-build-flags.sh
+wasm_cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" --quiet
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name kalbio "target/wasm32-unknown-unknown/$PROFILE/kalbio.wasm"
+guard_glue pkg/kalbio.js
 
 WASM_OPT=tests/js/node_modules/.bin/wasm-opt
 # --converge repeats -Oz until it stops shrinking; --low-memory-unused lets it fold

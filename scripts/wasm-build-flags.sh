@@ -1,0 +1,30 @@
+# Sourced by build-pkg.sh and size-breakdown.sh: how the package's wasm is built.
+#
+# The standard library is rebuilt for size (build-std with `optimize_for_size`) and
+# a panic is an immediate abort: a trap with no message and none of std's panic
+# formatting in the binary (docs/performance.md has each lever's saving). Both are
+# unstable options; RUSTC_BOOTSTRAP=1 lets the pinned stable toolchain take them
+# for this build alone, with the rust-src component (scripts/install.sh pkg).
+# The native build, the sandbox and the tests build as usual.
+# KALBIO_BUILD_STD=0 builds as plain stable does, to measure the difference.
+wasm_cargo() {
+  if [ "${KALBIO_BUILD_STD:-1}" = 1 ]; then
+    RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+      cargo "$1" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${@:2}"
+  else
+    cargo "$@"
+  fi
+}
+
+# Routes every call wasm-bindgen's glue makes into the module through the trap
+# guard (pkg-template/trap.js), appended to the glue: after a trap, every call
+# throws a KalbioError with code "trapped" instead of answering from a broken module.
+guard_glue() {
+  local glue=$1
+  if [ "$(grep -c '^    wasm = instance.exports;$' "$glue")" != 1 ]; then
+    echo "build-pkg: wasm-bindgen's glue no longer sets 'wasm = instance.exports;' once: update guard_glue" >&2
+    return 1
+  fi
+  sed -i 's/^    wasm = instance.exports;$/    wasm = guardWasm(instance.exports);/' "$glue"
+  { echo; cat pkg-template/trap.js; } >> "$glue"
+}
