@@ -10,7 +10,12 @@
 // pending then. Only a new page (or worker) loads a working module again.
 
 let wasmTrap = null;
-const pendingRejects = new Set();
+// Weak references to the reject functions of the promises the module made (an
+// async call's promise), so that a trap can reject those still pending: a
+// settled promise ignores a later reject, and a reject the module let go of is
+// collected.
+let promiseRejects = [];
+let pruneAt = 4096;
 // What a callback answers once the module is dead: the glue reads a result's
 // error flag (`ret[1]`) and finds none.
 const DEAD_RESULT = Object.freeze([0, 0, 0, 0]);
@@ -30,22 +35,21 @@ function afterThrow(thrown) {
   if (wasmTrap === null && thrown instanceof WebAssembly.RuntimeError) {
     wasmTrap = trappedError(thrown);
     console.error(wasmTrap);
-    for (const reject of pendingRejects) reject(wasmTrap);
-    pendingRejects.clear();
+    for (const ref of promiseRejects) ref.deref()?.(wasmTrap);
+    promiseRejects = [];
   }
   return wasmTrap ?? thrown;
 }
 
-// A promise the module returned, settled as it settles, or rejected if the module
-// traps first (its work runs later, in tasks the trap would leave unfinished).
-function tracked(promise) {
-  return new Promise((resolve, reject) => {
-    pendingRejects.add(reject);
-    promise.then(
-      (value) => { pendingRejects.delete(reject); resolve(value); },
-      (error) => { pendingRejects.delete(reject); reject(error); },
-    );
-  });
+// A promise's executor hands the module the promise's resolve and reject
+// functions: built-in functions without a name, of one parameter each.
+function notePromise(resolve, reject) {
+  if (typeof reject !== "function" || reject.name !== "" || typeof resolve !== "function" || resolve.name !== "") return;
+  promiseRejects.push(new WeakRef(reject));
+  if (promiseRejects.length > pruneAt) {
+    promiseRejects = promiseRejects.filter((ref) => ref.deref() !== undefined);
+    pruneAt = Math.max(4096, 2 * promiseRejects.length);
+  }
 }
 
 function guardWasm(exports) {
@@ -60,10 +64,12 @@ function guardWasm(exports) {
         if (wasmTrap === null) return value.apply(undefined, arguments);
       };
     } else if (/closure|invoke/i.test(name)) {
-      // A callback into Rust from JS's event loop (a future's next step, an abort
-      // signal): no caller to throw to; the trap rejects the pending promises.
+      // A callback into Rust: from JS's event loop (a future's next step, an abort
+      // signal), with no caller to throw to, or a promise's executor. A trap here
+      // rejects the pending promises.
       guarded[name] = function () {
         if (wasmTrap !== null) return DEAD_RESULT;
+        if (arguments.length === 4) notePromise(arguments[2], arguments[3]);
         try {
           return value.apply(undefined, arguments);
         } catch (thrown) {
@@ -80,7 +86,7 @@ function guardWasm(exports) {
           const result = value.apply(undefined, arguments);
           // A callback it made may have trapped, the trap swallowed there.
           if (wasmTrap !== null) throw trappedError(wasmTrap.cause);
-          return result instanceof Promise ? tracked(result) : result;
+          return result;
         } catch (thrown) {
           throw afterThrow(thrown);
         }

@@ -18,6 +18,8 @@ WASM_OPT=tests/js/node_modules/.bin/wasm-opt
 mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 
 cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/
+minify_js pkg/kalbio.js
+minify_js pkg/index.js
 cp pkg-template/README.md pkg/README.md
 VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json

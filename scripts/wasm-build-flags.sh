@@ -28,3 +28,23 @@ guard_glue() {
   sed -i 's/^    wasm = instance.exports;$/    wasm = guardWasm(instance.exports);/' "$glue"
   { echo; cat pkg-template/trap.js; } >> "$glue"
 }
+
+# Minifies a JS file of the package in place (esbuild), beside a source map that
+# holds the readable text: what a browser downloads is smaller, and devtools and
+# `node --enable-source-maps` still show the code as written. The .d.ts files are
+# left as they are.
+minify_js() {
+  local file=$1 name readable
+  name=$(basename "$file")
+  readable=target/glue/$name
+  mkdir -p target/glue
+  mv "$file" "$readable"
+  # wasm-bindgen's first line, `/* @ts-self-types="./kalbio.d.ts" */`, tells Deno
+  # and JSR where the types are: kept.
+  local banner
+  banner=$(head -n 1 "$readable" | grep -E '^/\* @ts-self-types=' || true)
+  tests/js/node_modules/.bin/esbuild "$readable" --minify --format=esm --sourcemap --sources-content=true \
+    --banner:js="$banner" --outfile="$file" --log-level=warning
+  # The map names its source as the package's own file, not this build's scratch path.
+  sed -i "s|\"sources\": \[\"[^\"]*\"\]|\"sources\": [\"readable/$name\"]|" "$file.map"
+}
