@@ -20,6 +20,7 @@ mv pkg/kalbio_bg.opt.wasm pkg/kalbio_bg.wasm
 cp pkg-template/index.js pkg-template/index.d.ts pkg-template/node.js pkg/
 minify_js pkg/kalbio.js
 minify_js pkg/index.js
+for snippet in $(find pkg/snippets -name '*.js'); do minify_js "$snippet"; done
 cp pkg-template/README.md pkg/README.md
 VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$VERSION\"/" pkg-template/package.json > pkg/package.json

@@ -2,14 +2,15 @@
 #
 # The standard library is rebuilt for size (build-std with `optimize_for_size`) and
 # a panic is an immediate abort: a trap with no message and none of std's panic
-# formatting in the binary (docs/performance.md has each lever's saving). Both are
+# formatting in the binary, nor the source locations panics would have named
+# (docs/performance.md has each lever's saving). These are
 # unstable options; RUSTC_BOOTSTRAP=1 lets the pinned stable toolchain take them
 # for this build alone, with the rust-src component (scripts/install.sh pkg).
 # The native build, the sandbox and the tests build as usual.
 # KALBIO_BUILD_STD=0 builds as plain stable does, to measure the difference.
 wasm_cargo() {
   if [ "${KALBIO_BUILD_STD:-1}" = 1 ]; then
-    RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort" \
+    RUSTC_BOOTSTRAP=1 RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
       cargo "$1" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${@:2}"
   else
     cargo "$@"
