@@ -31,9 +31,9 @@ pkg:
 	@bash scripts/build-pkg.sh
 
 ## make pkg-size: what takes the room in the package's wasm, by crate, and its 25
-## largest functions (scripts/size-breakdown.sh; the output is kept in tests/out/size).
+## largest functions (scripts/size-breakdown.sh); the output is kept in docs/size-breakdown.txt.
 pkg-size:
-	@mkdir -p tests/out/size && set -o pipefail && bash scripts/size-breakdown.sh | tee tests/out/size/breakdown.txt
+	@set -o pipefail && bash scripts/size-breakdown.sh | tee docs/size-breakdown.txt
 
 sandbox:
 	@cargo build --release -p kalbio-sandbox --quiet

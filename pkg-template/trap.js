@@ -10,12 +10,9 @@
 // pending then. Only a new page (or worker) loads a working module again.
 
 let wasmTrap = null;
-// Weak references to the reject functions of the promises the module made (an
-// async call's promise), so that a trap can reject those still pending: a
-// settled promise ignores a later reject, and a reject the module let go of is
-// collected.
-let promiseRejects = [];
-let pruneAt = 4096;
+// The reject functions of the module's promises still pending (an async call's
+// promise), so that a trap can reject them.
+const pendingRejects = new Set();
 // What a callback answers once the module is dead: the glue reads a result's
 // error flag (`ret[1]`) and finds none.
 const DEAD_RESULT = Object.freeze([0, 0, 0, 0]);
@@ -35,21 +32,28 @@ function afterThrow(thrown) {
   if (wasmTrap === null && thrown instanceof WebAssembly.RuntimeError) {
     wasmTrap = trappedError(thrown);
     console.error(wasmTrap);
-    for (const ref of promiseRejects) ref.deref()?.(wasmTrap);
-    promiseRejects = [];
+    for (const reject of pendingRejects) reject(wasmTrap);
+    pendingRejects.clear();
   }
   return wasmTrap ?? thrown;
 }
 
 // A promise's executor hands the module the promise's resolve and reject
-// functions: built-in functions without a name, of one parameter each.
-function notePromise(resolve, reject) {
-  if (typeof reject !== "function" || reject.name !== "" || typeof resolve !== "function" || resolve.name !== "") return;
-  promiseRejects.push(new WeakRef(reject));
-  if (promiseRejects.length > pruneAt) {
-    promiseRejects = promiseRejects.filter((ref) => ref.deref() !== undefined);
-    pruneAt = Math.max(4096, 2 * promiseRejects.length);
-  }
+// (built-in functions without a name) in `args`: they are swapped for ones that
+// also keep the reject on file until the promise settles.
+function fileExecutor(args) {
+  const resolve = args[2];
+  const reject = args[3];
+  if (typeof resolve !== "function" || resolve.name !== "" || typeof reject !== "function" || reject.name !== "") return;
+  pendingRejects.add(reject);
+  args[2] = (value) => {
+    pendingRejects.delete(reject);
+    resolve(value);
+  };
+  args[3] = (error) => {
+    pendingRejects.delete(reject);
+    reject(error);
+  };
 }
 
 function guardWasm(exports) {
@@ -69,7 +73,7 @@ function guardWasm(exports) {
       // rejects the pending promises.
       guarded[name] = function () {
         if (wasmTrap !== null) return DEAD_RESULT;
-        if (arguments.length === 4) notePromise(arguments[2], arguments[3]);
+        if (arguments.length === 4) fileExecutor(arguments);
         try {
           return value.apply(undefined, arguments);
         } catch (thrown) {

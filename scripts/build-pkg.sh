@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: release wasm, wasm-bindgen, wasm-opt -Oz,
-# pkg-template/ copied in, and prints the gzipped size of wasm plus JS glue.
+# Builds the npm package into pkg/: the release wasm (scripts/wasm-build-flags.sh),
+# wasm-bindgen, the trap guard in the glue, wasm-opt -Oz, pkg-template/ copied in,
+# the JS minified with source maps, and prints the gzipped size of wasm plus JS glue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
