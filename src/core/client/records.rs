@@ -64,7 +64,7 @@ impl<T: Transport> Client<T> {
             path,
             response,
             |bytes| crate::core::store::from_json(bytes).ok(),
-            |bytes| crate::core::store::from_json(bytes),
+            crate::core::store::from_json,
         )
         .await
     }
