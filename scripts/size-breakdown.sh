@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 PROFILE=${KALBIO_WASM_PROFILE:-wasm-release}
 OUT=tests/out/size
 mkdir -p "$OUT"
-bash scripts/install.sh pkg
-command -v twiggy >/dev/null || cargo install twiggy --locked
+# What the installs say goes to stderr: stdout is the breakdown (docs/size-breakdown.txt).
+bash scripts/install.sh pkg >&2
+command -v twiggy >/dev/null || cargo install twiggy --locked >&2
 # The same profile with its symbols kept, in a target folder of its own so that the
 # shipped build is not rebuilt afterwards.
 source scripts/wasm-build-flags.sh
