@@ -3,7 +3,7 @@
 #
 #   scripts/install.sh          everything `make test` needs
 #   scripts/install.sh demo     what `make demo` and `make bench` need: all but Firefox
-#   scripts/install.sh pkg      only what `make pkg` needs (wasm32 target, wasm-bindgen, wasm-opt)
+#   scripts/install.sh pkg      only what `make pkg` needs (wasm32 target, rust-src, wasm-bindgen, wasm-opt)
 #   scripts/install.sh lint     only what `make lint` needs (rustfmt, clippy, wasm32 target)
 #   scripts/install.sh fuzz     only what `make fuzz` needs (nightly, cargo-fuzz)
 #   scripts/install.sh python   only the two Python venvs (kalbio 0.5.0, and 0.7.0 on Python >= 3.12)
@@ -35,6 +35,14 @@ install_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The package's wasm rebuilds the standard library for size (scripts/wasm-build-flags.sh).
+install_rust_src() {
+  if ! rustup component list --installed | grep -q '^rust-src'; then
+    say "rustup component add rust-src"
+    rustup component add rust-src
   fi
 }
 
@@ -144,12 +152,12 @@ install_fuzzing() {
 
 case "${1:-all}" in
   all)
-    install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
+    install_rust_components; install_wasm_target; install_rust_src; install_wasm_bindgen_cli; install_chromium
     install_firefox; install_js_tooling; install_dashboard; install_python_venv; install_python07_venv ;;
   demo)
-    install_rust_components; install_wasm_target; install_wasm_bindgen_cli; install_chromium
+    install_rust_components; install_wasm_target; install_rust_src; install_wasm_bindgen_cli; install_chromium
     install_js_tooling; install_dashboard; install_python_venv ;;
-  pkg) install_wasm_target; install_wasm_bindgen_cli; install_js_tooling ;;
+  pkg) install_wasm_target; install_rust_src; install_wasm_bindgen_cli; install_js_tooling ;;
   lint) install_rust_components; install_wasm_target ;;
   fuzz) install_fuzzing ;;
   python) install_python_venv; install_python07_venv ;;

@@ -1218,6 +1218,13 @@ impl<'s> Decoder<'s> {
     }
 }
 
+/// A value from a JSON body, read the way the record decoder reads records (the
+/// text checked once, then serde_json's `StrRead`), so that the package holds
+/// one instantiation of serde_json's parser instead of one per reader.
+pub fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_str(utf8(bytes)?)
+}
+
 /// The body as text, checked once: the decoder then reads its strings without
 /// checking each again.
 fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {

@@ -210,7 +210,7 @@ impl<T: Transport> Client<T> {
         body: Body,
     ) -> Result<R, Error> {
         self.call_with(method, path, query, body, |bytes| {
-            serde_json::from_slice(bytes)
+            crate::core::store::from_json(bytes)
         })
         .await
     }
@@ -244,7 +244,7 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
     ) -> Result<Option<R>, Error> {
         let response = self.send(Method::Get, path, query, Body::Empty).await?;
-        optional_with(path, response, |bytes| serde_json::from_slice(bytes))
+        optional_with(path, response, |bytes| crate::core::store::from_json(bytes))
     }
 
     /// A POST with a JSON body.

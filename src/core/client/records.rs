@@ -63,8 +63,8 @@ impl<T: Transport> Client<T> {
         self.decode_in_turns(
             path,
             response,
-            |bytes| serde_json::from_slice(bytes).ok(),
-            |bytes| serde_json::from_slice(bytes),
+            |bytes| crate::core::store::from_json(bytes).ok(),
+            crate::core::store::from_json,
         )
         .await
     }
@@ -808,7 +808,7 @@ impl<T: Transport> Client<T> {
             .send(Method::Get, path, &query.to_params(), Body::Empty)
             .await?;
         let text = super::optional_with(path, response, |bytes| {
-            serde_json::from_slice::<IdTexts>(bytes)?;
+            crate::core::store::from_json::<IdTexts>(bytes)?;
             // serde_json read the whole body as JSON: it is UTF-8.
             Ok(String::from_utf8_lossy(bytes).into_owned())
         })?;

@@ -96,7 +96,9 @@ export type KalbioErrorCode =
   | "not_found"
   | "auth_error"
   | "write_outcome_unknown"
-  | "not_initialized";
+  | "not_initialized"
+  /** The wasm module trapped (an internal fault): this call and every later one fail; reload the page. */
+  | "trapped";
 
 /** Every failure of a kalbio call. Never holds a secret or a token. */
 export declare class KalbioError extends Error {

@@ -1,25 +1,6 @@
 /* tslint:disable */
 /* eslint-disable */
 
-/**
- * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
- * `getActivitiesWithRecord`, `Record.getActivities`.
- */
-export interface ReadOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * `false` skips the cache: the server is asked by a request of its own (never
-     * one already under way), and its answer replaces the cached entry; record
-     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
-     */
-    useCache?: boolean | null;
-}
-
-
-
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -35,9 +16,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` returns. */
+/** What `client.records.columns()` answers. */
 export interface RecordColumns {
-    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -46,11 +27,6 @@ export interface RecordColumns {
      */
     columns: { [field: string]: Float64Array | (string | null)[] };
 }
-
-
-
-/** An entity type (kalbio 0.7.0's `EntityType`): the same object as an `EntitySlice`. */
-export type EntityType = EntitySlice;
 
 
 /**
@@ -67,17 +43,17 @@ export interface EntityField {
      */
     id: string;
     /**
-     * When the field was created (ISO-8601), or null.
+     * When the field was created (ISO-8601).
      */
-    created_at: string | null;
+    created_at: string;
     /**
-     * True for key fields, false for data fields, null when the server left it out.
+     * True for key fields, false for data fields.
      */
-    is_key: boolean | null;
+    is_key: boolean;
     /**
-     * The field's unique name, e.g. `IC50`, or null.
+     * The field's unique name, e.g. `IC50`.
      */
-    field_name: string | null;
+    field_name: string;
     /**
      * Free text describing the field.
      */
@@ -87,9 +63,9 @@ export interface EntityField {
      */
     field_examples?: string;
     /**
-     * The field's type, e.g. `number`, `text`, `file`, or null.
+     * The field's type, e.g. `number`, `text`, `file`.
      */
-    field_type: string | null;
+    field_type: string;
     /**
      * For record references: the entity slice referred to.
      */
@@ -105,7 +81,7 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set.
+     * Only records of this record set (the seed's name).
      */
     record_set_id?: string;
     /**
@@ -130,7 +106,7 @@ export interface SearchRecordsQuery {
      */
     identifier_ids?: string[];
     /**
-     * Record-set filters (`kalbio-sandbox` ignores them).
+     * Record-set filters (not supported by the sandbox).
      */
     record_set_filters?: string[];
     /**
@@ -169,21 +145,21 @@ export interface RecordJSON {
      */
     id: string;
     /**
-     * When the record was created (ISO-8601), or null when the server left it out.
+     * When the record was created (ISO-8601).
      */
-    created_at: string | null;
+    created_at: string;
     /**
-     * The entity type (set of key fields) the record belongs to, or null.
+     * The entity type (set of key fields) the record belongs to.
      */
-    entity_slice_id: string | null;
+    entity_slice_id: string;
     /**
      * Ids of the record values that hold its key values.
      */
     identifier_ids?: string[];
     /**
-     * Human-readable name, e.g. `CMP-0042`, or null.
+     * Human-readable name, e.g. `CMP-0042`.
      */
-    record_identifier: string | null;
+    record_identifier: string;
     /**
      * Field id → every value written to that field.
      */
@@ -207,9 +183,9 @@ export interface Activity {
      */
     id: string;
     /**
-     * When it was created (ISO-8601), or null.
+     * When it was created (ISO-8601).
      */
-    created_at: string | null;
+    created_at: string;
     /**
      * The parent activity, if any.
      */
@@ -227,21 +203,21 @@ export interface Activity {
      */
     program_ids?: string[];
     /**
-     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
+     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
      */
-    activity_type: string | null;
+    activity_type: string;
     /**
-     * The activity's title, also usable as its name; or null.
+     * The activity's title; also usable as its name.
      */
-    title: string | null;
+    title: string;
     /**
      * Free-form description.
      */
     description?: unknown;
     /**
-     * Status, e.g. `in progress`, or null.
+     * Status, e.g. `in progress`.
      */
-    status: string | null;
+    status?: string;
     /**
      * Users assigned to it.
      */
@@ -250,10 +226,6 @@ export interface Activity {
      * Groups assigned to it.
      */
     assigned_group_ids?: string[];
-    /**
-     * Users who get its notifications (kalbio 0.7.0).
-     */
-    subscriber_ids?: string[];
     /**
      * Due date (ISO-8601), if any.
      */
@@ -279,9 +251,9 @@ export interface Activity {
      */
     label_ids?: string[];
     /**
-     * Whether the activity is a draft, or null.
+     * Whether the activity is a draft.
      */
-    is_draft: boolean | null;
+    is_draft?: boolean;
     /**
      * Activity properties.
      */
@@ -298,20 +270,10 @@ export interface Activity {
      * View id → record ids shown in that data table.
      */
     data_table_record_mapping?: { [view_id: string]: string[] };
-    /**
-     * Registration drafts staged on the activity and not yet registered (kalbio 0.7.0).
-     */
-    data_table_draft_record_ids?: string[];
-    /**
-     * The activity's registration staging view, where drafts are uploaded, or null
-     * (kalbio 0.7.0).
-     */
-    registration_staging_record_view_id: string | null;
 }
 
 /**
- * An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
- * one type of record.
+ * An entity slice: the set of key fields that names one type of record.
  */
 export interface EntitySlice {
     /**
@@ -321,11 +283,11 @@ export interface EntitySlice {
     /**
      * The key fields that make up the slice.
      */
-    key_field_ids?: string[];
+    key_field_ids: string[];
     /**
-     * A readable name, e.g. `Compound`, or null.
+     * A readable name, e.g. `Compound`.
      */
-    slice_name: string | null;
+    slice_name: string;
 }
 
 /**
@@ -333,7 +295,7 @@ export interface EntitySlice {
  */
 export interface CacheStats {
     /**
-     * Lookups served from the cache (a remembered "not found" counts).
+     * Lookups answered from the cache (a remembered "not found" counts).
      */
     hits: number;
     /**
@@ -369,7 +331,7 @@ export interface FieldFilter {
 }
 
 /**
- * Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
+ * Filter through a view field. The sandbox treats `key_field_id` (or else
  * `view_field_id`) as the field's uuid.
  */
 export interface ViewFieldFilter {
@@ -408,7 +370,7 @@ export interface KaleidoscopeClientOptions {
      */
     clientSecret?: string | null;
     /**
-     * A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
+     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
      */
     tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
     /**
@@ -450,9 +412,9 @@ export interface RecordValue {
      */
     id: string;
     /**
-     * The value itself: any JSON value (null when the server left it out).
+     * The value itself: any JSON value.
      */
-    content?: unknown;
+    content: unknown;
     /**
      * When the value was written (ISO-8601), or null.
      */
@@ -534,6 +496,20 @@ export interface ColumnsOptions {
 }
 
 /**
+ * The options of `getKeyFields`, `getDataFields` and `getActivities`.
+ */
+export interface ListOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * Asks the server even when the list is cached and fresh, and caches the answer.
+     */
+    refresh?: boolean | null;
+}
+
+/**
  * The options of `getRecordsByIds`.
  */
 export interface BatchOptions {
@@ -545,32 +521,6 @@ export interface BatchOptions {
      * Called once per batch with the records done so far and the records asked for.
      */
     onProgress?: (done: number, total: number) => void;
-    /**
-     * `false` fetches every record anew (cached ones too) and drops the cached
-     * entries of the ids asked first, so one the server no longer has is left
-     * out; as kalbio 0.7.0's `use_cache=False`.
-     */
-    useCache?: boolean | null;
-}
-
-/**
- * The options of the list getters (`getKeyFields`, `getDataFields`,
- * `getActivities`, `entityTypes.getTypes` …).
- */
-export interface ListOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * `false` asks the server even when the list is cached and fresh (by a request
-     * of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
-     */
-    useCache?: boolean | null;
-    /**
-     * `true` is `useCache: false` (its older name).
-     */
-    refresh?: boolean | null;
 }
 
 /**
@@ -620,10 +570,6 @@ export interface NewActivity {
      * Planned duration in days.
      */
     duration?: number | null;
-    /**
-     * Users who get the activity's notifications (sent as `[]` when not given).
-     */
-    subscriber_ids?: string[];
 }
 
 /**
@@ -650,129 +596,84 @@ export interface FileContent {
 
 
 /**
- * The activities service (`client.activities`).
+ * `client.activities`.
  */
 export class ActivitiesService {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Creates an activity. Resolves to the new activity.
+     * Creates an activity and answers it.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * Resolves to the activities that contain a record (kept for 10 seconds;
-     * `{ useCache: false }` asks the server anew).
+     * The activities that contain a record (reused for 10 seconds).
      */
-    getActivitiesWithRecord(recordId: RecordIdentifier, options?: ReadOptions | null): Promise<Activity[]>;
+    getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+     * (an activity another client created is also found by a lookup that misses).
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to the activity with that uuid or title, or to `null`.
+     * The activity with that uuid or title, or `null`.
      */
     getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
 
 /**
- * The fields service (`client.entityFields`).
+ * `client.entityFields`.
  */
 export class EntityFieldsService {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Resolves to the data field of that name, created with `fieldType` when there is none.
+     * The data field of that name, created with `fieldType` when there is none.
      */
     getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
-     * Resolves to the key field of that name, created when there is none.
+     * The key field of that name, created when there is none.
      */
     getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
 
 /**
- * `client.entityTypes`.
- */
-export class EntityTypesService {
-    private constructor();
-    free(): void;
-    [Symbol.dispose](): void;
-    /**
-     * Resolves to the ids of an entity type's records, as the server orders them
-     * (kalbio 0.7.0's `EntityType.get_record_ids`: `searchRecords({ entity_slice_id })`).
-     */
-    getRecordIds(entityType: EntityType | string, options?: CallOptions | null): Promise<string[]>;
-    /**
-     * Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
-     * or to `null`.
-     */
-    getTypeByName(name: string, options?: CallOptions | null): Promise<EntityType | null>;
-    /**
-     * Resolves to the entity type whose key fields are exactly `keyFieldIds` (in any
-     * order), or to `null`.
-     */
-    getTypeExactKeys(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType | null>;
-    /**
-     * Resolves to the entity types whose key fields include every one of
-     * `keyFieldIds`; to none when the list is empty.
-     */
-    getTypesWithKeyFields(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType[]>;
-    /**
-     * Resolves to every entity type (`GET /entity_slices`), cached like the field
-     * lists for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
-     */
-    getTypes(options?: ListOptions | null): Promise<EntityType[]>;
-}
-
-/**
- * A client for the Kaleidoscope API, with its own caches. `await init()` first.
+ * A client for the Kaleidoscope API. Each client has its own caches.
  */
 export class KaleidoscopeClient {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Returns the cache's counters: hits, misses, evictions and records held.
+     * The cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
     /**
-     * Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
-     * misses, the key index, record activities, and the field, activity and
-     * entity type lists. Record handles you hold keep their data.
-     */
-    clearCaches(): void;
-    /**
-     * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
+     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Creates a client; nothing is sent until the first call.
+     * Makes a client. Nothing is sent until the first call.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
-     * The activities service: experiments, tasks…
+     * Activities (experiments, tasks…).
      */
     readonly activities: ActivitiesService;
     /**
-     * The fields service: key fields and data fields.
+     * Key fields and data fields.
      */
     readonly entityFields: EntityFieldsService;
     /**
-     * The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
-     * key fields that name each type of record, e.g. every compound.
-     */
-    readonly entityTypes: EntityTypesService;
-    /**
-     * The records service: get, search, create, upload.
+     * Records: get, search, create, upload.
      */
     readonly records: RecordsService;
 }
@@ -785,29 +686,26 @@ export class Record {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given), then refetches the
-     * record; resolves to the value written (as kalbio 0.7.0's `add_value`).
+     * Writes a value to a field (in an activity, if given), then refetches the record.
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
     /**
-     * Resolves to the activities that contain this record (kept for 10 seconds;
-     * `{ useCache: false }` asks the server anew).
+     * The activities that contain this record (reused for 10 seconds).
      */
-    getActivities(options?: ReadOptions | null): Promise<Activity[]>;
+    getActivities(options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
+     * `{ field_id: content }` of every field with a value in the activity (key values included).
      */
     getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
-     * Returns the content of the field's newest value (by `created_at`), or `null`. With an
+     * The content of the field's newest value (by `created_at`), or null. With an
      * activity: only values written in it (and key values). Sub-record values
-     * count only with `includeSubRecordValues`; `subRecordId` alone selects that
-     * sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
+     * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
-     * Fetches every value of the record from the server.
+     * Every value of the record, fetched from the server.
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
@@ -815,25 +713,25 @@ export class Record {
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
-     * Returns the record as a plain object, in the API's shape.
+     * The record as a plain object, the API's shape.
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and resolves to it; the record is refetched.
+     * Uploads a file as the field's new value and answers it; the record is refetched.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and resolves to it; the record is refetched.
+     * Writes a new value to a field and answers it; the record is refetched.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * When the record was created (ISO-8601), or `null` when the server left it out.
+     * When the record was created (ISO-8601).
      */
-    readonly created_at: string | null;
+    readonly created_at: string;
     /**
-     * The entity slice (type) the record belongs to, or `null` when the server left it out.
+     * The entity slice (type) the record belongs to.
      */
-    readonly entity_slice_id: string | null;
+    readonly entity_slice_id: string;
     /**
      * The record's uuid.
      */
@@ -847,9 +745,9 @@ export class Record {
      */
     readonly initial_operation_id: string | null;
     /**
-     * Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
+     * Human-readable name, e.g. `CMP-0042`.
      */
-    readonly record_identifier: string | null;
+    readonly record_identifier: string;
     /**
      * Field id → every value written to it. Makes a new plain object on each read.
      */
@@ -861,19 +759,18 @@ export class Record {
 }
 
 /**
- * The records service (`client.records`).
+ * `client.records`.
  */
 export class RecordsService {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Empties the record caches and the record-activities cache (the field and
-     * activity lists stay: `client.clearCaches()` empties those too).
+     * Empties the record caches and the record-activities cache.
      */
     clearRecordCaches(): void;
     /**
-     * Returns columns for charts and tables, in one call: each field's current value for
+     * Columns for charts and tables, in one call: each field's current value for
      * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
      * run as `queryCached`) that the cache holds, whatever its age; others are
      * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -882,40 +779,31 @@ export class RecordsService {
      */
     columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
     /**
-     * Uploads a file as a record's field value. Resolves to the new value.
+     * Uploads a file as a record's field value and answers the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Resolves to the record with these key values, created when none exists; a
-     * cached one is reused unless `{ useCache: false }`.
+     * The record with these key values, created when none exists.
      */
-    getOrCreateRecord(keyValues: KeyValues, options?: ReadOptions | null): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
     /**
-     * Fetches a record by uuid or key values; resolves to `null` when none exists.
-     * Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
-     * and refreshes the cache.
+     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
      */
-    getRecordById(id: RecordIdentifier, options?: ReadOptions | null): Promise<Record | null>;
+    getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
     /**
-     * Fetches records in batches; resolves to them in the order asked (duplicates
-     * kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
+     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * Returns at once the ids of the cached records, whatever their age, that match
-     * the search, by the rules of `searchRecords`.
+     * The same search evaluated here, at once, with the sandbox's engine, over every
+     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Resolves to the ids of the records matching a search, in the server's order.
+     * Record ids matching a search, as the server orders them. With no query: every record.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
-
-/**
- * Runs on load: an internal error then prints its cause to the console.
- */
-export function start(): void;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
@@ -923,7 +811,6 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_activitiesservice_free: (a: number, b: number) => void;
     readonly __wbg_entityfieldsservice_free: (a: number, b: number) => void;
-    readonly __wbg_entitytypesservice_free: (a: number, b: number) => void;
     readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
     readonly __wbg_record_free: (a: number, b: number) => void;
     readonly __wbg_recordsservice_free: (a: number, b: number) => void;
@@ -935,22 +822,15 @@ export interface InitOutput {
     readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
     readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
     readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
-    readonly entitytypesservice_getRecordIds: (a: number, b: any, c: number) => any;
-    readonly entitytypesservice_getTypeByName: (a: number, b: any, c: number) => any;
-    readonly entitytypesservice_getTypeExactKeys: (a: number, b: any, c: number) => any;
-    readonly entitytypesservice_getTypes: (a: number, b: number) => any;
-    readonly entitytypesservice_getTypesWithKeyFields: (a: number, b: any, c: number) => any;
     readonly kaleidoscopeclient_activities: (a: number) => any;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
-    readonly kaleidoscopeclient_clearCaches: (a: number) => void;
     readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
     readonly kaleidoscopeclient_entityFields: (a: number) => any;
-    readonly kaleidoscopeclient_entityTypes: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => any;
     readonly record_addValue: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
-    readonly record_created_at: (a: number) => any;
-    readonly record_entity_slice_id: (a: number) => any;
+    readonly record_created_at: (a: number) => [number, number];
+    readonly record_entity_slice_id: (a: number) => [number, number];
     readonly record_getActivities: (a: number, b: number) => any;
     readonly record_getActivityData: (a: number, b: any) => [number, number, number];
     readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number, f: number) => [number, number, number];
@@ -958,7 +838,7 @@ export interface InitOutput {
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
     readonly record_initial_operation_id: (a: number) => any;
-    readonly record_record_identifier: (a: number) => any;
+    readonly record_record_identifier: (a: number) => [number, number];
     readonly record_record_values: (a: number) => [number, number, number];
     readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];
@@ -973,10 +853,9 @@ export interface InitOutput {
     readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number, d: number) => any;
     readonly recordsservice_queryCached: (a: number, b: number) => [number, number, number];
     readonly recordsservice_searchRecords: (a: number, b: number, c: number) => any;
-    readonly start: () => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h1142e73b32e67b3a: (a: number, b: number) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined_______true_: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___wasm_bindgen_a283fd348162c721___JsValue__core_27cd0353e63fa9bc___result__Result_____wasm_bindgen_a283fd348162c721___JsError___true_: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke_______true_: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
