@@ -123,7 +123,9 @@ export type KalbioErrorCode =
   | "write_outcome_unknown"
   | "not_initialized"
   | "init_failed"
-  | "freed";
+  | "freed"
+  /** The wasm module trapped (an internal fault): this call and every later one fail; reload the page. */
+  | "trapped";
 
 /** Every failure of a kalbio call. Never holds a secret or a token. */
 export declare class KalbioError extends Error {

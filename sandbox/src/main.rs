@@ -19,7 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
@@ -189,6 +189,12 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
         .route(
             "/activities",
             get(api::activities).post(api::create_activity),
+        )
+        .route("/activities/{id}", put(api::update_activity))
+        .route("/record_views", get(api::record_views))
+        .route(
+            "/operations/{id}/records/remove",
+            post(api::remove_operation_records),
         )
         .route(
             "/activities/{activity_id}/file/{file_id}",

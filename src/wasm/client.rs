@@ -2,10 +2,12 @@
 
 use super::convert::{
     activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, known_members,
-    list_promise, optional_from_js, promise, promise_with_signal, record_arg, record_id_list,
+    list_promise,
+    optional_from_js, promise, promise_with_signal, read_promise, record_arg, record_id_list,
     string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg, BatchOptions,
-    BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, Upload,
+    BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, ReadOptionsArg, Upload,
 };
+use super::entity_types::EntityTypesService;
 use super::handles::Handles;
 use super::state::Inner;
 use super::transport::FetchTransport;
@@ -342,6 +344,7 @@ pub struct KaleidoscopeClient {
     records: JsValue,
     entity_fields: JsValue,
     activities: JsValue,
+    entity_types: JsValue,
     handles: Rc<Handles>,
 }
 
@@ -367,6 +370,11 @@ impl KaleidoscopeClient {
             inner: self.inner.clone(),
         }
     }
+
+    /// `client.entityTypes` for Rust callers.
+    pub fn entity_types_service(&self) -> EntityTypesService {
+        EntityTypesService::new(self.inner.clone())
+    }
 }
 
 #[wasm_bindgen]
@@ -391,10 +399,12 @@ impl KaleidoscopeClient {
             records: JsValue::UNDEFINED,
             entity_fields: JsValue::UNDEFINED,
             activities: JsValue::UNDEFINED,
+            entity_types: JsValue::UNDEFINED,
         };
         client.records = client.records_service().into();
         client.entity_fields = client.entity_fields_service().into();
         client.activities = client.activities_service().into();
+        client.entity_types = client.entity_types_service().into();
         Ok(client)
     }
 
@@ -414,6 +424,21 @@ impl KaleidoscopeClient {
     #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
     pub fn activities(&self) -> JsValue {
         self.activities.clone()
+    }
+
+    /// The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+    /// key fields that name each type of record, e.g. every compound.
+    #[wasm_bindgen(getter, js_name = entityTypes, unchecked_return_type = "EntityTypesService")]
+    pub fn entity_types(&self) -> JsValue {
+        self.entity_types.clone()
+    }
+
+    /// Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+    /// misses, the key index, record activities, and the field, activity and
+    /// entity type lists. Record handles you hold keep their data.
+    #[wasm_bindgen(js_name = clearCaches)]
+    pub fn clear_caches(&self) {
+        self.inner.clear_caches();
     }
 
     /// Returns the cache's counters: hits, misses, evictions and records held.
@@ -456,12 +481,13 @@ pub struct RecordsService {
 #[wasm_bindgen]
 impl RecordsService {
     /// Fetches a record by uuid or key values; resolves to `null` when none exists.
-    /// Cached: a second call sends nothing.
+    /// Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+    /// and refreshes the cache.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         // A cached record by uuid answers at once, without scheduling a task.
         if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
@@ -470,14 +496,16 @@ impl RecordsService {
             }
         }
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
-            let record = inner.get_record(&record_arg(&id, "id")?).await?;
+        read_promise(options, |use_cache| async move {
+            let record = inner
+                .read_record(&record_arg(&id, "id")?, use_cache)
+                .await?;
             Ok(record.map_or(JsValue::NULL, |r| handles.handle(&inner, r)))
         })
     }
 
     /// Fetches records in batches; resolves to them in the order asked (duplicates
-    /// kept, unknown ids left out).
+    /// kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -491,6 +519,7 @@ impl RecordsService {
             Ok(options) => options,
             Err(e) => return Promise::reject(&e.into()),
         };
+        let use_cache = options.use_cache != Some(false);
         let on_progress = match options.on_progress.dyn_into::<Function>() {
             Ok(f) => Some(f),
             Err(v) if v.is_undefined() || v.is_null() => None,
@@ -549,7 +578,7 @@ impl RecordsService {
                 None => inner.record_ids(refs).await?,
             };
             let records = inner
-                .get_records_by_id_list_with(ids, batch, &progress)
+                .read_records_by_id_list(ids, batch, &progress, use_cache)
                 .await?;
             Ok(records
                 .into_iter()
@@ -559,18 +588,19 @@ impl RecordsService {
         })
     }
 
-    /// Resolves to the record with these key values, created when none exists.
+    /// Resolves to the record with these key values, created when none exists; a
+    /// cached one is reused unless `{ useCache: false }`.
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
         #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             let pairs = key_values_arg(&key_values, "keyValues")?;
-            let record = inner.get_or_create_record(&pairs).await?;
+            let record = inner.get_or_create_record_read(&pairs, use_cache).await?;
             Ok(handles.handle(&inner, record))
         })
     }
@@ -718,7 +748,8 @@ impl RecordsService {
         })
     }
 
-    /// Empties the record caches and the record-activities cache.
+    /// Empties the record caches and the record-activities cache (the field and
+    /// activity lists stay: `client.clearCaches()` empties those too).
     #[wasm_bindgen(js_name = clearRecordCaches)]
     pub fn clear_record_caches(&self) {
         self.inner.clear_record_caches();
@@ -795,7 +826,7 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -804,7 +835,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -857,7 +888,7 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -882,21 +913,22 @@ impl ActivitiesService {
         })
     }
 
-    /// Resolves to the activities that contain a record (kept for 10 seconds).
+    /// Resolves to the activities that contain a record (kept for 10 seconds;
+    /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities_with_record(
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
         record_id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             match inner
                 .resolve_record_id(&record_arg(&record_id, "recordId")?)
                 .await?
             {
-                Some(id) => to_js_text(&*inner.activities_with_record(&id).await?),
+                Some(id) => to_js_text(&*inner.activities_with_record_read(&id, use_cache).await?),
                 None => Ok(js_sys::Array::new().into()),
             }
         })

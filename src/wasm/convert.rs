@@ -752,6 +752,9 @@ extern "C" {
     /// The optional last argument of the list getters.
     #[wasm_bindgen(typescript_type = "ListOptions")]
     pub type ListOptionsArg;
+    /// The optional last argument of the cached reads.
+    #[wasm_bindgen(typescript_type = "ReadOptions")]
+    pub type ReadOptionsArg;
 }
 
 /// An optional argument as a plain `JsValue` (`undefined` when absent).
@@ -769,19 +772,23 @@ pub struct CallOptions {
     pub signal: JsValue,
 }
 
-/// The options of `getKeyFields`, `getDataFields` and `getActivities`.
+/// The options of the list getters (`getKeyFields`, `getDataFields`,
+/// `getActivities`, `entityTypes.getTypes` …).
 #[derive(serde::Deserialize, Default, tsify::Tsify)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListOptions {
     /// Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
-    /// Asks the server even when the list is cached and fresh, and caches what it returns.
+    /// `false` asks the server even when the list is cached and fresh (by a request
+    /// of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
+    pub use_cache: Option<bool>,
+    /// `true` is `useCache: false` (its older name).
     pub refresh: Option<bool>,
 }
 
-/// Runs a list getter's work, given whether `options.refresh` asks the server anew.
+/// Runs a list getter's work, given whether the options ask the server anew.
 pub fn list_promise<F: Future<Output = Answer> + 'static>(
     options: Option<ListOptionsArg>,
     work: impl FnOnce(bool) -> F,
@@ -792,11 +799,60 @@ pub fn list_promise<F: Future<Output = Answer> + 'static>(
         Ok(ListOptions {
             refresh: Some(true),
             ..
+        }) | Ok(ListOptions {
+            use_cache: Some(false),
+            ..
         })
     );
     run(
         options.and_then(|o| signal_of(o.signal)),
         Box::pin(work(refresh)),
+    )
+}
+
+/// The options of the cached reads (`getRecordById`, `getOrCreateRecord`,
+/// `getActivitiesWithRecord`, `Record.getActivities`), declared as `ReadOptions`:
+/// read as the list getters' options, which hold the same members, so that the
+/// wasm carries one reader for both.
+#[wasm_bindgen(typescript_custom_section)]
+const READ_OPTIONS: &str = r#"
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+"#;
+
+/// Runs a cached read's work, given whether it may use the cache.
+pub fn read_promise<F: Future<Output = Answer> + 'static>(
+    options: Option<ReadOptionsArg>,
+    work: impl FnOnce(bool) -> F,
+) -> js_sys::Promise {
+    let options = optional_from_js::<ListOptions>(&arg(options), "options");
+    let use_cache = !matches!(
+        &options,
+        Ok(ListOptions {
+            use_cache: Some(false),
+            ..
+        }) | Ok(ListOptions {
+            refresh: Some(true),
+            ..
+        })
+    );
+    run(
+        options.and_then(|o| signal_of(o.signal)),
+        Box::pin(work(use_cache)),
     )
 }
 
@@ -814,6 +870,10 @@ pub struct BatchOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "(done: number, total: number, records?: Record[]) => void")]
     pub on_progress: JsValue,
+    /// `false` fetches every record anew (cached ones too) and drops the cached
+    /// entries of the ids asked first, so one the server no longer has is left
+    /// out; as kalbio 0.7.0's `use_cache=False`.
+    pub use_cache: Option<bool>,
 }
 
 /// A call's abort signal, if it has one.

@@ -4,6 +4,7 @@
 
 mod auth;
 mod cache;
+pub mod entity_types;
 mod field_names;
 pub mod ident;
 mod inflight;
@@ -245,7 +246,7 @@ impl<T: Transport> Client<T> {
         body: Body,
     ) -> Result<R, Error> {
         self.call_with(method, path, query, body, |bytes| {
-            serde_json::from_slice(bytes)
+            crate::core::store::from_json(bytes)
         })
         .await
     }
@@ -279,7 +280,7 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
     ) -> Result<Option<R>, Error> {
         let response = self.send(Method::Get, path, query, Body::Empty).await?;
-        optional_with(path, response, |bytes| serde_json::from_slice(bytes))
+        optional_with(path, response, |bytes| crate::core::store::from_json(bytes))
     }
 
     /// A POST with a JSON body.
@@ -453,3 +454,6 @@ mod tests_freshness;
 mod tests_frontends;
 #[cfg(test)]
 mod tests_views;
+
+#[cfg(test)]
+mod tests_parity;

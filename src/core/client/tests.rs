@@ -58,7 +58,7 @@ fn a_cache_hit_sends_no_request_and_404_is_remembered() {
                 .unwrap()
                 .unwrap()
                 .identifier(),
-            "CMP-1"
+            Some("CMP-1")
         );
         assert!(c
             .get_record(&RecordRef::Id("r1".into()))

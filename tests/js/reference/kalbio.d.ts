@@ -16,30 +16,9 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/**
- * What `onRequest` receives when an attempt of a request ends, and `onRetry`
- * before the wait for the next one. Never a header, a query string or a token.
- */
-export interface RequestEvent {
-    /** The request's method. */
-    method: "GET" | "POST" | "PUT" | "DELETE";
-    /** The request's path, without its query string. */
-    path: string;
-    /** Which attempt of the call: 1 for the first. */
-    attempt: number;
-    /** The answer's status, or `null` when none came. */
-    status: number | null;
-    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
-    error: "network_error" | "timeout" | "aborted" | null;
-    /** How long the attempt took, in milliseconds. */
-    durationMs: number;
-    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
-    waitMs?: number;
-}
-
-/** What `client.records.columns()` returns. */
+/** What `client.records.columns()` answers. */
 export interface RecordColumns {
-    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -102,12 +81,12 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set.
+     * Only records of this record set (the seed's name).
      */
     record_set_id?: string;
     /**
      * Only records in any of these record sets: ids separated by commas
-     * (the name the Python client kalbio 0.5.0 uses).
+     * (kalbio 0.5.0's name).
      */
     record_set_ids?: string;
     /**
@@ -127,7 +106,7 @@ export interface SearchRecordsQuery {
      */
     identifier_ids?: string[];
     /**
-     * Record-set filters (`kalbio-sandbox` ignores them).
+     * Record-set filters (not supported by the sandbox).
      */
     record_set_filters?: string[];
     /**
@@ -316,7 +295,7 @@ export interface EntitySlice {
  */
 export interface CacheStats {
     /**
-     * Lookups served from the cache (a remembered "not found" counts).
+     * Lookups answered from the cache (a remembered "not found" counts).
      */
     hits: number;
     /**
@@ -346,13 +325,13 @@ export interface FieldFilter {
      */
     filter_type: FilterRuleType;
     /**
-     * What the rule compares against; its shape depends on the rule (the filter rules are in the package, `kalbio/docs/filters.md`).
+     * What the rule compares against; its shape depends on the rule (see docs/filters.md).
      */
     filter_prop?: unknown;
 }
 
 /**
- * Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
+ * Filter through a view field. The sandbox treats `key_field_id` (or else
  * `view_field_id`) as the field's uuid.
  */
 export interface ViewFieldFilter {
@@ -391,7 +370,7 @@ export interface KaleidoscopeClientOptions {
      */
     clientSecret?: string | null;
     /**
-     * A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
+     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
      */
     tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
     /**
@@ -422,14 +401,6 @@ export interface KaleidoscopeClientOptions {
      * How many batches `getRecordsByIds` fetches at once. Default: 4.
      */
     concurrency?: number | null;
-    /**
-     * Called when each attempt of a request ends (retries included), for logs and metrics.
-     */
-    onRequest?: (event: RequestEvent) => void;
-    /**
-     * Called before each retry's wait, with the failed attempt's event and its `waitMs`.
-     */
-    onRetry?: (event: RequestEvent) => void;
 }
 
 /**
@@ -457,7 +428,7 @@ export interface RecordValue {
      */
     operation_id: string | null;
     /**
-     * The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
+     * The record view on the activity the value was written to (kalbio 0.5.0);
      * null, or absent when the server left it out (kept as it came).
      */
     record_view_id?: string | null;
@@ -533,7 +504,7 @@ export interface ListOptions {
      */
     signal?: AbortSignal;
     /**
-     * Asks the server even when the list is cached and fresh, and caches what it returns.
+     * Asks the server even when the list is cached and fresh, and caches the answer.
      */
     refresh?: boolean | null;
 }
@@ -547,11 +518,9 @@ export interface BatchOptions {
      */
     signal?: AbortSignal;
     /**
-     * Called once per batch as it lands, with the records done so far and the
-     * records asked for; a callback with a third parameter also receives the
-     * batch's records (so a table can fill while a large load runs).
+     * Called once per batch with the records done so far and the records asked for.
      */
-    onProgress?: (done: number, total: number, records?: Record[]) => void;
+    onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -627,80 +596,84 @@ export interface FileContent {
 
 
 /**
- * The activities service (`client.activities`).
+ * `client.activities`.
  */
 export class ActivitiesService {
     private constructor();
     free(): void;
+    [Symbol.dispose](): void;
     /**
-     * Creates an activity. Resolves to the new activity.
+     * Creates an activity and answers it.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * Resolves to the activities that contain a record (kept for 10 seconds).
+     * The activities that contain a record (reused for 10 seconds).
      */
     getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
+     * (an activity another client created is also found by a lookup that misses).
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to the activity with that uuid or title, or to `null`.
+     * The activity with that uuid or title, or `null`.
      */
     getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
 
 /**
- * The fields service (`client.entityFields`).
+ * `client.entityFields`.
  */
 export class EntityFieldsService {
     private constructor();
     free(): void;
+    [Symbol.dispose](): void;
     /**
-     * Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Resolves to the data field of that name, created with `fieldType` when there is none.
+     * The data field of that name, created with `fieldType` when there is none.
      */
     getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
-     * Resolves to the key field of that name, created when there is none.
+     * The key field of that name, created when there is none.
      */
     getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
 
 /**
- * A client for the Kaleidoscope API, with its own caches. `await init()` first.
+ * A client for the Kaleidoscope API. Each client has its own caches.
  */
 export class KaleidoscopeClient {
     free(): void;
+    [Symbol.dispose](): void;
     /**
-     * Returns the cache's counters: hits, misses, evictions and records held.
+     * The cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
     /**
-     * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
+     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Creates a client; nothing is sent until the first call.
+     * Makes a client. Nothing is sent until the first call.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
-     * The activities service: experiments, tasks…
+     * Activities (experiments, tasks…).
      */
     readonly activities: ActivitiesService;
     /**
-     * The fields service: key fields and data fields.
+     * Key fields and data fields.
      */
     readonly entityFields: EntityFieldsService;
     /**
-     * The records service: get, search, create, upload.
+     * Records: get, search, create, upload.
      */
     readonly records: RecordsService;
 }
@@ -711,27 +684,28 @@ export class KaleidoscopeClient {
 export class Record {
     private constructor();
     free(): void;
+    [Symbol.dispose](): void;
     /**
      * Writes a value to a field (in an activity, if given), then refetches the record.
      */
     addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
     /**
-     * Resolves to the activities that contain this record (kept for 10 seconds).
+     * The activities that contain this record (reused for 10 seconds).
      */
     getActivities(options?: CallOptions | null): Promise<Activity[]>;
     /**
-     * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
+     * `{ field_id: content }` of every field with a value in the activity (key values included).
      */
     getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
-     * Returns the content of the field's newest value (by `created_at`), or `null`. With an
+     * The content of the field's newest value (by `created_at`), or null. With an
      * activity: only values written in it (and key values). Sub-record values
      * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
-     * Fetches every value of the record from the server.
+     * Every value of the record, fetched from the server.
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
@@ -739,15 +713,15 @@ export class Record {
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
-     * Returns the record as a plain object, in the API's shape.
+     * The record as a plain object, the API's shape.
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and resolves to it; the record is refetched.
+     * Uploads a file as the field's new value and answers it; the record is refetched.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and resolves to it; the record is refetched.
+     * Writes a new value to a field and answers it; the record is refetched.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
@@ -785,17 +759,18 @@ export class Record {
 }
 
 /**
- * The records service (`client.records`).
+ * `client.records`.
  */
 export class RecordsService {
     private constructor();
     free(): void;
+    [Symbol.dispose](): void;
     /**
      * Empties the record caches and the record-activities cache.
      */
     clearRecordCaches(): void;
     /**
-     * Returns columns for charts and tables, in one call: each field's current value for
+     * Columns for charts and tables, in one call: each field's current value for
      * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
      * run as `queryCached`) that the cache holds, whatever its age; others are
      * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -804,39 +779,31 @@ export class RecordsService {
      */
     columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
     /**
-     * Uploads a file as a record's field value. Resolves to the new value.
+     * Uploads a file as a record's field value and answers the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Resolves to the record with these key values, created when none exists.
+     * The record with these key values, created when none exists.
      */
     getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
     /**
-     * Fetches a record by uuid or key values; resolves to `null` when none exists.
-     * Cached: a second call sends nothing.
+     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
      */
     getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
     /**
-     * Fetches records in batches; resolves to them in the order asked (duplicates
-     * kept, unknown ids left out).
+     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * Returns at once the ids of the cached records, whatever their age, that match
-     * the search, by the rules of `searchRecords`.
+     * The same search evaluated here, at once, with the sandbox's engine, over every
+     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Resolves to the ids of the records matching a search, in the server's order.
+     * Record ids matching a search, as the server orders them. With no query: every record.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
-
-/**
- * Runs on load, called by the package itself (there is no need to call it):
- * an internal error then prints its cause to the console.
- */
-export function start(): void;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
@@ -886,10 +853,9 @@ export interface InitOutput {
     readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number, d: number) => any;
     readonly recordsservice_queryCached: (a: number, b: number) => [number, number, number];
     readonly recordsservice_searchRecords: (a: number, b: number, c: number) => any;
-    readonly start: () => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h1142e73b32e67b3a: (a: number, b: number) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined_______true_: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___wasm_bindgen_a283fd348162c721___JsValue__core_27cd0353e63fa9bc___result__Result_____wasm_bindgen_a283fd348162c721___JsError___true_: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke_______true_: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
