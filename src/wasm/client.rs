@@ -2,10 +2,10 @@
 
 use super::convert::{
     activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, known_members,
-    list_promise,
-    optional_from_js, promise, promise_with_signal, read_promise, record_arg, record_id_list,
-    string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg, BatchOptions,
-    BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, ReadOptionsArg, Upload,
+    list_promise, optional_from_js, promise, promise_with_signal, read_promise, record_arg,
+    record_id_list, string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg,
+    BatchOptions, BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, ReadOptionsArg,
+    Upload,
 };
 use super::entity_types::EntityTypesService;
 use super::handles::Handles;

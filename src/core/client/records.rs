@@ -557,8 +557,13 @@ impl<T: Transport> Client<T> {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
         let ids = self.record_ids(records).await?;
-        self.read_records_by_id_list(ids, batch_size, &|done, total, _| progress(done, total), use_cache)
-            .await
+        self.read_records_by_id_list(
+            ids,
+            batch_size,
+            &|done, total, _| progress(done, total),
+            use_cache,
+        )
+        .await
     }
 
     /// The compact ids of records named by uuid or key values (`None`: key
@@ -610,8 +615,13 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
-        self.read_records_by_id_list(ids, batch_size, &|done, total, _| progress(done, total), true)
-            .await
+        self.read_records_by_id_list(
+            ids,
+            batch_size,
+            &|done, total, _| progress(done, total),
+            true,
+        )
+        .await
     }
 
     /// [`Client::get_records_by_id_list`], bypassing the caches without `use_cache`

@@ -1,6 +1,25 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+
+
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -16,9 +35,30 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
-/** What `client.records.columns()` answers. */
+/**
+ * What `onRequest` receives when an attempt of a request ends, and `onRetry`
+ * before the wait for the next one. Never a header, a query string or a token.
+ */
+export interface RequestEvent {
+    /** The request's method. */
+    method: "GET" | "POST" | "PUT" | "DELETE";
+    /** The request's path, without its query string. */
+    path: string;
+    /** Which attempt of the call: 1 for the first. */
+    attempt: number;
+    /** The answer's status, or `null` when none came. */
+    status: number | null;
+    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
+    error: "network_error" | "timeout" | "aborted" | null;
+    /** How long the attempt took, in milliseconds. */
+    durationMs: number;
+    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+    waitMs?: number;
+}
+
+/** What `client.records.columns()` returns. */
 export interface RecordColumns {
-    /** The records answered, in order: a column's `i`-th entry belongs to `ids[i]`. */
+    /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
     ids: string[];
     /**
      * One column per field, under the name, uuid or field object's id it was asked by:
@@ -27,6 +67,11 @@ export interface RecordColumns {
      */
     columns: { [field: string]: Float64Array | (string | null)[] };
 }
+
+
+
+/** An entity type (kalbio 0.7.0's `EntityType`): the same object as an `EntitySlice`. */
+export type EntityType = EntitySlice;
 
 
 /**
@@ -43,17 +88,17 @@ export interface EntityField {
      */
     id: string;
     /**
-     * When the field was created (ISO-8601).
+     * When the field was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * True for key fields, false for data fields.
+     * True for key fields, false for data fields, null when the server left it out.
      */
-    is_key: boolean;
+    is_key: boolean | null;
     /**
-     * The field's unique name, e.g. `IC50`.
+     * The field's unique name, e.g. `IC50`, or null.
      */
-    field_name: string;
+    field_name: string | null;
     /**
      * Free text describing the field.
      */
@@ -63,9 +108,9 @@ export interface EntityField {
      */
     field_examples?: string;
     /**
-     * The field's type, e.g. `number`, `text`, `file`.
+     * The field's type, e.g. `number`, `text`, `file`, or null.
      */
-    field_type: string;
+    field_type: string | null;
     /**
      * For record references: the entity slice referred to.
      */
@@ -81,12 +126,12 @@ export interface EntityField {
  */
 export interface SearchRecordsQuery {
     /**
-     * Only records of this record set (the seed's name).
+     * Only records of this record set.
      */
     record_set_id?: string;
     /**
      * Only records in any of these record sets: ids separated by commas
-     * (kalbio 0.5.0's name).
+     * (the name the Python client kalbio 0.5.0 uses).
      */
     record_set_ids?: string;
     /**
@@ -106,7 +151,7 @@ export interface SearchRecordsQuery {
      */
     identifier_ids?: string[];
     /**
-     * Record-set filters (not supported by the sandbox).
+     * Record-set filters (`kalbio-sandbox` ignores them).
      */
     record_set_filters?: string[];
     /**
@@ -145,21 +190,21 @@ export interface RecordJSON {
      */
     id: string;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or null when the server left it out.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * The entity type (set of key fields) the record belongs to.
+     * The entity type (set of key fields) the record belongs to, or null.
      */
-    entity_slice_id: string;
+    entity_slice_id: string | null;
     /**
      * Ids of the record values that hold its key values.
      */
     identifier_ids?: string[];
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or null.
      */
-    record_identifier: string;
+    record_identifier: string | null;
     /**
      * Field id → every value written to that field.
      */
@@ -183,9 +228,9 @@ export interface Activity {
      */
     id: string;
     /**
-     * When it was created (ISO-8601).
+     * When it was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
      * The parent activity, if any.
      */
@@ -203,21 +248,21 @@ export interface Activity {
      */
     program_ids?: string[];
     /**
-     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
+     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
      */
-    activity_type: string;
+    activity_type: string | null;
     /**
-     * The activity's title; also usable as its name.
+     * The activity's title, also usable as its name; or null.
      */
-    title: string;
+    title: string | null;
     /**
      * Free-form description.
      */
     description?: unknown;
     /**
-     * Status, e.g. `in progress`.
+     * Status, e.g. `in progress`, or null.
      */
-    status?: string;
+    status: string | null;
     /**
      * Users assigned to it.
      */
@@ -226,6 +271,10 @@ export interface Activity {
      * Groups assigned to it.
      */
     assigned_group_ids?: string[];
+    /**
+     * Users who get its notifications (kalbio 0.7.0).
+     */
+    subscriber_ids?: string[];
     /**
      * Due date (ISO-8601), if any.
      */
@@ -251,9 +300,9 @@ export interface Activity {
      */
     label_ids?: string[];
     /**
-     * Whether the activity is a draft.
+     * Whether the activity is a draft, or null.
      */
-    is_draft?: boolean;
+    is_draft: boolean | null;
     /**
      * Activity properties.
      */
@@ -270,10 +319,20 @@ export interface Activity {
      * View id → record ids shown in that data table.
      */
     data_table_record_mapping?: { [view_id: string]: string[] };
+    /**
+     * Registration drafts staged on the activity and not yet registered (kalbio 0.7.0).
+     */
+    data_table_draft_record_ids?: string[];
+    /**
+     * The activity's registration staging view, where drafts are uploaded, or null
+     * (kalbio 0.7.0).
+     */
+    registration_staging_record_view_id: string | null;
 }
 
 /**
- * An entity slice: the set of key fields that names one type of record.
+ * An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
+ * one type of record.
  */
 export interface EntitySlice {
     /**
@@ -283,11 +342,11 @@ export interface EntitySlice {
     /**
      * The key fields that make up the slice.
      */
-    key_field_ids: string[];
+    key_field_ids?: string[];
     /**
-     * A readable name, e.g. `Compound`.
+     * A readable name, e.g. `Compound`, or null.
      */
-    slice_name: string;
+    slice_name: string | null;
 }
 
 /**
@@ -295,7 +354,7 @@ export interface EntitySlice {
  */
 export interface CacheStats {
     /**
-     * Lookups answered from the cache (a remembered "not found" counts).
+     * Lookups served from the cache (a remembered "not found" counts).
      */
     hits: number;
     /**
@@ -325,13 +384,13 @@ export interface FieldFilter {
      */
     filter_type: FilterRuleType;
     /**
-     * What the rule compares against; its shape depends on the rule (see docs/filters.md).
+     * What the rule compares against; its shape depends on the rule (the filter rules are in the package, `kalbio/docs/filters.md`).
      */
     filter_prop?: unknown;
 }
 
 /**
- * Filter through a view field. The sandbox treats `key_field_id` (or else
+ * Filter through a view field. `kalbio-sandbox` takes `key_field_id` (or else
  * `view_field_id`) as the field's uuid.
  */
 export interface ViewFieldFilter {
@@ -370,7 +429,7 @@ export interface KaleidoscopeClientOptions {
      */
     clientSecret?: string | null;
     /**
-     * Answers a fresh token; called again before expiry and after a 401. Keeps secrets out of the page.
+     * A function that resolves to `{ access_token, expires_in }`; the client calls it again before the token expires and after a 401. Keeps secrets out of the page.
      */
     tokenProvider?: () => Promise<{ access_token: string; expires_in: number }>;
     /**
@@ -401,6 +460,14 @@ export interface KaleidoscopeClientOptions {
      * How many batches `getRecordsByIds` fetches at once. Default: 4.
      */
     concurrency?: number | null;
+    /**
+     * Called when each attempt of a request ends (retries included), for logs and metrics.
+     */
+    onRequest?: (event: RequestEvent) => void;
+    /**
+     * Called before each retry's wait, with the failed attempt's event and its `waitMs`.
+     */
+    onRetry?: (event: RequestEvent) => void;
 }
 
 /**
@@ -412,9 +479,9 @@ export interface RecordValue {
      */
     id: string;
     /**
-     * The value itself: any JSON value.
+     * The value itself: any JSON value (null when the server left it out).
      */
-    content: unknown;
+    content?: unknown;
     /**
      * When the value was written (ISO-8601), or null.
      */
@@ -428,7 +495,7 @@ export interface RecordValue {
      */
     operation_id: string | null;
     /**
-     * The record view on the activity the value was written to (kalbio 0.5.0);
+     * The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
      * null, or absent when the server left it out (kept as it came).
      */
     record_view_id?: string | null;
@@ -496,20 +563,6 @@ export interface ColumnsOptions {
 }
 
 /**
- * The options of `getKeyFields`, `getDataFields` and `getActivities`.
- */
-export interface ListOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * Asks the server even when the list is cached and fresh, and caches the answer.
-     */
-    refresh?: boolean | null;
-}
-
-/**
  * The options of `getRecordsByIds`.
  */
 export interface BatchOptions {
@@ -518,9 +571,37 @@ export interface BatchOptions {
      */
     signal?: AbortSignal;
     /**
-     * Called once per batch with the records done so far and the records asked for.
+     * Called once per batch as it lands, with the records done so far and the
+     * records asked for; a callback with a third parameter also receives the
+     * batch's records (so a table can fill while a large load runs).
      */
-    onProgress?: (done: number, total: number) => void;
+    onProgress?: (done: number, total: number, records?: Record[]) => void;
+    /**
+     * `false` fetches every record anew (cached ones too) and drops the cached
+     * entries of the ids asked first, so one the server no longer has is left
+     * out; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+/**
+ * The options of the list getters (`getKeyFields`, `getDataFields`,
+ * `getActivities`, `entityTypes.getTypes` …).
+ */
+export interface ListOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` asks the server even when the list is cached and fresh (by a request
+     * of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+    /**
+     * `true` is `useCache: false` (its older name).
+     */
+    refresh?: boolean | null;
 }
 
 /**
@@ -570,6 +651,10 @@ export interface NewActivity {
      * Planned duration in days.
      */
     duration?: number | null;
+    /**
+     * Users who get the activity's notifications (sent as `[]` when not given).
+     */
+    subscriber_ids?: string[];
 }
 
 /**
@@ -596,84 +681,125 @@ export interface FileContent {
 
 
 /**
- * `client.activities`.
+ * The activities service (`client.activities`).
  */
 export class ActivitiesService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Creates an activity and answers it.
+     * Creates an activity. Resolves to the new activity.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * The activities that contain a record (reused for 10 seconds).
+     * Resolves to the activities that contain a record (kept for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
+    getActivitiesWithRecord(recordId: RecordIdentifier, options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * Every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew
-     * (an activity another client created is also found by a lookup that misses).
+     * Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
-     * The activity with that uuid or title, or `null`.
+     * Resolves to the activity with that uuid or title, or to `null`.
      */
     getActivityById(idOrTitle: ActivityIdentifier, options?: CallOptions | null): Promise<Activity | null>;
 }
 
 /**
- * `client.entityFields`.
+ * The fields service (`client.entityFields`).
  */
 export class EntityFieldsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * The data field of that name, created with `fieldType` when there is none.
+     * Resolves to the data field of that name, created with `fieldType` when there is none.
      */
     getOrCreateDataField(name: string, fieldType: string, options?: CallOptions | null): Promise<EntityField>;
     /**
-     * The key field of that name, created when there is none.
+     * Resolves to the key field of that name, created when there is none.
      */
     getOrCreateKeyField(name: string, options?: CallOptions | null): Promise<EntityField>;
 }
 
 /**
- * A client for the Kaleidoscope API. Each client has its own caches.
+ * `client.entityTypes`.
+ */
+export class EntityTypesService {
+    private constructor();
+    free(): void;
+    /**
+     * Resolves to the ids of an entity type's records, as the server orders them
+     * (kalbio 0.7.0's `EntityType.get_record_ids`: `searchRecords({ entity_slice_id })`).
+     */
+    getRecordIds(entityType: EntityType | string, options?: CallOptions | null): Promise<string[]>;
+    /**
+     * Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
+     * or to `null`.
+     */
+    getTypeByName(name: string, options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * Resolves to the entity type whose key fields are exactly `keyFieldIds` (in any
+     * order), or to `null`.
+     */
+    getTypeExactKeys(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * Resolves to the entity types whose key fields include every one of
+     * `keyFieldIds`; to none when the list is empty.
+     */
+    getTypesWithKeyFields(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType[]>;
+    /**
+     * Resolves to every entity type (`GET /entity_slices`), cached like the field
+     * lists for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     */
+    getTypes(options?: ListOptions | null): Promise<EntityType[]>;
+}
+
+/**
+ * A client for the Kaleidoscope API, with its own caches. `await init()` first.
  */
 export class KaleidoscopeClient {
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * The cache's counters: hits, misses, evictions and records held.
+     * Returns the cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
     /**
-     * Downloads a file value's bytes by its `file_id`; `null` when it does not exist.
+     * Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+     * misses, the key index, record activities, and the field, activity and
+     * entity type lists. Record handles you hold keep their data.
+     */
+    clearCaches(): void;
+    /**
+     * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
      */
     downloadFile(fileId: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<Uint8Array | null>;
     /**
-     * Makes a client. Nothing is sent until the first call.
+     * Creates a client; nothing is sent until the first call.
      */
     constructor(options: KaleidoscopeClientOptions);
     /**
-     * Activities (experiments, tasks…).
+     * The activities service: experiments, tasks…
      */
     readonly activities: ActivitiesService;
     /**
-     * Key fields and data fields.
+     * The fields service: key fields and data fields.
      */
     readonly entityFields: EntityFieldsService;
     /**
-     * Records: get, search, create, upload.
+     * The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+     * key fields that name each type of record, e.g. every compound.
+     */
+    readonly entityTypes: EntityTypesService;
+    /**
+     * The records service: get, search, create, upload.
      */
     readonly records: RecordsService;
 }
@@ -684,28 +810,30 @@ export class KaleidoscopeClient {
 export class Record {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given), then refetches the record.
+     * Writes a value to a field (in an activity, if given), then refetches the
+     * record; resolves to the value written (as kalbio 0.7.0's `add_value`).
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The activities that contain this record (reused for 10 seconds).
+     * Resolves to the activities that contain this record (kept for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivities(options?: CallOptions | null): Promise<Activity[]>;
+    getActivities(options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * `{ field_id: content }` of every field with a value in the activity (key values included).
+     * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
      */
     getActivityData(activityId: ActivityIdentifier): { [field_id: string]: unknown };
     /**
-     * The content of the field's newest value (by `created_at`), or null. With an
+     * Returns the content of the field's newest value (by `created_at`), or `null`. With an
      * activity: only values written in it (and key values). Sub-record values
-     * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+     * count only with `includeSubRecordValues`; `subRecordId` alone selects that
+     * sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
     /**
-     * Every value of the record, fetched from the server.
+     * Fetches every value of the record from the server.
      */
     getValues(options?: CallOptions | null): Promise<RecordValue[]>;
     /**
@@ -713,25 +841,25 @@ export class Record {
      */
     refetch(options?: CallOptions | null): Promise<void>;
     /**
-     * The record as a plain object, the API's shape.
+     * Returns the record as a plain object, in the API's shape.
      */
     toJSON(): RecordJSON;
     /**
-     * Uploads a file as the field's new value and answers it; the record is refetched.
+     * Uploads a file as the field's new value and resolves to it; the record is refetched.
      */
     updateFieldFile(fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Writes a new value to a field and answers it; the record is refetched.
+     * Writes a new value to a field and resolves to it; the record is refetched.
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or `null` when the server left it out.
      */
-    readonly created_at: string;
+    readonly created_at: string | null;
     /**
-     * The entity slice (type) the record belongs to.
+     * The entity slice (type) the record belongs to, or `null` when the server left it out.
      */
-    readonly entity_slice_id: string;
+    readonly entity_slice_id: string | null;
     /**
      * The record's uuid.
      */
@@ -745,9 +873,9 @@ export class Record {
      */
     readonly initial_operation_id: string | null;
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
      */
-    readonly record_identifier: string;
+    readonly record_identifier: string | null;
     /**
      * Field id → every value written to it. Makes a new plain object on each read.
      */
@@ -759,18 +887,18 @@ export class Record {
 }
 
 /**
- * `client.records`.
+ * The records service (`client.records`).
  */
 export class RecordsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Empties the record caches and the record-activities cache.
+     * Empties the record caches and the record-activities cache (the field and
+     * activity lists stay: `client.clearCaches()` empties those too).
      */
     clearRecordCaches(): void;
     /**
-     * Columns for charts and tables, in one call: each field's current value for
+     * Returns columns for charts and tables, in one call: each field's current value for
      * every record named by `idsOrQuery` (a list of `Record`s or uuids, or a query
      * run as `queryCached`) that the cache holds, whatever its age; others are
      * left out of `ids`. A column of numbers is a `Float64Array`, `NaN` where a
@@ -779,28 +907,32 @@ export class RecordsService {
      */
     columns(idsOrQuery: (Record | string)[] | SearchRecordsQuery, fields: FieldIdentifier[], options?: ColumnsOptions | null): RecordColumns;
     /**
-     * Uploads a file as a record's field value and answers the new value.
+     * Uploads a file as a record's field value. Resolves to the new value.
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * The record with these key values, created when none exists.
+     * Resolves to the record with these key values, created when none exists; a
+     * cached one is reused unless `{ useCache: false }`.
      */
-    getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues, options?: ReadOptions | null): Promise<Record>;
     /**
-     * A record by uuid or key values; `null` when none exists. Cached: a second call sends nothing.
+     * Fetches a record by uuid or key values; resolves to `null` when none exists.
+     * Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+     * and refreshes the cache.
      */
-    getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
+    getRecordById(id: RecordIdentifier, options?: ReadOptions | null): Promise<Record | null>;
     /**
-     * Records in the order asked (duplicates kept, unknown ids left out), fetched in batches.
+     * Fetches records in batches; resolves to them in the order asked (duplicates
+     * kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
-     * The same search evaluated here, at once, with the sandbox's engine, over every
-     * record the cache holds, whatever its age (`cache.ttlMs` does not apply).
+     * Returns at once the ids of the cached records, whatever their age, that match
+     * the search, by the rules of `searchRecords`.
      */
     queryCached(query?: SearchRecordsQuery | null): string[];
     /**
-     * Record ids matching a search, as the server orders them. With no query: every record.
+     * Resolves to the ids of the records matching a search, in the server's order.
      */
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
@@ -811,6 +943,7 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_activitiesservice_free: (a: number, b: number) => void;
     readonly __wbg_entityfieldsservice_free: (a: number, b: number) => void;
+    readonly __wbg_entitytypesservice_free: (a: number, b: number) => void;
     readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
     readonly __wbg_record_free: (a: number, b: number) => void;
     readonly __wbg_recordsservice_free: (a: number, b: number) => void;
@@ -822,15 +955,22 @@ export interface InitOutput {
     readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
     readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
     readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getRecordIds: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeByName: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeExactKeys: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypes: (a: number, b: number) => any;
+    readonly entitytypesservice_getTypesWithKeyFields: (a: number, b: any, c: number) => any;
     readonly kaleidoscopeclient_activities: (a: number) => any;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
+    readonly kaleidoscopeclient_clearCaches: (a: number) => void;
     readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
     readonly kaleidoscopeclient_entityFields: (a: number) => any;
+    readonly kaleidoscopeclient_entityTypes: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => any;
     readonly record_addValue: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
-    readonly record_created_at: (a: number) => [number, number];
-    readonly record_entity_slice_id: (a: number) => [number, number];
+    readonly record_created_at: (a: number) => any;
+    readonly record_entity_slice_id: (a: number) => any;
     readonly record_getActivities: (a: number, b: number) => any;
     readonly record_getActivityData: (a: number, b: any) => [number, number, number];
     readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number, f: number) => [number, number, number];
@@ -838,7 +978,7 @@ export interface InitOutput {
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
     readonly record_initial_operation_id: (a: number) => any;
-    readonly record_record_identifier: (a: number) => [number, number];
+    readonly record_record_identifier: (a: number) => any;
     readonly record_record_values: (a: number) => [number, number, number];
     readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];

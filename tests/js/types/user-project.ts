@@ -10,7 +10,8 @@ export async function meltingPoints(url: string, ids: string[]): Promise<Record<
   const out: Record<string, number> = {};
   for (const record of records) {
     const value = record.getValueContent("Melting point");
-    if (typeof value === "number") out[record.record_identifier] = value;
+    const name = record.record_identifier;
+    if (typeof value === "number" && name !== null) out[name] = value;
   }
   return out;
 }
