@@ -7,7 +7,7 @@ SANDBOX := target/release/kalbio-sandbox
 DEMO_PORT ?= 8787
 DASHBOARD_PORT ?= 5173
 
-.PHONY: demo test install install-demo pkg docs sandbox lint bench fuzz mutants clean
+.PHONY: demo test install install-demo pkg pkg-size docs sandbox lint bench fuzz mutants clean
 
 ## make demo: build the package, start the sandbox with its demo data, and show the client at work.
 demo: install-demo pkg sandbox
@@ -35,6 +35,11 @@ pkg:
 docs: pkg
 	@bash scripts/docs.sh
 	@echo "API reference: docs/api/index.html"
+
+## make pkg-size: what takes the room in the package's wasm, by crate, and its 25
+## largest functions (scripts/size-breakdown.sh); the output is kept in docs/size-breakdown.txt.
+pkg-size:
+	@set -o pipefail && bash scripts/size-breakdown.sh | tee docs/size-breakdown.txt
 
 sandbox:
 	@cargo build --release -p kalbio-sandbox --quiet

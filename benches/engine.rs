@@ -57,10 +57,10 @@ fn record(i: u64) -> Record {
     );
     Record {
         id: format!("r-{i}"),
-        created_at: format_iso(1_767_600_000_000 + i as i64 * 60_000),
-        entity_slice_id: "slice".into(),
+        created_at: Some(format_iso(1_767_600_000_000 + i as i64 * 60_000)),
+        entity_slice_id: Some("slice".into()),
         identifier_ids: vec![],
-        record_identifier: format!("CMP-{i:06}"),
+        record_identifier: Some(format!("CMP-{i:06}")),
         record_values: values,
         initial_operation_id: None,
         sub_record_ids: vec![],

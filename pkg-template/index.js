@@ -1,22 +1,40 @@
 // The browser entry of `kalbio`. `await init()` loads the wasm module (give it
 // the wasm's URL or bytes when your bundler moves the file), then every class
 // is ready to use.
-import glueInit, { initSync as glueInitSync, KaleidoscopeClient as GlueClient } from "./kalbio.js";
+import glueInit, { initSync as glueInitSync, KaleidoscopeClient as GlueClient, Record } from "./kalbio.js";
+import { guardHandles } from "./handles.js";
 
 export * from "./kalbio.js";
+/** The record handle under a name that does not shadow TypeScript's `Record<K, V>`. */
+export { Record as KalbioRecord };
 
 let initialized = false;
 
+// A Content-Security-Policy without 'wasm-unsafe-eval', a wasm file the server
+// does not have or serves as HTML: the cause is kept, the code says where it failed.
+const initFailed = (e) =>
+  new KalbioError(`kalbio could not load its wasm module: ${(e && e.message) || e}`, { code: "init_failed", cause: e });
+
 /** Loads the wasm module; once, before the first client. Calling it again is harmless. */
 export default async function init(moduleOrPath) {
-  const exports = await glueInit(moduleOrPath);
+  let exports;
+  try {
+    exports = await glueInit(moduleOrPath);
+  } catch (e) {
+    throw initFailed(e);
+  }
   initialized = true;
   return exports;
 }
 
 /** `init` for a module or bytes already at hand, without a promise. */
 export function initSync(module) {
-  const exports = glueInitSync(module);
+  let exports;
+  try {
+    exports = glueInitSync(module);
+  } catch (e) {
+    throw initFailed(e);
+  }
   initialized = true;
   return exports;
 }
@@ -89,10 +107,12 @@ export class KalbioError extends Error {
   constructor(message, fields = {}) {
     super(message);
     this.name = "KalbioError";
-    Object.assign(this, { code: "invalid_argument", status: null, method: null, path: null, body: null, requestId: null }, fields);
+    Object.assign(this, { code: "invalid_argument", status: null, method: null, path: null, body: null, requestId: null, attempts: null }, fields);
   }
 
   static [Symbol.hasInstance](value) {
     return value instanceof Error && value.name === "KalbioError";
   }
 }
+
+guardHandles(Record, KalbioError);

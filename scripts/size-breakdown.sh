@@ -2,19 +2,22 @@
 # What takes the room in the package's wasm: builds it as `make pkg` does but keeps
 # the function names (rustc's and through wasm-opt), then prints twiggy's largest items and the
 # shipped code's bytes grouped by the crate each function comes from.
-# Installs twiggy from crates.io if missing. Needs `scripts/install.sh pkg` first.
+# Installs what it needs if missing (`make pkg-size` runs it; twiggy from crates.io).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PROFILE=${KALBIO_WASM_PROFILE:-wasm-release}
 OUT=tests/out/size
 mkdir -p "$OUT"
-command -v twiggy >/dev/null || cargo install twiggy --locked
+# What the installs say goes to stderr: stdout is the breakdown (docs/size-breakdown.txt).
+bash scripts/install.sh pkg >&2
+command -v twiggy >/dev/null || cargo install twiggy --locked >&2
 # The same profile with its symbols kept, in a target folder of its own so that the
 # shipped build is not rebuilt afterwards.
+source scripts/wasm-build-flags.sh
 PROFILE_VAR=CARGO_PROFILE_$(echo "$PROFILE" | tr 'a-z-' 'A-Z_')_STRIP
-env "$PROFILE_VAR=false" CARGO_TARGET_DIR=target/size-names \
-  cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" --quiet
+export "$PROFILE_VAR=false"
+CARGO_TARGET_DIR=target/size-names wasm_cargo build --lib --target wasm32-unknown-unknown --profile "$PROFILE" --quiet
 wasm-bindgen --target web --out-dir "$OUT" --out-name kalbio "target/size-names/wasm32-unknown-unknown/$PROFILE/kalbio.wasm"
 # The shipped optimisation; -g keeps the name section (wasm-opt drops it otherwise).
 tests/js/node_modules/.bin/wasm-opt "${KALBIO_WASM_OPT:--Oz}" -g --detect-features -o "$OUT/named.wasm" "$OUT/kalbio_bg.wasm"

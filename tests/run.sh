@@ -4,9 +4,11 @@
 #   tier 1      native cargo test of the core and the sandbox
 #   tier 2      wasm_bindgen_test in headless Chromium against a live sandbox, then
 #               the same tests in headless Firefox ESR (tier2-firefox)
-#   tier 3      the packed package in Node and in Vite, webpack, esbuild and Rollup apps
-#               and a module Web Worker (Playwright), the .d.ts, and the official
-#               Python client against the sandbox
+#   tier 3      the packed package in Node and in Vite, webpack, esbuild, Rollup and
+#               Next.js apps and a module Web Worker, the JS scenario tests in
+#               Chromium, Firefox ESR and WebKitGTK (counted per engine), the .d.ts,
+#               and the official Python client against the sandbox: kalbio 0.5.0
+#               (tier3py) and 0.7.0 (tier3py07, on a Python >= 3.12)
 #   self-test   this script itself: a crashing test binary and a never-settling
 #               JS test must each turn its summary red
 #
@@ -77,6 +79,19 @@ cargo_tier() {
   fi
 }
 
+# engine_counts LOGFILE: the tests of each browser engine (named "engine: …" by
+# the scenario files), passed and failed, and the notes a file printed about
+# what an engine does not run.
+engine_counts() {
+  local engine ok notok
+  for engine in chromium firefox webkit node; do
+    ok=$(grep -cE "^ok [0-9]+ - $engine: " "$1")
+    notok=$(grep -cE "^not ok [0-9]+ - $engine: " "$1")
+    [ "$ok$notok" = 00 ] || echo "    $engine: $ok passed, $notok failed"
+  done
+  grep -E '^# not run in ' "$1" | sort -u | sed 's/^# /    /'
+}
+
 # node_tier NAME LOGFILE SECONDS FILES...: node's test runner over FILES (run
 # from their folder). Counts pass/fail, names cancelled, skipped and todo tests,
 # and fails the step on any of them or when node does not exit 0.
@@ -94,6 +109,7 @@ node_tier() {
   c=$(sed -n 's/^# cancelled //p' "$log"); s=$(sed -n 's/^# skipped //p' "$log"); t=$(sed -n 's/^# todo //p' "$log")
   PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0} + ${c:-0}))
   echo "    ${p:-0} passed, ${f:-0} failed, ${c:-0} cancelled, ${s:-0} skipped, ${t:-0} todo"
+  engine_counts "$log"
   [ -n "$p" ] || fail_step "$name (did not run to its summary)"
   if [ "${f:-0}" != 0 ] || [ "${c:-0}" != 0 ]; then
     grep -B2 -A30 '^not ok' "$log" | head -120
@@ -110,10 +126,16 @@ node_tier() {
   [ "$status" = 0 ] || fail_step "$name (node $(status_words "$status"))"
 }
 
-# python_tier NAME LOGFILE SECONDS: the Python tier; skipped or erroring tests fail it.
+# python_tier NAME LOGFILE SECONDS VENV PYTEST-ARGS...: a Python tier; skipped or
+# erroring tests fail it.
 python_tier() {
-  local name=$1 log=$2 seconds=$3 status last p f s
-  timeout --kill-after=30 "$seconds" tests/python/.venv/bin/python -m pytest -q -rsxX -p no:cacheprovider tests/python > "$log" 2>&1
+  local name=$1 log=$2 seconds=$3 venv=$4 status last p f s
+  shift 4
+  if [ ! -x "$venv/bin/python" ]; then
+    fail_step "$name (no $venv: run scripts/install.sh)"
+    return
+  fi
+  timeout --kill-after=30 "$seconds" "$venv/bin/python" -m pytest -q -rsxX -p no:cacheprovider "$@" > "$log" 2>&1
   status=$?
   last=$(tail -n 1 "$log")
   echo "    $last"
@@ -192,7 +214,14 @@ tier3js() {
 
 tier3py() {
   step "tier 3: the official Python client (kalbio 0.5.0) against the sandbox"
-  python_tier "python" "$LOG/tier3-python.log" 1800
+  python_tier "python" "$LOG/tier3-python.log" 1800 tests/python/.venv \
+    tests/python --ignore=tests/python/kalbio07
+}
+
+# Every Python test again under kalbio 0.7.0, plus the tests of what 0.7.0 changed.
+tier3py07() {
+  step "tier 3: the official Python client (kalbio 0.7.0, Python >= 3.12) against the sandbox"
+  python_tier "python 0.7.0" "$LOG/tier3-python07.log" 1800 tests/python/.venv07 tests/python
 }
 
 # The self-test's fixtures, each run as an ordinary tier would run it.
@@ -227,7 +256,7 @@ selftest() {
 }
 
 TIERS=${KALBIO_TIERS:-all}
-TIERS=${TIERS/all/lint build tier1 tier2 tier2-firefox tier3js tier3py selftest}
+TIERS=${TIERS/all/lint build tier1 tier2 tier2-firefox tier3js tier3py tier3py07 selftest}
 for tier in $TIERS; do
   case "$tier" in
     lint) lint ;;
@@ -237,6 +266,7 @@ for tier in $TIERS; do
     tier2-firefox) tier2_firefox ;;
     tier3js) tier3js ;;
     tier3py) tier3py ;;
+    tier3py07) tier3py07 ;;
     selftest) selftest ;;
     fixture-crash) fixture_crash ;;
     fixture-hang) fixture_hang ;;

@@ -76,7 +76,10 @@ async fn reads_a_record_by_key_values_from_the_sandbox() {
         .await
         .unwrap();
     let record = unsafe_record(record);
-    assert_eq!(record.record_identifier(), "CMP-0042");
+    assert_eq!(
+        record.record_identifier().as_string().as_deref(),
+        Some("CMP-0042")
+    );
     let values = record.record_values().unwrap();
     let fields: js_sys::Array = Object::keys(values.unchecked_ref::<Object>());
     assert!(fields.length() >= 8);

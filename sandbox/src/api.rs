@@ -21,6 +21,9 @@ use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 use std::sync::{Arc, MutexGuard};
 
+mod activity_edits;
+pub use activity_edits::{record_views, remove_operation_records, update_activity};
+
 /// The most ids one `GET /records?record_ids=` may ask for.
 const MAX_IDS: usize = 10_000;
 /// The longest field name or activity title.
@@ -213,7 +216,7 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
         .map(String::as_str)
         .unwrap_or_default();
     let mut store = store(&state);
-    match grant {
+    let family = match grant {
         "client_credentials" => {
             let id = form
                 .get("client_id")
@@ -233,20 +236,24 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
                     "unknown client id or wrong secret",
                 ));
             }
+            random_hex(16)
         }
         "refresh_token" => {
             let refresh = form
                 .get("refresh_token")
                 .map(String::as_str)
                 .unwrap_or_default();
-            if refresh.is_empty() || !store.token_valid(refresh, "refresh")? {
-                return Err(ApiError::new(
+            let family = match refresh.is_empty() {
+                true => None,
+                false => store.rotate_refresh_token(refresh)?,
+            };
+            family.ok_or_else(|| {
+                ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "invalid_grant",
-                    "the refresh token is unknown or has expired",
-                ));
-            }
-            store.drop_token(refresh)?;
+                    "the refresh token is unknown, expired or already used",
+                )
+            })?
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -254,12 +261,17 @@ pub async fn token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult
                 "grant_type must be client_credentials or refresh_token (form-encoded)",
             ))
         }
-    }
+    };
     let ttl_ms = state.config.token_ttl_s.saturating_mul(1000) as i64;
     let access = random_hex(32);
     let refresh = random_hex(32);
-    store.save_token(&access, "access", now_ms() + ttl_ms)?;
-    store.save_token(&refresh, "refresh", now_ms() + ttl_ms.saturating_mul(24))?;
+    store.save_token(&access, "access", now_ms() + ttl_ms, &family)?;
+    store.save_token(
+        &refresh,
+        "refresh",
+        now_ms() + ttl_ms.saturating_mul(24),
+        &family,
+    )?;
     Ok(Json(
         json!({ "access_token": access, "refresh_token": refresh, "expires_in": state.config.token_ttl_s }),
     ))
@@ -284,7 +296,7 @@ pub async fn key_fields(State(state): State<Arc<AppState>>) -> Json<Vec<EntityFi
         store(&state)
             .fields
             .iter()
-            .filter(|f| f.is_key)
+            .filter(|f| f.key())
             .cloned()
             .collect(),
     )
@@ -295,7 +307,7 @@ pub async fn data_fields(State(state): State<Arc<AppState>>) -> Json<Vec<EntityF
         store(&state)
             .fields
             .iter()
-            .filter(|f| !f.is_key)
+            .filter(|f| !f.key())
             .cloned()
             .collect(),
     )
@@ -312,7 +324,7 @@ fn new_field(
     check_name(name, "field_name")?;
     let mut store = store(state);
     unique_name(
-        store.fields.iter().any(|f| f.field_name == name),
+        store.fields.iter().any(|f| f.named(name)),
         &format!("a field named {name:?}"),
     )?;
     let field = store.entity_field(name, is_key, field_type, format_iso(now_ms()));
@@ -399,7 +411,7 @@ pub async fn create_activity(
     let mut store = store(&state);
     // Clients look activities up by title: a second one would make that ambiguous.
     unique_name(
-        store.activities.iter().any(|a| a.title == title),
+        store.activities.iter().any(|a| a.titled(title)),
         &format!("an activity titled {title:?}"),
     )?;
     let program_ids = string_list("program_ids")?;
@@ -414,28 +426,31 @@ pub async fn create_activity(
     }
     let activity = Activity {
         id: store.new_id(),
-        created_at: format_iso(now_ms()),
+        created_at: Some(format_iso(now_ms())),
         parent_id: None,
         child_ids: Vec::new(),
         definition_id: optional_string_member(body, "definition_id")?.map(String::from),
         program_ids,
-        activity_type: kind.to_string(),
-        title: title.to_string(),
+        activity_type: Some(kind.to_string()),
+        title: Some(title.to_string()),
         description: body.get("description").cloned().unwrap_or(Value::Null),
-        status: "to do".to_string(),
+        status: Some("to do".to_string()),
         assigned_user_ids: string_list("assigned_user_ids")?,
         assigned_group_ids: Vec::new(),
+        subscriber_ids: string_list("subscriber_ids")?,
         due_date: None,
         start_date: start_date.map(String::from),
         duration,
         completed_at_date: None,
         dependencies: Vec::new(),
         label_ids: Vec::new(),
-        is_draft: false,
+        is_draft: Some(false),
         properties: Vec::new(),
         external_id: None,
         all_record_ids: Vec::new(),
         data_table_record_mapping: Default::default(),
+        data_table_draft_record_ids: Vec::new(),
+        registration_staging_record_view_id: None,
     };
     Ok(Json(vec![store.create_activity(activity)?]))
 }
@@ -493,7 +508,7 @@ fn key_pairs(store: &Store, value: &Value) -> ApiResult<Vec<(String, Value)>> {
     let mut pairs = Vec::new();
     for (field_id, content) in map {
         match store.field(field_id) {
-            Some(f) if f.is_key => {}
+            Some(f) if f.key() => {}
             Some(_) => {
                 return Err(ApiError::bad_request(
                     "not_a_key_field",
@@ -793,7 +808,7 @@ fn check_write_target(
 ) -> ApiResult<()> {
     record_or_404(store, record_id)?;
     match store.field(field_id) {
-        Some(f) if f.is_key => {
+        Some(f) if f.key() => {
             return Err(ApiError::bad_request(
                 "key_field_value",
                 "key values are set when the record is created; they cannot be written as values",
@@ -827,7 +842,7 @@ pub async fn add_value(
     let content = body.get("content").cloned().unwrap_or(Value::Null);
     let field_type = store
         .field(field_id)
-        .map(|f| f.field_type.clone())
+        .and_then(|f| f.field_type.clone())
         .unwrap_or_default();
     check_content(&field_type, &content).map_err(|m| ApiError::bad_request("wrong_type", m))?;
     let value = store.add_value(
@@ -915,7 +930,7 @@ pub async fn add_file_value(
         .unwrap_or_else(|| "application/octet-stream".into());
     let mut store = store(&state);
     check_write_target(&store, &id, field_id, operation_id)?;
-    let field_type = store.field(field_id).map(|f| f.field_type.as_str());
+    let field_type = store.field(field_id).and_then(|f| f.field_type.as_deref());
     if !field_type.is_some_and(|t| FILE_FIELD_TYPES.contains(&t)) {
         return Err(ApiError::bad_request(
             "wrong_type",

@@ -6,6 +6,7 @@
 )]
 
 mod api;
+mod drain;
 mod error;
 mod hooks;
 mod multipart;
@@ -18,7 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use clap::{Parser, ValueEnum};
 use std::net::SocketAddr;
@@ -161,8 +162,17 @@ async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: 
 }
 
 fn router(state: Arc<AppState>, args: &Args) -> Router {
-    let json_limit = DefaultBodyLimit::max(4 * 1024 * 1024);
-    let upload_limit = DefaultBodyLimit::max(args.max_upload_mb.saturating_mul(1024 * 1024));
+    let json_bytes = 4 * 1024 * 1024;
+    let upload_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    let json_limit = DefaultBodyLimit::max(json_bytes);
+    let upload_limit = DefaultBodyLimit::max(upload_bytes);
+    let body_bounds = drain::BodyBounds {
+        keep: upload_bytes.max(json_bytes),
+        drain: upload_bytes
+            .max(json_bytes)
+            .saturating_add(64 * 1024 * 1024),
+        timeout: std::time::Duration::from_secs(args.request_timeout_s),
+    };
     let mut app = Router::new()
         .route("/auth/oauth/token", post(api::token))
         .route(
@@ -179,6 +189,12 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
         .route(
             "/activities",
             get(api::activities).post(api::create_activity),
+        )
+        .route("/activities/{id}", put(api::update_activity))
+        .route("/record_views", get(api::record_views))
+        .route(
+            "/operations/{id}/records/remove",
+            post(api::remove_operation_records),
         )
         .route(
             "/activities/{activity_id}/file/{file_id}",
@@ -254,6 +270,10 @@ fn router(state: Arc<AppState>, args: &Args) -> Router {
     app.layer(middleware::from_fn_with_state(
         state.clone(),
         hooks::request_log,
+    ))
+    .layer(middleware::from_fn_with_state(
+        body_bounds,
+        drain::read_body_first,
     ))
     .layer(cors)
     .layer(middleware::from_fn_with_state(state.clone(), check_host))

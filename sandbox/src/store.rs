@@ -17,6 +17,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod activity_edits;
+
 /// Field types a data field may have.
 pub const FIELD_TYPES: &[&str] = &[
     "text",
@@ -81,7 +83,11 @@ CREATE TABLE IF NOT EXISTS record_set_records(record_set_id TEXT NOT NULL, recor
 ";
 
 /// Columns added after the first release, for stores written before them.
-const MIGRATIONS: &[(&str, &str, &str)] = &[("record_values", "record_view_id", "TEXT")];
+const MIGRATIONS: &[(&str, &str, &str)] = &[
+    ("record_values", "record_view_id", "TEXT"),
+    // The tokens one client-credentials grant led to, through refreshes.
+    ("tokens", "family", "TEXT"),
+];
 
 /// A program: activities name the programs they belong to (`program_ids`), and a
 /// record belongs to the programs of the activities that contain it.
@@ -457,7 +463,7 @@ impl Store {
             self.order.iter().filter_map(|id| self.records.get(id)),
         ));
         for r in self.records.values() {
-            if let Some(at) = parse_iso(&r.created_at) {
+            if let Some(at) = r.created_at.as_deref().and_then(parse_iso) {
                 self.last_stamp = self.last_stamp.max(at);
             }
         }
@@ -565,14 +571,21 @@ impl Store {
 
     // ----- tokens -----
 
-    pub fn save_token(&mut self, token: &str, kind: &str, expires_ms: i64) -> ApiResult<()> {
+    /// Keeps a token of `kind` (`access` or `refresh`) of a family until `expires_ms`.
+    pub fn save_token(
+        &mut self,
+        token: &str,
+        kind: &str,
+        expires_ms: i64,
+        family: &str,
+    ) -> ApiResult<()> {
         self.conn.execute(
             "DELETE FROM tokens WHERE expires_ms < ?1",
             params![now_ms()],
         )?;
         self.conn.execute(
-            "INSERT INTO tokens(token, kind, expires_ms) VALUES (?1, ?2, ?3)",
-            params![token, kind, expires_ms],
+            "INSERT INTO tokens(token, kind, expires_ms, family) VALUES (?1, ?2, ?3, ?4)",
+            params![token, kind, expires_ms, family],
         )?;
         Ok(())
     }
@@ -590,10 +603,34 @@ impl Store {
         Ok(expires.is_some_and(|e| e > now_ms()))
     }
 
-    pub fn drop_token(&mut self, token: &str) -> ApiResult<()> {
-        self.conn
-            .execute("DELETE FROM tokens WHERE token = ?1", params![token])?;
-        Ok(())
+    /// Spends a refresh token: answers its family when it was valid, and keeps it
+    /// as rotated. A rotated one presented again revokes every token of its
+    /// family (someone replays it: the real server does the same) and answers
+    /// `None`, as does an unknown or expired one.
+    pub fn rotate_refresh_token(&mut self, token: &str) -> ApiResult<Option<String>> {
+        let row: Option<(String, i64, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT kind, expires_ms, family FROM tokens WHERE token = ?1",
+                params![token],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match row {
+            Some((kind, expires, family)) if kind == "refresh" && expires > now_ms() => {
+                self.conn.execute(
+                    "UPDATE tokens SET kind = 'rotated' WHERE token = ?1",
+                    params![token],
+                )?;
+                Ok(Some(family.unwrap_or_else(|| random_hex(16))))
+            }
+            Some((kind, _, Some(family))) if kind == "rotated" => {
+                self.conn
+                    .execute("DELETE FROM tokens WHERE family = ?1", params![family])?;
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
     }
 
     // ----- writes -----
@@ -630,12 +667,12 @@ impl Store {
     ) -> EntityField {
         EntityField {
             id: self.new_id(),
-            created_at,
-            is_key,
-            field_name: name.to_string(),
+            created_at: Some(created_at),
+            is_key: Some(is_key),
+            field_name: Some(name.to_string()),
             field_description: String::new(),
             field_examples: String::new(),
-            field_type: field_type.to_string(),
+            field_type: Some(field_type.to_string()),
             ref_slice_id: None,
             regex_format: None,
         }
@@ -810,13 +847,13 @@ impl Store {
                         self.fields
                             .iter()
                             .find(|f| f.id == *id)
-                            .map(|f| f.field_name.clone())
+                            .and_then(|f| f.field_name.clone())
                     })
                     .collect();
                 let slice = EntitySlice {
                     id: slice_id_hint,
                     key_field_ids: key_ids.clone(),
-                    slice_name: names.join(" + "),
+                    slice_name: Some(names.join(" + ")),
                 };
                 (slice.id.clone(), Some((self.next_seq(), slice)))
             }
@@ -868,10 +905,10 @@ impl Store {
         }
         let record = Record {
             id: id.clone(),
-            created_at,
-            entity_slice_id: slice_id,
+            created_at: Some(created_at),
+            entity_slice_id: Some(slice_id),
             identifier_ids: Vec::new(),
-            record_identifier: identifier,
+            record_identifier: Some(identifier),
             record_values: BTreeMap::new(),
             initial_operation_id: initial_operation_id.map(String::from),
             sub_record_ids: Vec::new(),
@@ -1269,7 +1306,7 @@ mod tests {
             let ic50 = store
                 .fields
                 .iter()
-                .find(|f| f.field_name == "IC50")
+                .find(|f| f.named("IC50"))
                 .unwrap()
                 .id
                 .clone();

@@ -61,6 +61,8 @@ pub struct Error {
     pub body: Option<String>,
     /// The server's `X-Request-Id`, when it sent one.
     pub request_id: Option<String>,
+    /// How many requests the call sent (retries included), when it sent any.
+    pub attempts: Option<u32>,
 }
 
 impl Error {
@@ -74,6 +76,7 @@ impl Error {
             path: None,
             body: None,
             request_id: None,
+            attempts: None,
         }
     }
 

@@ -92,6 +92,8 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     /// The body's bytes.
     pub body: Vec<u8>,
+    /// Which attempt of its call this answer came to (set by the client; 1 from a transport).
+    pub attempts: u32,
 }
 
 impl HttpResponse {

@@ -14,7 +14,8 @@ use tsify::Tsify;
 pub struct RecordValue {
     /// The value's uuid.
     pub id: String,
-    /// The value itself: any JSON value.
+    /// The value itself: any JSON value (null when the server left it out).
+    #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub content: Value,
     /// When the value was written (ISO-8601), or null.
@@ -23,7 +24,7 @@ pub struct RecordValue {
     pub record_id: Option<String>,
     /// The activity (operation) the value was written in, or null.
     pub operation_id: Option<String>,
-    /// The record view on the activity the value was written to (kalbio 0.5.0);
+    /// The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
     /// null, or absent when the server left it out (kept as it came).
     #[serde(
         default,
@@ -55,15 +56,15 @@ fn present_or_null<'de, D: serde::Deserializer<'de>>(
 pub struct Record {
     /// The record's uuid.
     pub id: String,
-    /// When the record was created (ISO-8601).
-    pub created_at: String,
-    /// The entity type (set of key fields) the record belongs to.
-    pub entity_slice_id: String,
+    /// When the record was created (ISO-8601), or null when the server left it out.
+    pub created_at: Option<String>,
+    /// The entity type (set of key fields) the record belongs to, or null.
+    pub entity_slice_id: Option<String>,
     /// Ids of the record values that hold its key values.
     #[serde(default, deserialize_with = "crate::core::exact::exact_list")]
     pub identifier_ids: Vec<String>,
-    /// Human-readable name, e.g. `CMP-0042`.
-    pub record_identifier: String,
+    /// Human-readable name, e.g. `CMP-0042`, or null.
+    pub record_identifier: Option<String>,
     /// Field id → every value written to that field.
     #[serde(default, deserialize_with = "crate::core::exact::exact_record_values")]
     // An index signature: the package's `Record` class shadows TypeScript's `Record<K, V>`.
@@ -85,24 +86,36 @@ pub struct Record {
 pub struct EntityField {
     /// The field's uuid.
     pub id: String,
-    /// When the field was created (ISO-8601).
-    pub created_at: String,
-    /// True for key fields, false for data fields.
-    pub is_key: bool,
-    /// The field's unique name, e.g. `IC50`.
-    pub field_name: String,
+    /// When the field was created (ISO-8601), or null.
+    pub created_at: Option<String>,
+    /// True for key fields, false for data fields, null when the server left it out.
+    pub is_key: Option<bool>,
+    /// The field's unique name, e.g. `IC50`, or null.
+    pub field_name: Option<String>,
     /// Free text describing the field.
     #[serde(default)]
     pub field_description: String,
     /// Free text with example values.
     #[serde(default)]
     pub field_examples: String,
-    /// The field's type, e.g. `number`, `text`, `file`.
-    pub field_type: String,
+    /// The field's type, e.g. `number`, `text`, `file`, or null.
+    pub field_type: Option<String>,
     /// For record references: the entity slice referred to.
     pub ref_slice_id: Option<String>,
     /// A regular expression values must match, if any.
     pub regex_format: Option<String>,
+}
+
+impl EntityField {
+    /// Whether the field is a key field (absent counts as not).
+    pub fn key(&self) -> bool {
+        self.is_key == Some(true)
+    }
+
+    /// Whether the field is named `name`.
+    pub fn named(&self, name: &str) -> bool {
+        self.field_name.as_deref() == Some(name)
+    }
 }
 
 /// An activity (also called an operation): an experiment, a task…
@@ -111,8 +124,8 @@ pub struct EntityField {
 pub struct Activity {
     /// The activity's uuid.
     pub id: String,
-    /// When it was created (ISO-8601).
-    pub created_at: String,
+    /// When it was created (ISO-8601), or null.
+    pub created_at: Option<String>,
     /// The parent activity, if any.
     pub parent_id: Option<String>,
     /// Child activity ids.
@@ -123,23 +136,25 @@ pub struct Activity {
     /// Programs the activity belongs to.
     #[serde(default)]
     pub program_ids: Vec<String>,
-    /// `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
-    pub activity_type: String,
-    /// The activity's title; also usable as its name.
-    pub title: String,
+    /// `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
+    pub activity_type: Option<String>,
+    /// The activity's title, also usable as its name; or null.
+    pub title: Option<String>,
     /// Free-form description.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub description: Value,
-    /// Status, e.g. `in progress`.
-    #[serde(default)]
-    pub status: String,
+    /// Status, e.g. `in progress`, or null.
+    pub status: Option<String>,
     /// Users assigned to it.
     #[serde(default)]
     pub assigned_user_ids: Vec<String>,
     /// Groups assigned to it.
     #[serde(default)]
     pub assigned_group_ids: Vec<String>,
+    /// Users who get its notifications (kalbio 0.7.0).
+    #[serde(default)]
+    pub subscriber_ids: Vec<String>,
     /// Due date (ISO-8601), if any.
     pub due_date: Option<String>,
     /// Start date (ISO-8601), if any.
@@ -154,9 +169,8 @@ pub struct Activity {
     /// Label ids.
     #[serde(default)]
     pub label_ids: Vec<String>,
-    /// Whether the activity is a draft.
-    #[serde(default)]
-    pub is_draft: bool,
+    /// Whether the activity is a draft, or null.
+    pub is_draft: Option<bool>,
     /// Activity properties.
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown[]"))]
@@ -177,6 +191,19 @@ pub struct Activity {
         tsify(type = "{ [view_id: string]: string[] }")
     )]
     pub data_table_record_mapping: BTreeMap<String, Vec<String>>,
+    /// Registration drafts staged on the activity and not yet registered (kalbio 0.7.0).
+    #[serde(default)]
+    pub data_table_draft_record_ids: Vec<String>,
+    /// The activity's registration staging view, where drafts are uploaded, or null
+    /// (kalbio 0.7.0).
+    pub registration_staging_record_view_id: Option<String>,
+}
+
+impl Activity {
+    /// Whether the activity is titled `title`.
+    pub fn titled(&self, title: &str) -> bool {
+        self.title.as_deref() == Some(title)
+    }
 }
 
 /// What `createActivity` takes: a new activity's title, type and optional details.
@@ -206,6 +233,9 @@ pub struct NewActivity {
     /// Planned duration in days.
     #[serde(default)]
     pub duration: Option<i64>,
+    /// Users who get the activity's notifications (sent as `[]` when not given).
+    #[serde(default)]
+    pub subscriber_ids: Vec<String>,
 }
 
 impl NewActivity {
@@ -215,21 +245,23 @@ impl NewActivity {
             "title": self.title, "activity_type": self.activity_type,
             "definition_id": self.definition_id, "program_ids": self.program_ids,
             "assigned_user_ids": self.assigned_user_ids, "start_date": self.start_date,
-            "duration": self.duration,
+            "duration": self.duration, "subscriber_ids": self.subscriber_ids,
         })
     }
 }
 
-/// An entity slice: the set of key fields that names one type of record.
+/// An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
+/// one type of record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct EntitySlice {
     /// The slice's uuid.
     pub id: String,
     /// The key fields that make up the slice.
+    #[serde(default)]
     pub key_field_ids: Vec<String>,
-    /// A readable name, e.g. `Compound`.
-    pub slice_name: String,
+    /// A readable name, e.g. `Compound`, or null.
+    pub slice_name: Option<String>,
 }
 
 /// The answer of `POST /records/{id}/values`: `{ "resource": RecordValue }`.

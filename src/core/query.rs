@@ -20,7 +20,7 @@ pub struct FieldFilter {
     pub field_id: Option<String>,
     /// The rule to apply.
     pub filter_type: FilterRuleType,
-    /// What the rule compares against; its shape depends on the rule (see docs/filters.md).
+    /// What the rule compares against; its shape depends on the rule (the filter rules are in the package, `kalbio/docs/filters.md`).
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "unknown"))]
     pub filter_prop: Value,
@@ -95,7 +95,7 @@ search_records_query! {
     /// Only records of this record set.
     record_set_id: String,
     /// Only records in any of these record sets: ids separated by commas
-    /// (kalbio 0.5.0's name).
+    /// (the name the Python client kalbio 0.5.0 uses).
     record_set_ids: String,
     /// Only records of this program.
     program_id: String,

@@ -107,6 +107,7 @@ mod tests {
                 .map(|v| vec![("retry-after".to_string(), v.to_string())])
                 .unwrap_or_default(),
             body: Vec::new(),
+            attempts: 1,
         }
     }
 

@@ -742,15 +742,13 @@ impl SearchIndex {
                 meta.present = true;
                 self.removed = self.removed.saturating_sub(1);
             }
-            meta.identifier.clone_from(&record.record_identifier);
-            meta.entity_slice = match self
-                .slices
-                .iter()
-                .position(|s| *s == record.entity_slice_id)
-            {
+            // The sandbox's records always have both; an absent one sorts and filters as "".
+            meta.identifier = record.record_identifier.clone().unwrap_or_default();
+            let slice = record.entity_slice_id.as_deref().unwrap_or_default();
+            meta.entity_slice = match self.slices.iter().position(|s| s == slice) {
                 Some(at) => at,
                 None => {
-                    self.slices.push(record.entity_slice_id.clone());
+                    self.slices.push(slice.to_string());
                     self.slices.len() - 1
                 }
             };
@@ -825,10 +823,10 @@ mod tests {
         );
         Record {
             id: format!("r{n}"),
-            created_at: "2026-01-01T00:00:00.000Z".into(),
-            entity_slice_id: "s".into(),
+            created_at: Some("2026-01-01T00:00:00.000Z".into()),
+            entity_slice_id: Some("s".into()),
             identifier_ids: vec![],
-            record_identifier: format!("CMP-{n:04}"),
+            record_identifier: Some(format!("CMP-{n:04}")),
             record_values: values,
             initial_operation_id: None,
             sub_record_ids: vec![],

@@ -14,7 +14,7 @@ pub struct ValueScope<'a> {
     pub include_sub_record_values: bool,
     /// Keep only values written on this sub-record.
     pub sub_record_id: Option<&'a str>,
-    /// Keep only values written to this record view (kalbio 0.5.0): key values,
+    /// Keep only values written to this record view (as in the Python client kalbio 0.5.0): key values,
     /// and values written to no view, are left out.
     pub record_view_id: Option<&'a str>,
 }
@@ -63,7 +63,12 @@ pub fn latest_of<'r>(
                 continue;
             }
         }
-        if !scope.include_sub_record_values && own.is_some() && own != Some(record.id.as_str()) {
+        // A sub-record asked for selects its values alone (kalbio 0.7.0).
+        if !scope.include_sub_record_values
+            && scope.sub_record_id.is_none()
+            && own.is_some()
+            && own != Some(record.id.as_str())
+        {
             continue;
         }
         if let Some(sub) = scope.sub_record_id {
@@ -149,10 +154,10 @@ mod tests {
         ];
         Record {
             id: "r".into(),
-            created_at: "2026-01-01T00:00:00.000Z".into(),
-            entity_slice_id: "s".into(),
+            created_at: Some("2026-01-01T00:00:00.000Z".into()),
+            entity_slice_id: Some("s".into()),
             identifier_ids: vec![],
-            record_identifier: "CMP-1".into(),
+            record_identifier: Some("CMP-1".into()),
             record_values: [("f".to_string(), values)].into_iter().collect(),
             initial_operation_id: None,
             sub_record_ids: vec!["sub".into()],
@@ -191,9 +196,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(content(scope).as_deref(), Some("batch"));
-        // Without include, a sub-record filter leaves nothing, as in the reference.
+        // A sub-record alone selects its values, as kalbio 0.7.0 does (0.5.0 answered nothing).
         let scope = ValueScope {
             sub_record_id: Some("sub"),
+            ..Default::default()
+        };
+        assert_eq!(content(scope).as_deref(), Some("batch"));
+        // Key values are not the sub-record's.
+        let scope = ValueScope {
+            sub_record_id: Some("nobody"),
             ..Default::default()
         };
         assert_eq!(content(scope), None);

@@ -661,7 +661,8 @@ pub struct CompactRecord {
     created_style: u8,
     slice: Sym,
     initial_operation: Sym,
-    identifier: Box<str>,
+    /// `record_identifier`; `None` when the server left it out.
+    identifier: Option<Box<str>>,
     groups: Box<[Group]>,
     values: Box<[StoredValue]>,
     /// `identifier_ids`, then `sub_record_ids`, then other owners of values.
@@ -718,12 +719,12 @@ impl CompactRecord {
         self.id.text()
     }
 
-    /// Human-readable name, e.g. `CMP-0042`.
-    pub fn identifier(&self) -> &str {
-        &self.identifier
+    /// Human-readable name, e.g. `CMP-0042`; `None` when the server left it out.
+    pub fn identifier(&self) -> Option<&str> {
+        self.identifier.as_deref()
     }
 
-    /// The entity slice's symbol.
+    /// The entity slice's symbol ([`NO_SYM`] when the server left it out).
     pub fn slice(&self) -> Sym {
         self.slice
     }
@@ -733,9 +734,9 @@ impl CompactRecord {
         self.stamp_key(self.created())
     }
 
-    /// The creation stamp as written.
-    pub fn created_at(&self) -> String {
-        self.stamp_text(self.created()).unwrap_or_default()
+    /// The creation stamp as written; `None` when the server left it out.
+    pub fn created_at(&self) -> Option<String> {
+        self.stamp_text(self.created())
     }
 
     /// The activity the record was created in.
@@ -941,7 +942,13 @@ impl CompactRecord {
                     continue;
                 }
             }
-            if !scope.include_sub_record_values && owned && value.owner != OWNER_SELF {
+            // A sub-record asked for selects its values alone (kalbio 0.7.0; 0.5.0
+            // kept the record's own values first and so answered nothing).
+            if !scope.include_sub_record_values
+                && scope.sub_record_id.is_none()
+                && owned
+                && value.owner != OWNER_SELF
+            {
                 continue;
             }
             if let Some(sub) = scope.sub_record_id {
@@ -960,18 +967,22 @@ impl CompactRecord {
         best
     }
 
-    /// The record's key values as (field, content) pairs: the first value of
-    /// each field when it is one of the identifier values.
+    /// The record's key values as (field, content) pairs: for each field, its first
+    /// value that is one of the identifier values.
     pub fn key_pairs<'s>(&self, symbols: &'s Symbols) -> Vec<(&'s str, &Content)> {
         let identifiers = self.identifier_ids();
+        // As kalbio 0.7.0 builds its key index: the field's first value that is one
+        // of the identifier values, wherever it sits in the list.
         self.groups
             .iter()
             .filter_map(|g| {
-                let first = self.values.get(g.start as usize).filter(|_| g.len > 0)?;
-                identifiers
+                let values = self
+                    .values
+                    .get(g.start as usize..(g.start + g.len) as usize)?;
+                let key = values
                     .iter()
-                    .any(|i| self.value_id_is(first, i))
-                    .then(|| (symbols.name(g.field), &first.content))
+                    .find(|v| identifiers.iter().any(|i| self.value_id_is(v, i)))?;
+                Some((symbols.name(g.field), &key.content))
             })
             .collect()
     }
@@ -985,7 +996,7 @@ impl CompactRecord {
             _ => 0,
         };
         std::mem::size_of::<CompactRecord>()
-            + self.identifier.len()
+            + self.identifier.as_deref().map_or(0, str::len)
             + self.groups.len() * std::mem::size_of::<Group>()
             + self.values.len() * std::mem::size_of::<StoredValue>()
             + self
@@ -1140,9 +1151,9 @@ impl Serialize for RecordJson<'_> {
         let mut out = s.serialize_struct("Record", 8)?;
         out.serialize_field("id", &r.id)?;
         out.serialize_field("created_at", &Stamped(r, r.created()))?;
-        out.serialize_field("entity_slice_id", self.symbols.name(r.slice))?;
+        out.serialize_field("entity_slice_id", &OptionalSym(self.symbols, r.slice))?;
         out.serialize_field("identifier_ids", r.identifier_ids())?;
-        out.serialize_field("record_identifier", &*r.identifier)?;
+        out.serialize_field("record_identifier", &r.identifier)?;
         out.serialize_field("record_values", &ValuesJson(r, self.symbols))?;
         out.serialize_field(
             "initial_operation_id",
@@ -1205,6 +1216,13 @@ impl<'s> Decoder<'s> {
         de.end()?;
         Ok(list)
     }
+}
+
+/// A value from a JSON body, read the way the record decoder reads records (the
+/// text checked once, then serde_json's `StrRead`), so that the package holds
+/// one instantiation of serde_json's parser instead of one per reader.
+pub fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_str(utf8(bytes)?)
 }
 
 /// The body as text, checked once: the decoder then reads its strings without
@@ -1511,10 +1529,10 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CompactRecord, A::Error> {
         let decoder = self.0;
         let mut id: Option<Text<'de>> = None;
-        let mut created: Option<Text<'de>> = None;
+        let mut created: Option<Option<Text<'de>>> = None;
         let mut slice: Option<Sym> = None;
         let mut identifier_ids: Option<Vec<Id>> = None;
-        let mut identifier: Option<Text<'de>> = None;
+        let mut identifier: Option<Option<Text<'de>>> = None;
         // Each field's values, as read (a later duplicate key replaces an earlier one).
         let mut fields: Option<Vec<(Sym, Vec<RawValue<'de>>)>> = None;
         let mut initial: Option<Sym> = None;
@@ -1537,8 +1555,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
                     if slice.is_some() {
                         return Err(duplicate("entity_slice_id"));
                     }
-                    let text: Text<'de> = map.next_value()?;
-                    slice = Some(decoder.symbols.intern(&text.0));
+                    let text: Option<Text<'de>> = map.next_value()?;
+                    slice = Some(text.map_or(NO_SYM, |t| decoder.symbols.intern(&t.0)));
                 }
                 Key::IdentifierIds => {
                     if identifier_ids.is_some() {
@@ -1576,17 +1594,15 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
                 }
             }
         }
+        // Only the id is required (kalbio 0.7.0): a member left out reads as null.
         let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        let created = created.ok_or_else(|| de::Error::missing_field("created_at"))?;
-        let slice = slice.ok_or_else(|| de::Error::missing_field("entity_slice_id"))?;
-        let identifier = identifier.ok_or_else(|| de::Error::missing_field("record_identifier"))?;
         decoder
             .build(
                 &id.0,
-                &created.0,
-                slice,
+                created.flatten().as_ref().map(|t| &*t.0),
+                slice.unwrap_or(NO_SYM),
                 identifier_ids.unwrap_or_default(),
-                &identifier.0,
+                identifier.flatten().as_ref().map(|t| &*t.0),
                 fields.unwrap_or_default(),
                 initial.unwrap_or(NO_SYM),
                 subs.unwrap_or_default(),
@@ -1715,7 +1731,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         }
         Ok(RawValue {
             id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-            content: content.ok_or_else(|| de::Error::missing_field("content"))?,
+            content: content.unwrap_or(Content::Null),
             created: created.flatten(),
             owner: owner.flatten(),
             operation: operation.unwrap_or(NO_SYM),
@@ -1740,10 +1756,10 @@ impl Decoder<'_> {
     fn build(
         &mut self,
         id: &str,
-        created: &str,
+        created: Option<&str>,
         slice: Sym,
         mut ids: Vec<Id>,
-        identifier: &str,
+        identifier: Option<&str>,
         fields: Vec<(Sym, Vec<RawValue<'_>>)>,
         initial_operation: Sym,
         subs: Vec<Id>,
@@ -1761,7 +1777,7 @@ impl Decoder<'_> {
         texts.clear();
         self.scratch.texts = texts;
         let record_id = Id::new(id);
-        let created = self.stamp(created);
+        let created = created.map_or(Stamp::NONE, |t| self.stamp(t));
         let identifier_count = ids.len() as u32;
         let sub_count = subs.len() as u32;
         let base = ids.len() + subs.len();
@@ -1838,7 +1854,7 @@ impl Decoder<'_> {
             created_style: created.style,
             slice,
             initial_operation,
-            identifier: identifier.into(),
+            identifier: identifier.map(Into::into),
             groups: groups.as_slice().into(),
             values: values.drain(..).collect(),
             ids: ids.into_boxed_slice(),
@@ -1933,7 +1949,10 @@ impl crate::core::search::Rows for StoreRows<'_> {
         })
     }
     fn identifier(&self, at: usize) -> &str {
-        self.rows.get(at).map_or("", |r| r.identifier())
+        self.rows
+            .get(at)
+            .and_then(|r| r.identifier())
+            .unwrap_or_default()
     }
     fn id_string(&self, at: usize) -> String {
         self.rows.get(at).map(|r| r.id.text()).unwrap_or_default()

@@ -1,14 +1,17 @@
 //! `KaleidoscopeClient` and its services.
 
 use super::convert::{
-    activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, list_promise,
-    optional_from_js, promise, promise_with_signal, record_arg, record_id_list, string_arg, to_js,
-    to_js_text, whole_number, ActivityIdentifierArg, BatchOptions, BatchOptionsArg, CallOptionsArg,
-    ListOptionsArg, NumberArg, Upload,
+    activity_arg, arg, columns_to_js, field_arg, from_js, invalid, key_values_arg, known_members,
+    list_promise, optional_from_js, promise, promise_with_signal, read_promise, record_arg,
+    record_id_list, string_arg, to_js, to_js_text, whole_number, ActivityIdentifierArg,
+    BatchOptions, BatchOptionsArg, CallOptionsArg, ListOptionsArg, NumberArg, ReadOptionsArg,
+    Upload,
 };
+use super::entity_types::EntityTypesService;
 use super::handles::Handles;
 use super::state::Inner;
 use super::transport::FetchTransport;
+use crate::core::client::observe::{EventKind, Observer, RequestEvent};
 use crate::core::client::{
     CacheStats, Client, ClientConfig, ColumnsScope, Credentials, RecordRef, TokenFuture,
     DEFAULT_BATCH_SIZE, DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENCY, DEFAULT_MAX_RECORDS,
@@ -42,6 +45,27 @@ export type ActivityIdentifier = Activity | string;
 
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
+
+/**
+ * What `onRequest` receives when an attempt of a request ends, and `onRetry`
+ * before the wait for the next one. Never a header, a query string or a token.
+ */
+export interface RequestEvent {
+    /** The request's method. */
+    method: "GET" | "POST" | "PUT" | "DELETE";
+    /** The request's path, without its query string. */
+    path: string;
+    /** Which attempt of the call: 1 for the first. */
+    attempt: number;
+    /** The answer's status, or `null` when none came. */
+    status: number | null;
+    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
+    error: "network_error" | "timeout" | "aborted" | null;
+    /** How long the attempt took, in milliseconds. */
+    durationMs: number;
+    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+    waitMs?: number;
+}
 
 /** What `client.records.columns()` returns. */
 export interface RecordColumns {
@@ -101,6 +125,14 @@ pub struct KaleidoscopeClientOptions {
     pub cache: Option<CacheOptions>,
     /// How many batches `getRecordsByIds` fetches at once. Default: 4.
     pub concurrency: Option<f64>,
+    /// Called when each attempt of a request ends (retries included), for logs and metrics.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "(event: RequestEvent) => void")]
+    pub on_request: JsValue,
+    /// Called before each retry's wait, with the failed attempt's event and its `waitMs`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "(event: RequestEvent) => void")]
+    pub on_retry: JsValue,
 }
 
 /// The record cache's options.
@@ -139,8 +171,15 @@ impl KaleidoscopeClientOptions {
     /// The core's configuration, each option checked.
     fn config(self) -> Result<(ClientConfig, f64), Error> {
         let url = self.url.unwrap_or_else(|| DEFAULT_URL.to_string());
+        let on_request = hook(self.on_request, "onRequest")?;
+        let on_retry = hook(self.on_retry, "onRetry")?;
         let provider = self.token_provider;
         let credentials = if let Some(function) = provider.dyn_ref::<Function>() {
+            if self.client_id.is_some() || self.client_secret.is_some() {
+                return Err(invalid(
+                    "give either options.tokenProvider, or options.clientId and options.clientSecret, not both",
+                ));
+            }
             Credentials::Provider(token_provider(function.clone()))
         } else if !provider.is_undefined() && !provider.is_null() {
             return Err(invalid("options.tokenProvider must be a function"));
@@ -230,9 +269,35 @@ impl KaleidoscopeClientOptions {
             ttl_ms,
             load_names: true,
             concurrency,
+            observer: observer(on_request, on_retry),
         };
         Ok((config, timeout_ms))
     }
+}
+
+/// An optional hook option: a function, or absent.
+fn hook(value: JsValue, key: &str) -> Result<Option<Function>, Error> {
+    match value.dyn_into::<Function>() {
+        Ok(f) => Ok(Some(f)),
+        Err(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Err(_) => Err(invalid(format!("options.{key} must be a function"))),
+    }
+}
+
+/// The core's observer calling `onRequest` and `onRetry`; a hook that throws is ignored.
+fn observer(on_request: Option<Function>, on_retry: Option<Function>) -> Option<Observer> {
+    if on_request.is_none() && on_retry.is_none() {
+        return None;
+    }
+    Some(Rc::new(move |event: &RequestEvent<'_>| {
+        let hook = match event.kind {
+            EventKind::Attempt => &on_request,
+            EventKind::Retry => &on_retry,
+        };
+        if let Some(f) = hook {
+            let _ = f.call1(&JsValue::NULL, &super::convert::request_event(event));
+        }
+    }))
 }
 
 fn token_provider(function: Function) -> Rc<dyn Fn() -> TokenFuture> {
@@ -279,6 +344,7 @@ pub struct KaleidoscopeClient {
     records: JsValue,
     entity_fields: JsValue,
     activities: JsValue,
+    entity_types: JsValue,
     handles: Rc<Handles>,
 }
 
@@ -304,6 +370,11 @@ impl KaleidoscopeClient {
             inner: self.inner.clone(),
         }
     }
+
+    /// `client.entityTypes` for Rust callers.
+    pub fn entity_types_service(&self) -> EntityTypesService {
+        EntityTypesService::new(self.inner.clone())
+    }
 }
 
 #[wasm_bindgen]
@@ -315,6 +386,10 @@ impl KaleidoscopeClient {
         if !options.is_object() {
             return Err(invalid("new KaleidoscopeClient(options) needs an options object").into());
         }
+        known_members::<KaleidoscopeClientOptions>(&options, "options")?;
+        if let Ok(cache) = js_sys::Reflect::get(&options, &JsValue::from_str("cache")) {
+            known_members::<CacheOptions>(&cache, "options.cache")?;
+        }
         let options: KaleidoscopeClientOptions = from_js(&options, "options")?;
         let (config, timeout_ms) = options.config()?;
         let client = Client::new(FetchTransport { timeout_ms }, config)?;
@@ -324,10 +399,12 @@ impl KaleidoscopeClient {
             records: JsValue::UNDEFINED,
             entity_fields: JsValue::UNDEFINED,
             activities: JsValue::UNDEFINED,
+            entity_types: JsValue::UNDEFINED,
         };
         client.records = client.records_service().into();
         client.entity_fields = client.entity_fields_service().into();
         client.activities = client.activities_service().into();
+        client.entity_types = client.entity_types_service().into();
         Ok(client)
     }
 
@@ -347,6 +424,21 @@ impl KaleidoscopeClient {
     #[wasm_bindgen(getter, unchecked_return_type = "ActivitiesService")]
     pub fn activities(&self) -> JsValue {
         self.activities.clone()
+    }
+
+    /// The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+    /// key fields that name each type of record, e.g. every compound.
+    #[wasm_bindgen(getter, js_name = entityTypes, unchecked_return_type = "EntityTypesService")]
+    pub fn entity_types(&self) -> JsValue {
+        self.entity_types.clone()
+    }
+
+    /// Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+    /// misses, the key index, record activities, and the field, activity and
+    /// entity type lists. Record handles you hold keep their data.
+    #[wasm_bindgen(js_name = clearCaches)]
+    pub fn clear_caches(&self) {
+        self.inner.clear_caches();
     }
 
     /// Returns the cache's counters: hits, misses, evictions and records held.
@@ -389,12 +481,13 @@ pub struct RecordsService {
 #[wasm_bindgen]
 impl RecordsService {
     /// Fetches a record by uuid or key values; resolves to `null` when none exists.
-    /// Cached: a second call sends nothing.
+    /// Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+    /// and refreshes the cache.
     #[wasm_bindgen(js_name = getRecordById, unchecked_return_type = "Promise<Record | null>")]
     pub fn get_record_by_id(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecordIdentifier")] id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         // A cached record by uuid answers at once, without scheduling a task.
         if let (Some(uuid), None) = (id.as_string(), options.as_ref()) {
@@ -403,14 +496,16 @@ impl RecordsService {
             }
         }
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
-            let record = inner.get_record(&record_arg(&id, "id")?).await?;
+        read_promise(options, |use_cache| async move {
+            let record = inner
+                .read_record(&record_arg(&id, "id")?, use_cache)
+                .await?;
             Ok(record.map_or(JsValue::NULL, |r| handles.handle(&inner, r)))
         })
     }
 
     /// Fetches records in batches; resolves to them in the order asked (duplicates
-    /// kept, unknown ids left out).
+    /// kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
     #[wasm_bindgen(js_name = getRecordsByIds, unchecked_return_type = "Promise<Record[]>")]
     pub fn get_records_by_ids(
         &self,
@@ -424,6 +519,7 @@ impl RecordsService {
             Ok(options) => options,
             Err(e) => return Promise::reject(&e.into()),
         };
+        let use_cache = options.use_cache != Some(false);
         let on_progress = match options.on_progress.dyn_into::<Function>() {
             Ok(f) => Some(f),
             Err(v) if v.is_undefined() || v.is_null() => None,
@@ -453,27 +549,37 @@ impl RecordsService {
                 false => Some(batch_size.as_f64().unwrap_or(f64::NAN)),
             };
             let batch = whole_number(batch, "batchSize", DEFAULT_BATCH_SIZE, 1, 10_000)?;
-            let progress = |done: usize, total: usize| {
+            // The batch's records are handed over only to a callback that names a
+            // third parameter: a handle per record costs a crossing each.
+            let wants_records = on_progress.as_ref().is_some_and(|f| f.length() >= 3);
+            let progress = |done: usize, total: usize, batch: &[Option<crate::core::store::Id>]| {
                 if let Some(f) = &on_progress {
+                    let records: JsValue = if wants_records {
+                        inner
+                            .peek_records(batch)
+                            .into_iter()
+                            .map(|r| handles.handle(&inner, r))
+                            .collect::<js_sys::Array>()
+                            .into()
+                    } else {
+                        JsValue::UNDEFINED
+                    };
                     // A throwing callback must not break the load.
-                    let _ = f.call2(
+                    let _ = f.call3(
                         &JsValue::NULL,
                         &(done as f64).into(),
                         &(total as f64).into(),
+                        &records,
                     );
                 }
             };
-            let records = match uuids {
-                Some(uuids) => {
-                    let ids = uuids.into_iter().map(Some).collect();
-                    inner.get_records_by_id_list(ids, batch, &progress).await?
-                }
-                None => {
-                    inner
-                        .get_records_by_ids_owned(refs, batch, &progress)
-                        .await?
-                }
+            let ids = match uuids {
+                Some(uuids) => uuids.into_iter().map(Some).collect(),
+                None => inner.record_ids(refs).await?,
             };
+            let records = inner
+                .read_records_by_id_list(ids, batch, &progress, use_cache)
+                .await?;
             Ok(records
                 .into_iter()
                 .map(|r| handles.handle(&inner, r))
@@ -482,18 +588,19 @@ impl RecordsService {
         })
     }
 
-    /// Resolves to the record with these key values, created when none exists.
+    /// Resolves to the record with these key values, created when none exists; a
+    /// cached one is reused unless `{ useCache: false }`.
     #[wasm_bindgen(js_name = getOrCreateRecord, unchecked_return_type = "Promise<Record>")]
     pub fn get_or_create_record(
         &self,
         #[wasm_bindgen(js_name = keyValues, unchecked_param_type = "KeyValues")]
         key_values: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let (inner, handles) = (self.inner.clone(), self.handles.clone());
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             let pairs = key_values_arg(&key_values, "keyValues")?;
-            let record = inner.get_or_create_record(&pairs).await?;
+            let record = inner.get_or_create_record_read(&pairs, use_cache).await?;
             Ok(handles.handle(&inner, record))
         })
     }
@@ -641,7 +748,8 @@ impl RecordsService {
         })
     }
 
-    /// Empties the record caches and the record-activities cache.
+    /// Empties the record caches and the record-activities cache (the field and
+    /// activity lists stay: `client.clearCaches()` empties those too).
     #[wasm_bindgen(js_name = clearRecordCaches)]
     pub fn clear_record_caches(&self) {
         self.inner.clear_record_caches();
@@ -718,7 +826,7 @@ pub struct EntityFieldsService {
 
 #[wasm_bindgen]
 impl EntityFieldsService {
-    /// Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getKeyFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_key_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -727,7 +835,7 @@ impl EntityFieldsService {
         })
     }
 
-    /// Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getDataFields, unchecked_return_type = "Promise<EntityField[]>")]
     pub fn get_data_fields(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -780,7 +888,7 @@ pub struct ActivitiesService {
 
 #[wasm_bindgen]
 impl ActivitiesService {
-    /// Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+    /// Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
@@ -805,21 +913,22 @@ impl ActivitiesService {
         })
     }
 
-    /// Resolves to the activities that contain a record (kept for 10 seconds).
+    /// Resolves to the activities that contain a record (kept for 10 seconds;
+    /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivitiesWithRecord, unchecked_return_type = "Promise<Activity[]>")]
     pub fn get_activities_with_record(
         &self,
         #[wasm_bindgen(js_name = recordId, unchecked_param_type = "RecordIdentifier")]
         record_id: JsValue,
-        options: Option<CallOptionsArg>,
+        options: Option<ReadOptionsArg>,
     ) -> Promise {
         let inner = self.inner.clone();
-        promise(options, async move {
+        read_promise(options, |use_cache| async move {
             match inner
                 .resolve_record_id(&record_arg(&record_id, "recordId")?)
                 .await?
             {
-                Some(id) => to_js_text(&*inner.activities_with_record(&id).await?),
+                Some(id) => to_js_text(&*inner.activities_with_record_read(&id, use_cache).await?),
                 None => Ok(js_sys::Array::new().into()),
             }
         })

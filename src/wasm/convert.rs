@@ -37,12 +37,50 @@ impl From<Error> for JsValue {
             ("path", text(error.path.as_deref())),
             ("body", text(error.body.as_deref())),
             ("requestId", text(error.request_id.as_deref())),
+            (
+                "attempts",
+                error
+                    .attempts
+                    .map(|n| JsValue::from_f64(f64::from(n)))
+                    .unwrap_or(JsValue::NULL),
+            ),
         ];
         for (key, value) in fields {
             let _ = Reflect::set(&js, &JsValue::from_str(key), &value);
         }
         js.into()
     }
+}
+
+/// A request event as the `onRequest` / `onRetry` hooks receive it.
+pub fn request_event(event: &crate::core::client::observe::RequestEvent<'_>) -> JsValue {
+    let object = Object::new();
+    let number = |n: Option<f64>| n.map(JsValue::from_f64).unwrap_or(JsValue::NULL);
+    let members = [
+        ("method", JsValue::from_str(event.method.as_str())),
+        ("path", JsValue::from_str(event.path)),
+        ("attempt", JsValue::from_f64(f64::from(event.attempt))),
+        ("status", number(event.status.map(f64::from))),
+        (
+            "error",
+            event
+                .error
+                .map(|c| JsValue::from_str(c.as_str()))
+                .unwrap_or(JsValue::NULL),
+        ),
+        ("durationMs", JsValue::from_f64(event.duration_ms as f64)),
+    ];
+    for (key, value) in members {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    }
+    if let Some(wait) = event.wait_ms {
+        let _ = Reflect::set(
+            &object,
+            &JsValue::from_str("waitMs"),
+            &JsValue::from_f64(wait),
+        );
+    }
+    object.into()
 }
 
 /// What a binding answers: a JS value, or a core error that becomes a `KalbioError`.
@@ -271,6 +309,34 @@ fn check_members(value: &JsValue, what: &str, fields: &[&str]) -> Result<(), Err
         check(&member, &mut path, &mut ancestors)?;
     }
     Ok(())
+}
+
+/// An options object's members are all ones `T` reads: a misspelt option is an
+/// `invalid_argument` naming it (and the options there are), not silently ignored.
+#[inline(never)]
+pub fn known_members<T: serde::de::DeserializeOwned>(
+    value: &JsValue,
+    what: &str,
+) -> Result<(), Error> {
+    let fields = struct_fields::<T>();
+    if fields.is_empty() || !value.is_object() || js_sys::Array::is_array(value) {
+        return Ok(());
+    }
+    let unknown: Vec<String> = Object::keys(value.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|key| key.as_string())
+        .filter(|key| !fields.contains(&key.as_str()))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = unknown.iter().map(|key| format!("{what}.{key}")).collect();
+    Err(invalid(format!(
+        "{} {} not known (the options are {})",
+        named.join(", "),
+        if named.len() == 1 { "is" } else { "are" },
+        fields.join(", ")
+    )))
 }
 
 /// A JS value as a Rust value, with serde-wasm-bindgen; a wrong shape is an
@@ -635,7 +701,7 @@ impl Upload {
     }
 }
 
-/// An optional `recordViewId` argument: a record view's uuid (kalbio 0.5.0).
+/// An optional `recordViewId` argument: a record view's uuid (as in the Python client kalbio 0.5.0).
 pub fn record_view_arg(value: &JsValue) -> Result<Option<String>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
@@ -686,6 +752,9 @@ extern "C" {
     /// The optional last argument of the list getters.
     #[wasm_bindgen(typescript_type = "ListOptions")]
     pub type ListOptionsArg;
+    /// The optional last argument of the cached reads.
+    #[wasm_bindgen(typescript_type = "ReadOptions")]
+    pub type ReadOptionsArg;
 }
 
 /// An optional argument as a plain `JsValue` (`undefined` when absent).
@@ -703,19 +772,23 @@ pub struct CallOptions {
     pub signal: JsValue,
 }
 
-/// The options of `getKeyFields`, `getDataFields` and `getActivities`.
+/// The options of the list getters (`getKeyFields`, `getDataFields`,
+/// `getActivities`, `entityTypes.getTypes` …).
 #[derive(serde::Deserialize, Default, tsify::Tsify)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ListOptions {
     /// Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
-    /// Asks the server even when the list is cached and fresh, and caches what it returns.
+    /// `false` asks the server even when the list is cached and fresh (by a request
+    /// of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
+    pub use_cache: Option<bool>,
+    /// `true` is `useCache: false` (its older name).
     pub refresh: Option<bool>,
 }
 
-/// Runs a list getter's work, given whether `options.refresh` asks the server anew.
+/// Runs a list getter's work, given whether the options ask the server anew.
 pub fn list_promise<F: Future<Output = Answer> + 'static>(
     options: Option<ListOptionsArg>,
     work: impl FnOnce(bool) -> F,
@@ -726,11 +799,60 @@ pub fn list_promise<F: Future<Output = Answer> + 'static>(
         Ok(ListOptions {
             refresh: Some(true),
             ..
+        }) | Ok(ListOptions {
+            use_cache: Some(false),
+            ..
         })
     );
     run(
         options.and_then(|o| signal_of(o.signal)),
         Box::pin(work(refresh)),
+    )
+}
+
+/// The options of the cached reads (`getRecordById`, `getOrCreateRecord`,
+/// `getActivitiesWithRecord`, `Record.getActivities`), declared as `ReadOptions`:
+/// read as the list getters' options, which hold the same members, so that the
+/// wasm carries one reader for both.
+#[wasm_bindgen(typescript_custom_section)]
+const READ_OPTIONS: &str = r#"
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+"#;
+
+/// Runs a cached read's work, given whether it may use the cache.
+pub fn read_promise<F: Future<Output = Answer> + 'static>(
+    options: Option<ReadOptionsArg>,
+    work: impl FnOnce(bool) -> F,
+) -> js_sys::Promise {
+    let options = optional_from_js::<ListOptions>(&arg(options), "options");
+    let use_cache = !matches!(
+        &options,
+        Ok(ListOptions {
+            use_cache: Some(false),
+            ..
+        }) | Ok(ListOptions {
+            refresh: Some(true),
+            ..
+        })
+    );
+    run(
+        options.and_then(|o| signal_of(o.signal)),
+        Box::pin(work(use_cache)),
     )
 }
 
@@ -742,10 +864,16 @@ pub struct BatchOptions {
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "AbortSignal")]
     pub signal: JsValue,
-    /// Called once per batch with the records done so far and the records asked for.
+    /// Called once per batch as it lands, with the records done so far and the
+    /// records asked for; a callback with a third parameter also receives the
+    /// batch's records (so a table can fill while a large load runs).
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "(done: number, total: number) => void")]
+    #[tsify(type = "(done: number, total: number, records?: Record[]) => void")]
     pub on_progress: JsValue,
+    /// `false` fetches every record anew (cached ones too) and drops the cached
+    /// entries of the ids asked first, so one the server no longer has is left
+    /// out; as kalbio 0.7.0's `use_cache=False`.
+    pub use_cache: Option<bool>,
 }
 
 /// A call's abort signal, if it has one.

@@ -3,18 +3,16 @@
 
 pub mod client;
 mod convert;
+mod entity_types;
 mod handles;
 pub mod record;
 mod state;
 mod transport;
 
-use wasm_bindgen::prelude::*;
-
-/// Runs on load: an internal error then prints its cause to the console.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
+// No panic hook: the package is built with immediate abort, so a panic is a trap
+// without a message, and the glue turns a trap into a KalbioError with code
+// "trapped" on that call and every later one (pkg-template/trap.js).
 
 pub use client::{ActivitiesService, EntityFieldsService, KaleidoscopeClient, RecordsService};
+pub use entity_types::EntityTypesService;
 pub use record::Record;

@@ -2,9 +2,9 @@
 //! getters and asks for plain objects only when it needs them.
 
 use super::convert::{
-    activity_arg, arg, content_to_js, field_arg, invalid, json_from_js, promise, record_id_arg,
-    record_view_arg, to_js, to_js_text, ActivityIdentifierArg, BooleanArg, CallOptionsArg, Pairs,
-    RecordOrIdArg, StringArg, Upload,
+    activity_arg, arg, content_to_js, field_arg, invalid, json_from_js, promise, read_promise,
+    record_id_arg, record_view_arg, to_js, to_js_text, ActivityIdentifierArg, BooleanArg,
+    CallOptionsArg, Pairs, ReadOptionsArg, RecordOrIdArg, StringArg, Upload,
 };
 use super::state::{refresh, Inner, RecordCell};
 use crate::core::store::{
@@ -44,6 +44,11 @@ impl Record {
     }
 }
 
+/// A text, or `null` (as `toJSON()` shows a member the server left out).
+fn text_or_null(text: Option<&str>) -> JsValue {
+    text.map_or(JsValue::NULL, JsValue::from_str)
+}
+
 fn optional_bool(value: &JsValue, what: &str) -> Result<bool, crate::core::error::Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(false);
@@ -61,17 +66,20 @@ impl Record {
         self.current().id_string()
     }
 
-    /// When the record was created (ISO-8601).
-    #[wasm_bindgen(getter)]
-    pub fn created_at(&self) -> String {
-        self.current().created_at()
+    /// When the record was created (ISO-8601), or `null` when the server left it out.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn created_at(&self) -> JsValue {
+        text_or_null(self.current().created_at().as_deref())
     }
 
-    /// The entity slice (type) the record belongs to.
-    #[wasm_bindgen(getter)]
-    pub fn entity_slice_id(&self) -> String {
+    /// The entity slice (type) the record belongs to, or `null` when the server left it out.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn entity_slice_id(&self) -> JsValue {
         let record = self.current();
-        self.client.symbols().name(record.slice()).to_string()
+        match record.slice() {
+            NO_SYM => JsValue::NULL,
+            sym => JsValue::from_str(self.client.symbols().name(sym)),
+        }
     }
 
     /// Ids of the values that hold the record's key values.
@@ -84,10 +92,10 @@ impl Record {
             .collect()
     }
 
-    /// Human-readable name, e.g. `CMP-0042`.
-    #[wasm_bindgen(getter)]
-    pub fn record_identifier(&self) -> String {
-        self.current().identifier().to_string()
+    /// Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
+    #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
+    pub fn record_identifier(&self) -> JsValue {
+        text_or_null(self.current().identifier())
     }
 
     /// Field id → every value written to it. Makes a new plain object on each read.
@@ -133,7 +141,8 @@ impl Record {
 
     /// Returns the content of the field's newest value (by `created_at`), or `null`. With an
     /// activity: only values written in it (and key values). Sub-record values
-    /// count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+    /// count only with `includeSubRecordValues`; `subRecordId` alone selects that
+    /// sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
     /// Field names and activity titles resolve through the cached lists.
     #[wasm_bindgen(js_name = getValueContent, unchecked_return_type = "unknown")]
     pub fn get_value_content(
@@ -189,17 +198,19 @@ impl Record {
         Ok(to_js(&Pairs(&pairs))?)
     }
 
-    /// Resolves to the activities that contain this record (kept for 10 seconds).
+    /// Resolves to the activities that contain this record (kept for 10 seconds;
+    /// `{ useCache: false }` asks the server anew).
     #[wasm_bindgen(js_name = getActivities, unchecked_return_type = "Promise<Activity[]>")]
-    pub fn get_activities(&self, options: Option<CallOptionsArg>) -> Promise {
+    pub fn get_activities(&self, options: Option<ReadOptionsArg>) -> Promise {
         let (client, id) = (self.client.clone(), self.id());
-        promise(options, async move {
-            to_js_text(&*client.activities_with_record(&id).await?)
+        read_promise(options, |use_cache| async move {
+            to_js_text(&*client.activities_with_record_read(&id, use_cache).await?)
         })
     }
 
-    /// Writes a value to a field (in an activity, if given), then refetches the record.
-    #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<void>")]
+    /// Writes a value to a field (in an activity, if given), then refetches the
+    /// record; resolves to the value written (as kalbio 0.7.0's `add_value`).
+    #[wasm_bindgen(js_name = addValue, unchecked_return_type = "Promise<RecordValue>")]
     pub fn add_value(
         &self,
         #[wasm_bindgen(js_name = fieldId, unchecked_param_type = "FieldIdentifier")]
@@ -210,7 +221,7 @@ impl Record {
         options: Option<CallOptionsArg>,
     ) -> Promise {
         let place = (arg(activity_id), arg(record_view_id));
-        self.write(field_id, content, place, false, options)
+        self.write(field_id, content, place, options)
     }
 
     /// Writes a new value to a field and resolves to it; the record is refetched.
@@ -225,7 +236,7 @@ impl Record {
         options: Option<CallOptionsArg>,
     ) -> Promise {
         let place = (arg(activity_id), arg(record_view_id));
-        self.write(field_id, value, place, true, options)
+        self.write(field_id, value, place, options)
     }
 
     /// Uploads a file as the field's new value and resolves to it; the record is refetched.
@@ -283,13 +294,12 @@ impl Record {
 }
 
 impl Record {
-    /// Writes a value; the promise answers it when `answer_value`, else undefined.
+    /// Writes a value; the promise resolves to it.
     fn write(
         &self,
         field_id: JsValue,
         content: JsValue,
         (activity_id, record_view_id): (JsValue, JsValue),
-        answer_value: bool,
         options: Option<CallOptionsArg>,
     ) -> Promise {
         let (client, data, id) = (self.client.clone(), Rc::downgrade(&self.data), self.id());
@@ -302,10 +312,7 @@ impl Record {
                 .add_value_in_view(&id, &field, content, activity.as_deref(), view.as_deref())
                 .await?;
             refresh(&client, &data, &id);
-            match answer_value {
-                true => to_js_text(&value),
-                false => Ok(JsValue::UNDEFINED),
-            }
+            to_js_text(&value)
         })
     }
 }

@@ -189,6 +189,7 @@ impl Transport for FetchTransport {
             status: response.status(),
             headers,
             body,
+            attempts: 1,
         })
     }
 }

@@ -1,9 +1,9 @@
 // Bad input from JavaScript: each call throws or rejects with a clear
 // KalbioError, and the next good call on the same client succeeds (no panic
-// has broken the module). Runs in headless Chromium.
-import { test, before } from "node:test";
+// has broken the module). Runs in each browser engine.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarnessForFile } from "./helpers.mjs";
+import { ENGINES, engineHarnessesForFile } from "./helpers.mjs";
 
 async function badCalls(k, url) {
   const client = new k.KaleidoscopeClient({ url, clientId: "sandbox", clientSecret: "sandbox-secret" });
@@ -139,7 +139,16 @@ async function badCalls(k, url) {
 // Frozen and prototype-less objects are ordinary arguments: good ones work. So do
 // objects with members no one reads (here the page's window and document body).
 async function goodUnusualObjects(k, url) {
-  const client = new k.KaleidoscopeClient(Object.freeze({ url, clientId: "sandbox", clientSecret: "sandbox-secret", app: window }));
+  const client = new k.KaleidoscopeClient(Object.freeze({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }));
+  // An option the client does not know is refused by its name, its value never read.
+  let read = false;
+  const unknown = Object.defineProperty({ url, clientId: "sandbox", clientSecret: "sandbox-secret" }, "app", { enumerable: true, get: () => { read = true; return window; } });
+  let refused = null;
+  try {
+    new k.KaleidoscopeClient(unknown);
+  } catch (e) {
+    refused = e instanceof k.KalbioError && e.code === "invalid_argument" && e.message.includes("options.app");
+  }
   const activity = await client.activities.createActivity({ title: `extra ${Date.now()}`, activity_type: "task", view: document.body });
   await client.entityFields.getKeyFields();
   const bare = Object.assign(Object.create(null), { limit: 2 });
@@ -149,35 +158,40 @@ async function goodUnusualObjects(k, url) {
     bare: (await client.records.searchRecords(bare)).length,
     key: (await client.records.getOrCreateRecord(Object.freeze(key))).record_identifier,
     activity: activity.activity_type,
+    unknownRefusedUnread: refused === true && !read,
   };
 }
 
-const harness = browserHarnessForFile("--seed", "demo");
-let results;
-before(async () => {
-  results = await (await harness).run(badCalls);
-});
+const { harness } = engineHarnessesForFile("--seed", "demo");
 
-test("forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member", () => {
-  const named = Object.entries(results).filter(([, r]) => r.member);
-  assert.ok(named.length >= 52, `only ${named.length} named cases`);
-  const wrong = [];
-  for (const [name, r] of named) {
-    if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
-  }
-  assert.deepEqual(wrong, []);
-});
+for (const engine of ENGINES) {
+  let answered;
+  // The bad calls run once per engine; the first test that needs them starts them.
+  const resultsIn = () => (answered ??= harness(engine).then((h) => h.run(badCalls)));
 
-test("frozen and prototype-less objects that are right work, and members no one reads are not read", async () => {
-  assert.deepEqual(await (await harness).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task" });
-});
+  test(`${engine}: forty-odd values JSON would hide (BigInt, cycles, NaN, functions, symbols, throwing getters, frozen, prototype-less) each fail naming the member`, async () => {
+    const results = await resultsIn();
+    const named = Object.entries(results).filter(([, r]) => r.member);
+    assert.ok(named.length >= 52, `only ${named.length} named cases`);
+    const wrong = [];
+    for (const [name, r] of named) {
+      if (!r.kalbio || r.code !== "invalid_argument" || !String(r.message).includes(r.member) || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 
-test("each bad call fails with a clear KalbioError and the next good call succeeds", () => {
-  const wrong = [];
-  for (const [name, r] of Object.entries(results)) {
-    const clear = r.kalbio && typeof r.message === "string" && r.message.length > 10;
-    const expectedCode = ["invalid_argument", "not_found"].includes(r.code) || (r.code === "http_error" && r.status >= 400 && r.status < 500);
-    if (!clear || !expectedCode || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
-  }
-  assert.deepEqual(wrong, []);
-});
+  test(`${engine}: frozen and prototype-less objects that are right work, members no one reads are not read, and an unknown option is refused unread`, async () => {
+    assert.deepEqual(await (await harness(engine)).run(goodUnusualObjects), { frozen: 1, bare: 2, key: "CMP-0001", activity: "task", unknownRefusedUnread: true });
+  });
+
+  test(`${engine}: each bad call fails with a clear KalbioError and the next good call succeeds`, async () => {
+    const results = await resultsIn();
+    const wrong = [];
+    for (const [name, r] of Object.entries(results)) {
+      const clear = r.kalbio && typeof r.message === "string" && r.message.length > 10;
+      const expectedCode = ["invalid_argument", "not_found"].includes(r.code) || (r.code === "http_error" && r.status >= 400 && r.status < 500);
+      if (!clear || !expectedCode || !r.next) wrong.push(`${name}: ${JSON.stringify(r)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+}

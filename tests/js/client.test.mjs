@@ -1,9 +1,11 @@
-// Issue tests of the records client: every scenario in headless Chromium against
-// the sandbox, and the same scenarios in Node 20 (global fetch).
+// Issue tests of the records client: every scenario in each browser engine
+// (Chromium, Firefox ESR, WebKitGTK) against one sandbox, and the same scenarios
+// in Node 20 (global fetch).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browserHarnessForFile } from "./helpers.mjs";
+import { inspect } from "node:util";
+import { ROOT, ENGINES, engineHarnessesForFile } from "./helpers.mjs";
 import { scenarios } from "./scenarios.mjs";
 
 const expectations = {
@@ -18,14 +20,33 @@ const expectations = {
     assert.ok(r.progress.every(([, total]) => total === 600));
     assert.deepEqual({ ...r, progress: null }, { inOrder: true, count: 602, batches: 3, cachedBatches: 0, again: 10, progress: null });
   },
+  "getRecordsByIds' onProgress can receive each batch's records as it lands": { sizes: [20, 50, 50], everyRecordOnce: true, sameHandles: true, handles: true, total: true },
   "getOrCreateRecord creates once, then finds the same record": (r) => { assert.match(r.identifier, /^NEW-/); assert.deepEqual({ ...r, identifier: null }, { identifier: null, same: true, cachedRequests: 0, posts: 2, onServer: 1 }); },
   "searchRecords with FilterRuleType and sorts, and queryCached answers the same": (r) => { assert.ok(r.n > 0 && r.n <= 25); assert.deepEqual({ ...r, n: 0 }, { n: 0, same: true, sorted: true, bounded: true }); },
+  "field names in filters and sorts answer as uuids do, from the server and from queryCached; an unknown field in queryCached is not_found": {
+    found: true, serverSame: true, localSame: true, localIsServer: true,
+    unknownName: "KalbioError not_found named", unknownSort: "KalbioError not_found named", unknownUuid: "KalbioError not_found named",
+  },
+  "a handle used after free() throws a KalbioError freed; String() shows the identifier and id": {
+    shown: true, inspected: true, freedShown: "Record (freed)", again: true,
+    tries: Object.fromEntries(["id", "record_identifier", "getValueContent", "toJSON", "updateField", "getValues"].map((m) => [m, "KalbioError freed"])),
+  },
+  "unknown and conflicting client options are invalid_argument errors naming them": { misspelt: true, nested: true, both: true, fine: "no error" },
+  "onRequest and onRetry see each attempt of a retried read, never a token; a failed call counts its attempts": {
+    read: [["GET", 1, 503, null], ["GET", 2, 503, null], ["GET", 3, 200, null]],
+    waits: [[1, 503, true], [2, 503, true]],
+    failed: ["http_error", 503, 3],
+    keys: ["attempt,durationMs,error,method,path,status"],
+    retryKeys: ["attempt,durationMs,error,method,path,status,waitMs"],
+    durations: true,
+    noSecret: true,
+  },
   "getValueContent with an activity, a sub-record, includeSubRecordValues, and undated values": {
-    subRecord: true, subRecordWithoutInclude: null, activityByTitle: true, activityKeepsKeyValues: "CMP-0025", otherActivity: null,
+    subRecord: true, subRecordWithoutInclude: true, activityByTitle: true, activityKeepsKeyValues: "CMP-0025", otherActivity: null,
     undatedOnly: "Legacy import, no date", datedWins: "Re-tested in 2026", fields: true,
   },
   "getActivityData and the activity helpers": { made: true, data: 12.5, notesLeftOut: true, keyValueIn: true, inRun: true, fields: true },
-  "a write refetches: the handle shows the new value and getValues the history": { queryCachedFollows: true, addedIsUndefined: true, content: "second note", shown: "second note", cacheShows: "second note", refetches: 2, history: 2, json: true, getters: true },
+  "a write refetches: the handle shows the new value and getValues the history": { queryCachedFollows: true, addedIsTheValue: true, content: "second note", shown: "second note", cacheShows: "second note", refetches: 2, history: 2, json: true, getters: true },
   "files: upload a Uint8Array or a Blob, download the same bytes": { same1: true, same2: true, meta: ["raw.bin", 8, "text/csv"], inActivity: true, missing: null, shown: true },
   "errors are KalbioErrors with status, method, path, body and requestId": {
     http: { kalbio: true, isError: true, name: "KalbioError", code: "http_error", status: 400, method: "GET", path: "/records/search", body: "unknown_field", requestId: true },
@@ -58,18 +79,29 @@ function check(name, result) {
   else assert.deepEqual(result, expected);
 }
 
-const harness = browserHarnessForFile("--seed", "demo");
+const { sandbox, harness } = engineHarnessesForFile("--seed", "demo");
 
-for (const [name, scenario] of Object.entries(scenarios)) {
-  test(`chromium: ${name}`, async () => {
-    check(name, await (await harness).run(scenario));
-  });
+for (const engine of ENGINES) {
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    test(`${engine}: ${name}`, async () => {
+      check(name, await (await harness(engine)).run(scenario));
+    });
+  }
 }
 
 for (const [name, scenario] of Object.entries(scenarios)) {
   test(`node: ${name}`, async () => {
     const k = await import(join(ROOT, "pkg/node.js"));
     await k.default();
-    check(name, await scenario(k, (await harness).sandbox.url));
+    check(name, await scenario(k, (await sandbox).url));
   });
 }
+
+test("node: util.inspect and console.log show a handle's identifier and id, not its pointer", async () => {
+  const k = await import(join(ROOT, "pkg/node.js"));
+  const c = new k.KaleidoscopeClient({ url: (await sandbox).url, clientId: "sandbox", clientSecret: "sandbox-secret" });
+  const record = await c.records.getRecordById({ "Compound ID": "CMP-0045" });
+  assert.equal(inspect(record), `Record CMP-0045 (${record.id})`);
+  assert.equal(inspect({ row: record }), `{ row: Record CMP-0045 (${record.id}) }`);
+  assert.doesNotMatch(inspect(record), /__wbg_ptr/);
+});

@@ -65,6 +65,8 @@ async function collect(k, url) {
   const first = records[0];
   for (const [i, v] of (await first.getValues()).entries()) add("RecordValue", `getValues ${i}`, v);
   add("RecordValue", "updateField", await first.updateField("Notes", `conformance ${Date.now()}`));
+  add("RecordValue", "addValue", await first.addValue("Notes", `added ${Date.now()}`));
+  add("RecordValue", "addValue in an activity", await first.addValue("IC50", 3.5, created.id));
   add("RecordValue", "updateField in an activity", await first.updateField("IC50", 12.5, created.id));
   add("RecordValue", "updateFieldFile", await first.updateFieldFile("Plate map", "p.csv", new Uint8Array([1, 2]), "text/csv"));
   add("RecordValue", "createRecordValueFile", await c.records.createRecordValueFile(first.id, "Plate map", "q.csv", new Blob(["x"]), "text/csv"));
@@ -73,6 +75,15 @@ async function collect(k, url) {
   for (const [i, a] of (await c.activities.getActivitiesWithRecord(first)).entries()) add("Activity", `with record ${i}`, a);
   add("{ [field_id: string]: unknown }", "getActivityData", first.getActivityData(created.id));
   add("CacheStats", "cacheStats", c.cacheStats());
+  const types = await c.entityTypes.getTypes();
+  types.forEach((t, i) => add("EntityType", `entity type ${i}`, t));
+  add("EntityType | null", "getTypeByName", await c.entityTypes.getTypeByName(types[0].slice_name));
+  add("EntityType | null", "getTypeByName (none)", await c.entityTypes.getTypeByName("No such type"));
+  add("EntityType[]", "getTypesWithKeyFields", await c.entityTypes.getTypesWithKeyFields(types[0].key_field_ids));
+  add("EntityType | null", "getTypeExactKeys", await c.entityTypes.getTypeExactKeys(types[0].key_field_ids));
+  add("string[]", "getRecordIds", (await c.entityTypes.getRecordIds(types[0])).slice(0, 3));
+  const bypass = await c.records.getRecordById(first.id, { useCache: false });
+  add("RecordJSON", "getRecordById with useCache: false", bypass.toJSON());
   const bytes = await c.downloadFile(first.getValueContent("Plate map").file_id);
   add("boolean", "downloadFile answers a Uint8Array", bytes instanceof Uint8Array);
   add("null", "downloadFile (none)", await c.downloadFile("00000000-0000-4000-8000-000000000000"));
@@ -97,7 +108,7 @@ async function collect(k, url) {
 }
 
 const HEADER = `// Written by tests/js/conformance.test.mjs from values the package answered.
-import type { RecordJSON, RecordValue, EntityField, Activity, CacheStats, FileContent, KalbioError, RecordColumns } from "kalbio";
+import type { RecordJSON, RecordValue, EntityField, Activity, CacheStats, FileContent, KalbioError, RecordColumns, EntityType } from "kalbio";
 type KalbioErrorFields = Pick<KalbioError, "name" | "message" | "code" | "status" | "method" | "path" | "body" | "requestId">;
 `;
 
@@ -128,7 +139,7 @@ before(async () => {
 
 test("every value the package answered type-checks as the .d.ts declares it (strict, exactOptionalPropertyTypes)", () => {
   const types = new Set(values.map(([type]) => type));
-  for (const type of ["RecordJSON", "RecordValue", "EntityField", "Activity", "CacheStats", "FileContent", "KalbioErrorFields", "RecordColumns"]) assert.ok(types.has(type), `no ${type} collected`);
+  for (const type of ["RecordJSON", "RecordValue", "EntityField", "Activity", "CacheStats", "FileContent", "KalbioErrorFields", "RecordColumns", "EntityType"]) assert.ok(types.has(type), `no ${type} collected`);
   assert.deepEqual(values.filter(([type, label]) => type === "boolean" && label.startsWith("columns:")).map(([, , v]) => v), [true, true]);
   assert.ok(!types.has("never"), "a call meant to fail succeeded");
   writeFileSync(join(DIR, "values.ts"), typedConstants(values));

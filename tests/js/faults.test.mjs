@@ -1,9 +1,9 @@
 // The fault matrix: reads and writes against the sandbox's injected faults, in
-// headless Chromium. For each: the outcome, the requests the sandbox saw, and
+// each browser engine. For each: the outcome, the requests the sandbox saw, and
 // for writes how many times the value exists (never twice).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browserHarnessForFile } from "./helpers.mjs";
+import { ENGINES, engineHarnessesForFile } from "./helpers.mjs";
 
 const FAULTS = {
   "503 twice": { times: 2, status: 503 },
@@ -24,7 +24,9 @@ const EXPECTED = {
     "429 with Retry-After: 1": ["ok", 2],
     "500": ["ok", 2],
     "502": ["ok", 2],
-    "connection reset": ["ok", 2],
+    // WebKit re-sends an idempotent request whose reused connection was reset
+    // before any answer (below the client), so the sandbox may see one more.
+    "connection reset": ["ok", [2, 3]],
     // The timed-out attempt is logged only if the sandbox finished it before
     // noticing the closed connection; the answer must come before its delay ends.
     "a delay beyond timeoutMs": ["ok", [1, 2]],
@@ -77,25 +79,27 @@ async function runCase(k, url, kind, fault) {
   return { outcome, requests, values, message, ms };
 }
 
-const harness = browserHarnessForFile("--seed", "demo");
+const { harness } = engineHarnessesForFile("--seed", "demo");
 
 const within = (expected, actual) => (Array.isArray(expected) ? expected.includes(actual) : expected === actual);
 
-for (const kind of ["read", "write"]) {
-  for (const [name, fault] of Object.entries(FAULTS)) {
-    test(`${kind} × ${name}`, async () => {
-      const got = await (await harness).run(runCase, kind, fault);
-      const [outcome, requests, values] = EXPECTED[kind][name];
-      assert.ok(within(outcome, got.outcome), `${got.outcome}: ${got.message}`);
-      assert.ok(within(requests, got.requests), `requests: ${got.requests}`);
-      if (kind === "write") {
-        assert.ok(within(values, got.values), `values: ${got.values}`);
-        assert.ok(got.values <= 1, "a write is never applied twice");
-        if (got.outcome === "ok") assert.equal(got.values, 1);
-        if (got.outcome === "write_outcome_unknown") assert.match(got.message, /may or may not have been applied/);
-      }
-      // Delayed attempts are given up after timeoutMs (500), not waited out.
-      if (fault.delay_ms) assert.ok(got.ms < fault.delay_ms * fault.times, `answered after ${Math.round(got.ms)} ms, the delays were ${fault.times} × ${fault.delay_ms} ms`);
-    });
+for (const engine of ENGINES) {
+  for (const kind of ["read", "write"]) {
+    for (const [name, fault] of Object.entries(FAULTS)) {
+      test(`${engine}: ${kind} × ${name}`, async () => {
+        const got = await (await harness(engine)).run(runCase, kind, fault);
+        const [outcome, requests, values] = EXPECTED[kind][name];
+        assert.ok(within(outcome, got.outcome), `${got.outcome}: ${got.message}`);
+        assert.ok(within(requests, got.requests), `requests: ${got.requests}`);
+        if (kind === "write") {
+          assert.ok(within(values, got.values), `values: ${got.values}`);
+          assert.ok(got.values <= 1, "a write is never applied twice");
+          if (got.outcome === "ok") assert.equal(got.values, 1);
+          if (got.outcome === "write_outcome_unknown") assert.match(got.message, /may or may not have been applied/);
+        }
+        // Delayed attempts are given up after timeoutMs (500), not waited out.
+        if (fault.delay_ms) assert.ok(got.ms < fault.delay_ms * fault.times, `answered after ${Math.round(got.ms)} ms, the delays were ${fault.times} × ${fault.delay_ms} ms`);
+      });
+    }
   }
 }

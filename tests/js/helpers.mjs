@@ -7,6 +7,9 @@ import { join, dirname, extname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { after } from "node:test";
+import { ENGINES, launch } from "./engines.mjs";
+
+export { ENGINES };
 
 export const JS_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(JS_DIR, "../..");
@@ -134,4 +137,53 @@ export function asFunctionSource(fn) {
   const head = source.match(/^(async\s+)?("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[\w$]+)\s*\(/);
   if (!head) throw new Error(`cannot send this function to the page: ${source.slice(0, 60)}`);
   return (head[1] ? "async function " : "function ") + source.slice(head[0].length - 1);
+}
+
+/**
+ * One sandbox and one static server for the whole test file, and a page in each
+ * engine on them (engines.mjs), started when a test first asks for it. Starting
+ * an engine closes the one before, so one browser runs at a time. `harness(engine)`
+ * answers a promise of { engine, sandbox, run } as browserHarness's.
+ */
+export function engineHarnessesForFile(...sandboxArgs) {
+  const sandbox = startSandbox(...sandboxArgs);
+  const site = serveStatic(ROOT);
+  sandbox.catch(() => {});
+  site.catch(() => {});
+  const opened = new Map();
+  const closeBrowser = async (started) => (await started.catch(() => null))?.browser.close();
+  const harness = (engine) => {
+    if (!opened.has(engine)) {
+      const others = [...opened.values()];
+      opened.clear();
+      const started = (async () => {
+        for (const other of others) await closeBrowser(other);
+        const [box, server] = await Promise.all([sandbox, site]);
+        const browser = await launch(engine);
+        try {
+          const page = await browser.newPage();
+          await page.goto(`${server.url}/tests/js/vite-app/index.html`);
+          const run = (fn, ...args) =>
+            page.evaluate(async ([source, url, args]) => {
+              const k = await import("/pkg/index.js");
+              await k.default();
+              return (0, eval)(`(${source})`)(k, url, ...args);
+            }, [asFunctionSource(fn), box.url, args]);
+          return { engine, sandbox: box, site: server, page, browser, run };
+        } catch (e) {
+          await browser.close();
+          throw e;
+        }
+      })();
+      started.catch(() => {});
+      opened.set(engine, started);
+    }
+    return opened.get(engine);
+  };
+  after(async () => {
+    for (const started of opened.values()) await closeBrowser(started);
+    await (await site.catch(() => null))?.close();
+    await (await sandbox.catch(() => null))?.stop();
+  });
+  return { sandbox, harness };
 }

@@ -1,5 +1,6 @@
 // queryCached answers exactly what searchRecords answers on the sandbox: every
-// filter rule, and sorts, over the same records, in headless Chromium.
+// filter rule, and sorts, over the same records, in headless Chromium; each query
+// with its fields named by uuid and by name.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { browserHarnessForFile } from "./helpers.mjs";
@@ -52,22 +53,28 @@ async function compare(k, url) {
     ["is_next_month", "D", null], ["is_last_updated_after", "N", iso(day(-1))],
   ];
   const out = [];
-  const run = async (label, query) => {
-    const full = { entity_slice_id: slice, ...query };
-    const server = await c.records.searchRecords(full);
-    const local = c.records.queryCached(full);
-    out.push({ label, server: server.length, same: JSON.stringify(server) === JSON.stringify(local) });
+  // Each query twice: its fields by uuid, then by name; all four answers must agree.
+  const byId = (key) => f[key];
+  const byName = (key) => `Parity ${key}`;
+  const run = async (label, make) => {
+    const full = (field) => ({ entity_slice_id: slice, ...make(field) });
+    const server = await c.records.searchRecords(full(byId));
+    const local = c.records.queryCached(full(byId));
+    const serverNamed = await c.records.searchRecords(full(byName));
+    const localNamed = c.records.queryCached(full(byName));
+    const text = JSON.stringify(server);
+    out.push({ label, server: server.length, same: text === JSON.stringify(local), namesSame: text === JSON.stringify(serverNamed) && text === JSON.stringify(localNamed) });
   };
-  for (const [rule, field, prop] of cases) await run(rule, { entity_field_filters: [{ field_id: f[field], filter_type: rule, filter_prop: prop }] });
-  await run("sort N ascending", { entity_field_sorts: [{ field_id: f.N, descending: false }] });
-  await run("sort N descending", { entity_field_sorts: [{ field_id: f.N, descending: true }] });
-  await run("sort T then N", { entity_field_sorts: [{ field_id: f.T, descending: false }, { field_id: f.N, descending: true }] });
-  await run("two filters, a sort and a limit", {
-    entity_field_filters: [{ field_id: f.S, filter_type: "is_any_of_text", filter_prop: ["x", "y"] }, { field_id: f.N, filter_type: "is_set" }],
-    entity_field_sorts: [{ field_id: f.D, descending: true }],
+  for (const [rule, field, prop] of cases) await run(rule, (id) => ({ entity_field_filters: [{ field_id: id(field), filter_type: rule, filter_prop: prop }] }));
+  await run("sort N ascending", (id) => ({ entity_field_sorts: [{ field_id: id("N"), descending: false }] }));
+  await run("sort N descending", (id) => ({ entity_field_sorts: [{ field_id: id("N"), descending: true }] }));
+  await run("sort T then N", (id) => ({ entity_field_sorts: [{ field_id: id("T"), descending: false }, { field_id: id("N"), descending: true }] }));
+  await run("two filters, a sort and a limit", (id) => ({
+    entity_field_filters: [{ field_id: id("S"), filter_type: "is_any_of_text", filter_prop: ["x", "y"] }, { field_id: id("N"), filter_type: "is_set" }],
+    entity_field_sorts: [{ field_id: id("D"), descending: true }],
     limit: 2,
-  });
-  await run("search_text", { search_text: "kin" });
+  }));
+  await run("search_text", () => ({ search_text: "kin" }));
   return out;
 }
 
@@ -84,4 +91,8 @@ test("all 38 rules and the sorts were compared, most with some records matching"
 
 test("queryCached answers exactly what the sandbox answers, in the same order", () => {
   assert.deepEqual(rows.filter((r) => !r.same), []);
+});
+
+test("fields named by name answer as by uuid, from the sandbox and from queryCached", () => {
+  assert.deepEqual(rows.filter((r) => !r.namesSame), []);
 });

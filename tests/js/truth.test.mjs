@@ -1,12 +1,12 @@
 // What users are told holds: cached answers expire after cache.ttlMs, lists are
 // fetched again for what they lack, names work after any fetch, a write that
 // landed resolves, and the smaller promises of the README. Each scenario runs in
-// headless Chromium and in Node against one sandbox; a scenario must not use
+// each browser engine and in Node against one sandbox; a scenario must not use
 // anything from this file's scope (in the browser it is sent as source text).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browserHarnessForFile } from "./helpers.mjs";
+import { ROOT, ENGINES, engineHarnessesForFile } from "./helpers.mjs";
 
 const scenarios = {
   async "another client's write is seen after ttlMs and not before, counted in requests"(k, url) {
@@ -180,11 +180,41 @@ const expectations = {
   },
 };
 
-const harness = browserHarnessForFile("--seed", "demo");
+const { sandbox, harness } = engineHarnessesForFile("--seed", "demo");
 
-for (const [name, scenario] of Object.entries(scenarios)) {
-  test(`chromium: ${name}`, async () => {
-    assert.deepEqual(await (await harness).run(scenario), expectations[name]);
+for (const engine of ENGINES) {
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    test(`${engine}: ${name}`, async () => {
+      assert.deepEqual(await (await harness(engine)).run(scenario), expectations[name]);
+    });
+  }
+
+  test(`${engine}: a client made before init() throws a KalbioError not_initialized; after init() it works`, async () => {
+    const h = await harness(engine);
+    // The page loaded again: a fresh copy of the package that nothing has initialised
+    // (WebKitWebDriver holds one session, so no second page).
+    const page = h.page;
+    try {
+      await page.goto(`${h.site.url}/tests/js/vite-app/index.html`);
+      const result = await page.evaluate(async (url) => {
+        const k = await import("/pkg/index.js");
+        const options = { url, clientId: "sandbox", clientSecret: "sandbox-secret" };
+        let before;
+        try {
+          new k.KaleidoscopeClient(options);
+          before = "no error";
+        } catch (e) {
+          before = { kalbio: e instanceof k.KalbioError, name: e.name, code: e.code, saysInit: /await init\(\)/.test(e.message) };
+        }
+        await k.default();
+        const record = await new k.KaleidoscopeClient(options).records.getRecordById({ "Compound ID": "CMP-0042" });
+        return { before, after: record.record_identifier };
+      }, h.sandbox.url);
+      assert.deepEqual(result, { before: { kalbio: true, name: "KalbioError", code: "not_initialized", saysInit: true }, after: "CMP-0042" });
+    } finally {
+      // Later tests in this engine expect the harness's page as it was: loaded afresh.
+      await page.goto(`${h.site.url}/tests/js/vite-app/index.html`);
+    }
   });
 }
 
@@ -192,33 +222,6 @@ for (const [name, scenario] of Object.entries(scenarios)) {
   test(`node: ${name}`, async () => {
     const k = await import(join(ROOT, "pkg/node.js"));
     await k.default();
-    assert.deepEqual(await scenario(k, (await harness).sandbox.url), expectations[name]);
+    assert.deepEqual(await scenario(k, (await sandbox).url), expectations[name]);
   });
 }
-
-test("chromium: a client made before init() throws a KalbioError not_initialized; after init() it works", async () => {
-  const { page, sandbox } = await harness;
-  // A page of its own: a fresh copy of the package that nothing has initialised.
-  const context = await page.context().browser().newContext();
-  const fresh = await context.newPage();
-  try {
-    await fresh.goto(page.url());
-    const result = await fresh.evaluate(async (url) => {
-      const k = await import("/pkg/index.js");
-      const options = { url, clientId: "sandbox", clientSecret: "sandbox-secret" };
-      let before;
-      try {
-        new k.KaleidoscopeClient(options);
-        before = "no error";
-      } catch (e) {
-        before = { kalbio: e instanceof k.KalbioError, name: e.name, code: e.code, saysInit: /await init\(\)/.test(e.message) };
-      }
-      await k.default();
-      const record = await new k.KaleidoscopeClient(options).records.getRecordById({ "Compound ID": "CMP-0042" });
-      return { before, after: record.record_identifier };
-    }, sandbox.url);
-    assert.deepEqual(result, { before: { kalbio: true, name: "KalbioError", code: "not_initialized", saysInit: true }, after: "CMP-0042" });
-  } finally {
-    await context.close();
-  }
-});

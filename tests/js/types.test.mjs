@@ -24,6 +24,11 @@ test("a user's file with FilterRuleType and SearchRecordsQuery type-checks", () 
   assert.equal(run.status, 0, run.stdout + run.stderr);
 });
 
+test("a user's project with skipLibCheck off, lib ES2022 + DOM and strict: Record<string, number> beside KalbioRecord", () => {
+  const run = spawnSync(process.execPath, [TSC, "-p", join(JS_DIR, "types/tsconfig.user.json")], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+});
+
 test("a wrong filter_type string fails to type-check", () => {
   const run = spawnSync(process.execPath, [TSC, "-p", join(JS_DIR, "types/tsconfig.bad.json")], { encoding: "utf8" });
   assert.notEqual(run.status, 0, "bad-usage.ts type-checked, but it must not");

@@ -158,7 +158,7 @@ impl Auth {
             );
             return Err(error);
         }
-        serde_json::from_slice(&response.body).map_err(|e| {
+        crate::core::store::from_json(&response.body).map_err(|e| {
             Error::new(
                 ErrorCode::Auth,
                 format!("the token answer is not valid: {e}"),

@@ -168,6 +168,8 @@ pub(super) struct Caches {
     pub key_fields: Option<Listed<EntityField>>,
     pub data_fields: Option<Listed<EntityField>>,
     pub activities: Option<Listed<Activity>>,
+    /// The entity types (`GET /entity_slices`).
+    pub entity_types: Option<Listed<crate::core::model::EntitySlice>>,
     /// How long records, 404s and lists are reused.
     pub expiry: Expiry,
     pub stats: CacheStats,
@@ -207,6 +209,7 @@ impl Caches {
             key_fields: None,
             data_fields: None,
             activities: None,
+            entity_types: None,
             stats: CacheStats::default(),
             symbols: Symbols::default(),
             order: Vec::new(),
@@ -217,8 +220,8 @@ impl Caches {
     }
 }
 
-/// The key values of a record as a cache key: the first value of each field
-/// that holds one of its identifier values.
+/// The key values of a record as a cache key: of each field, the first value that
+/// is one of its identifier values.
 pub fn record_key(record: &CompactRecord, symbols: &Symbols) -> String {
     // The same text as `key_values_key` makes of (field, JSON value) pairs.
     let mut parts: Vec<String> = record

@@ -73,6 +73,7 @@ pub fn json(status: u16, body: serde_json::Value) -> Result<HttpResponse, Transp
         status,
         headers: vec![("x-request-id".into(), "req-1".into())],
         body: body.to_string().into_bytes(),
+        attempts: 1,
     })
 }
 
@@ -153,6 +154,7 @@ pub fn client_on_clock(
         ttl_ms: Some(crate::core::client::DEFAULT_CACHE_TTL_MS),
         load_names,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
+        observer: None,
     };
     Client::new(FakeTransport::new(handler), config).unwrap()
 }

@@ -36,7 +36,7 @@ pub fn resolve_field(fields: &[EntityField], field: &FieldRef, want_key: bool) -
         FieldRef::Text(text) => fields
             .iter()
             .find(|f| f.id == *text)
-            .or_else(|| fields.iter().find(|f| f.field_name == *text))
+            .or_else(|| fields.iter().find(|f| f.named(text)))
             .map(|f| f.id.clone()),
     }
 }
@@ -128,12 +128,12 @@ mod tests {
     fn field(id: &str, name: &str, is_key: bool) -> EntityField {
         EntityField {
             id: id.into(),
-            created_at: "2026-01-01T00:00:00Z".into(),
-            is_key,
-            field_name: name.into(),
+            created_at: Some("2026-01-01T00:00:00Z".into()),
+            is_key: Some(is_key),
+            field_name: Some(name.into()),
             field_description: String::new(),
             field_examples: String::new(),
-            field_type: "text".into(),
+            field_type: Some("text".into()),
             ref_slice_id: None,
             regex_format: None,
         }

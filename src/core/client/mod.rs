@@ -4,10 +4,13 @@
 
 mod auth;
 mod cache;
+pub mod entity_types;
+mod field_names;
 pub mod ident;
 mod inflight;
 mod join;
 mod lru;
+pub mod observe;
 mod records;
 
 pub use auth::{Credentials, TokenFuture, TokenProvider};
@@ -60,6 +63,8 @@ pub struct ClientConfig {
     pub load_names: bool,
     /// How many batches `get_records_by_ids` fetches at once.
     pub concurrency: usize,
+    /// Told about every attempt and retry (the `onRequest` / `onRetry` hooks).
+    pub observer: Option<observe::Observer>,
 }
 
 /// A Kaleidoscope client over a transport. Cheap to share through `Rc`.
@@ -71,6 +76,7 @@ pub struct Client<T: Transport> {
     random: Rc<dyn Fn() -> f64>,
     retry: RetryPolicy,
     concurrency: usize,
+    observer: Option<observe::Observer>,
     auth: auth::Auth,
     cache: RefCell<cache::Caches>,
     inflight: inflight::InFlight,
@@ -96,6 +102,7 @@ impl<T: Transport> Client<T> {
             random: config.random,
             retry: config.retry,
             concurrency: config.concurrency,
+            observer: config.observer,
             auth: auth::Auth::new(config.credentials),
             cache: RefCell::new(cache::Caches::with_expiry(
                 config.max_records,
@@ -154,6 +161,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<HttpResponse, Error> {
         let mut renewed = false;
         let mut retries = 0;
+        let mut attempt: u32 = 0;
         loop {
             let token = self.auth.token(self).await?;
             let mut url = format!("{}{}", self.url, path);
@@ -173,7 +181,29 @@ impl<T: Transport> Client<T> {
                 headers,
                 body: body.clone(),
             };
-            let outcome = self.transport.send(request).await;
+            attempt += 1;
+            let started = self.now();
+            let mut outcome = self.transport.send(request).await;
+            if let Ok(response) = &mut outcome {
+                response.attempts = attempt;
+            }
+            let event = |kind, wait_ms| observe::RequestEvent {
+                kind,
+                method,
+                path,
+                attempt,
+                status: outcome.as_ref().ok().map(|r| r.status),
+                error: outcome.as_ref().err().map(|e| match e {
+                    TransportError::Network(_) => ErrorCode::Network,
+                    TransportError::Timeout => ErrorCode::Timeout,
+                    TransportError::Aborted => ErrorCode::Aborted,
+                }),
+                duration_ms: self.now() - started,
+                wait_ms,
+            };
+            if let Some(observer) = &self.observer {
+                observer(&event(observe::EventKind::Attempt, None));
+            }
             if let Ok(response) = &outcome {
                 if response.status == 401 && !renewed {
                     renewed = true;
@@ -190,13 +220,20 @@ impl<T: Transport> Client<T> {
                     .wait_ms(method, seen, retries, self.now(), (self.random)())
             {
                 retries += 1;
+                if let Some(observer) = &self.observer {
+                    observer(&event(observe::EventKind::Retry, Some(wait)));
+                }
                 self.transport
                     .sleep(wait)
                     .await
                     .map_err(|e| transport_error(e, method, path, false))?;
                 continue;
             }
-            return outcome.map_err(|e| transport_error(e, method, path, method != Method::Get));
+            return outcome.map_err(|e| {
+                let mut error = transport_error(e, method, path, method != Method::Get);
+                error.attempts = Some(attempt);
+                error
+            });
         }
     }
 
@@ -209,7 +246,7 @@ impl<T: Transport> Client<T> {
         body: Body,
     ) -> Result<R, Error> {
         self.call_with(method, path, query, body, |bytes| {
-            serde_json::from_slice(bytes)
+            crate::core::store::from_json(bytes)
         })
         .await
     }
@@ -243,7 +280,7 @@ impl<T: Transport> Client<T> {
         query: &[(String, String)],
     ) -> Result<Option<R>, Error> {
         let response = self.send(Method::Get, path, query, Body::Empty).await?;
-        optional_with(path, response, |bytes| serde_json::from_slice(bytes))
+        optional_with(path, response, |bytes| crate::core::store::from_json(bytes))
     }
 
     /// A POST with a JSON body.
@@ -338,6 +375,7 @@ pub fn http_error(method: Method, path: &str, response: &HttpResponse) -> Error 
     error.status = Some(response.status);
     error.body = Some(body);
     error.request_id = response.header("x-request-id").map(String::from);
+    error.attempts = Some(response.attempts);
     error
 }
 
@@ -384,6 +422,7 @@ fn decode_error(
     .on(method, path);
     error.status = Some(response.status);
     error.request_id = response.header("x-request-id").map(String::from);
+    error.attempts = Some(response.attempts);
     error.body = Some(
         String::from_utf8_lossy(&response.body)
             .chars()
@@ -412,4 +451,9 @@ mod tests_records;
 mod tests_freshness;
 
 #[cfg(test)]
+mod tests_frontends;
+#[cfg(test)]
 mod tests_views;
+
+#[cfg(test)]
+mod tests_parity;

@@ -16,6 +16,10 @@ fn not_found(what: &str, name: &str) -> Error {
     Error::new(ErrorCode::NotFound, format!("no {what} is named {name:?}"))
 }
 
+/// `progress(done, total, batch)`: records done so far, records asked for, and
+/// the ids of the batch that just landed.
+pub type BatchProgress<'a> = dyn Fn(usize, usize, &[Option<Id>]) + 'a;
+
 /// From this many ids, `getRecordsByIds` yields once before its requests start.
 const YIELD_FROM_IDS: usize = 1000;
 
@@ -28,7 +32,7 @@ impl<T: Transport> Client<T> {
     /// A list (fields, activities): the cached one while it is fresh, else
     /// fetched (concurrent askers share one request). Answers whether it was
     /// fetched by this call.
-    async fn listed<I: serde::de::DeserializeOwned>(
+    pub(super) async fn listed<I: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         slot: fn(&mut Caches) -> &mut Option<Listed<I>>,
@@ -43,7 +47,7 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
-        let response = self.send(Method::Get, path, &[], Body::Empty).await?;
+        let response = self.read(path, &[], refresh).await?;
         let list: Rc<Vec<I>> = Rc::new(self.decode_list_in_turns(path, response).await?);
         let fetched_at = self.now();
         *slot(&mut self.cache.borrow_mut()) = Some(Listed {
@@ -63,8 +67,8 @@ impl<T: Transport> Client<T> {
         self.decode_in_turns(
             path,
             response,
-            |bytes| serde_json::from_slice(bytes).ok(),
-            |bytes| serde_json::from_slice(bytes),
+            |bytes| crate::core::store::from_json(bytes).ok(),
+            crate::core::store::from_json,
         )
         .await
     }
@@ -160,7 +164,7 @@ impl<T: Transport> Client<T> {
     /// The key field of that name, created when there is none.
     pub async fn get_or_create_key_field(&self, name: &str) -> Result<EntityField, Error> {
         let fields = self.key_fields().await?;
-        if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
+        if let Some(found) = fields.iter().find(|f| f.named(name) || f.id == name) {
             return Ok(found.clone());
         }
         let created: EntityField = self
@@ -177,7 +181,7 @@ impl<T: Transport> Client<T> {
         field_type: &str,
     ) -> Result<EntityField, Error> {
         let fields = self.data_fields().await?;
-        if let Some(found) = fields.iter().find(|f| f.field_name == name || f.id == name) {
+        if let Some(found) = fields.iter().find(|f| f.named(name) || f.id == name) {
             return Ok(found.clone());
         }
         let created: EntityField = self
@@ -311,7 +315,7 @@ impl<T: Transport> Client<T> {
             |list| {
                 list.iter()
                     .find(|a| a.id == id_or_title)
-                    .or_else(|| list.iter().find(|a| a.title == id_or_title))
+                    .or_else(|| list.iter().find(|a| a.titled(id_or_title)))
                     .cloned()
             },
         )
@@ -343,7 +347,7 @@ impl<T: Transport> Client<T> {
         }
         let mut body = json!({
             "title": title, "activity_type": kind, "definition_id": null, "program_ids": [],
-            "assigned_user_ids": [], "start_date": null, "duration": null,
+            "assigned_user_ids": [], "start_date": null, "duration": null, "subscriber_ids": [],
         });
         if let (Some(target), Some(given)) = (body.as_object_mut(), payload.as_object()) {
             for (k, v) in given {
@@ -364,14 +368,26 @@ impl<T: Transport> Client<T> {
         &self,
         record_id: &str,
     ) -> Result<Rc<Vec<Activity>>, Error> {
+        self.activities_with_record_read(record_id, true).await
+    }
+
+    /// [`Client::activities_with_record`]; without `use_cache` the server is asked
+    /// anew and its answer cached.
+    pub async fn activities_with_record_read(
+        &self,
+        record_id: &str,
+        use_cache: bool,
+    ) -> Result<Rc<Vec<Activity>>, Error> {
         let path = format!("/records/{}/operations", path_segment(record_id)?);
         let now = self.now();
-        if let Some(list) = self.cache.borrow_mut().record_activities(record_id, now) {
-            return Ok(list);
+        if use_cache {
+            if let Some(list) = self.cache.borrow_mut().record_activities(record_id, now) {
+                return Ok(list);
+            }
         }
-        let list = Rc::new(
-            self.get_optional::<Vec<Activity>>(&path, &[])
-                .await?
+        let response = self.read(&path, &[], !use_cache).await?;
+        let list: Rc<Vec<Activity>> = Rc::new(
+            super::optional_with(&path, response, |bytes| serde_json::from_slice(bytes))?
                 .unwrap_or_default(),
         );
         self.cache
@@ -401,22 +417,52 @@ impl<T: Transport> Client<T> {
     /// A record by uuid or key values; `None` when none exists (remembered until
     /// the record caches are cleared).
     pub async fn get_record(&self, record: &RecordRef) -> Result<Option<Rc<CompactRecord>>, Error> {
+        self.read_record(record, true).await
+    }
+
+    /// [`Client::get_record`]; without `use_cache` the record is fetched anew (by a
+    /// request of its own) and the cached entry replaced.
+    pub async fn read_record(
+        &self,
+        record: &RecordRef,
+        use_cache: bool,
+    ) -> Result<Option<Rc<CompactRecord>>, Error> {
         match record {
-            RecordRef::Id(id) => self.get_record_by_uuid(id).await,
+            RecordRef::Id(id) => self.get_record_by_uuid(id, use_cache).await,
             RecordRef::KeyValues(pairs) => {
                 let resolved = self.resolve_key_values(pairs).await?;
-                self.get_record_by_key_values(&resolved).await
+                self.get_record_by_key_values(&resolved, use_cache).await
             }
         }
     }
 
-    async fn get_record_by_uuid(&self, id: &str) -> Result<Option<Rc<CompactRecord>>, Error> {
+    /// A GET; `fresh` sends it anew, so that a call bypassing the caches is never
+    /// answered by a request that began before it.
+    async fn read(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        fresh: bool,
+    ) -> Result<crate::core::http::HttpResponse, Error> {
+        match fresh {
+            true => self.send_now(Method::Get, path, query, Body::Empty).await,
+            false => self.send(Method::Get, path, query, Body::Empty).await,
+        }
+    }
+
+    async fn get_record_by_uuid(
+        &self,
+        id: &str,
+        use_cache: bool,
+    ) -> Result<Option<Rc<CompactRecord>>, Error> {
         let path = format!("/records/{}", path_segment(id)?);
-        if let Some(entry) = self.cache.borrow_mut().record(id) {
-            return Ok(entry);
+        if use_cache {
+            if let Some(entry) = self.cache.borrow_mut().record(id) {
+                return Ok(entry);
+            }
         }
         self.load_names_once().await;
-        let response = self.send(Method::Get, &path, &[], Body::Empty).await?;
+        let response = self.read(&path, &[], !use_cache).await?;
         let mut cache = self.cache.borrow_mut();
         // Straight from the bytes into the store.
         let found = super::optional_with(&path, response, |bytes| {
@@ -434,10 +480,13 @@ impl<T: Transport> Client<T> {
     async fn get_record_by_key_values(
         &self,
         resolved: &[(String, Value)],
+        use_cache: bool,
     ) -> Result<Option<Rc<CompactRecord>>, Error> {
         let key = key_values_key(resolved);
-        if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
-            return Ok(entry);
+        if use_cache {
+            if let Some(entry) = self.cache.borrow_mut().record_by_key(&key) {
+                return Ok(entry);
+            }
         }
         let map: serde_json::Map<String, Value> = resolved.iter().cloned().collect();
         let query = vec![(
@@ -446,7 +495,7 @@ impl<T: Transport> Client<T> {
         )];
         self.load_names_once().await;
         let path = "/records/identifiers";
-        let response = self.send(Method::Get, path, &query, Body::Empty).await?;
+        let response = self.read(path, &query, !use_cache).await?;
         let found = super::optional_with(path, response, |bytes| {
             Decoder::new(&mut self.cache.borrow_mut().symbols).identified_records(bytes)
         })?
@@ -490,9 +539,36 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
+        self.read_records_by_ids(records, batch_size, progress, true)
+            .await
+    }
+
+    /// [`Client::get_records_by_ids_owned`]; without `use_cache` every record is
+    /// fetched anew and the cached entries of the ids asked are dropped first, so
+    /// that one the server no longer has is left out.
+    pub async fn read_records_by_ids(
+        &self,
+        records: Vec<RecordRef>,
+        batch_size: usize,
+        progress: &dyn Fn(usize, usize),
+        use_cache: bool,
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
+        let ids = self.record_ids(records).await?;
+        self.read_records_by_id_list(
+            ids,
+            batch_size,
+            &|done, total, _| progress(done, total),
+            use_cache,
+        )
+        .await
+    }
+
+    /// The compact ids of records named by uuid or key values (`None`: key
+    /// values that matched no record), key values resolved by request when not cached.
+    pub async fn record_ids(&self, records: Vec<RecordRef>) -> Result<Vec<Option<Id>>, Error> {
         let mut ids: Vec<Option<Id>> = Vec::with_capacity(records.len());
         for record in records {
             ids.push(match record {
@@ -503,7 +579,17 @@ impl<T: Transport> Client<T> {
                     .map(|id| Id::new(&id)),
             });
         }
-        self.get_records_by_id_list(ids, batch_size, progress).await
+        Ok(ids)
+    }
+
+    /// The cached records of these ids, in order, without counting a hit or
+    /// marking them used (what a progress callback shows of a batch just landed).
+    pub fn peek_records(&self, ids: &[Option<Id>]) -> Vec<Rc<CompactRecord>> {
+        let cache = self.cache.borrow();
+        ids.iter()
+            .flatten()
+            .filter_map(|id| cache.peek_record_id(id).flatten())
+            .collect()
     }
 
     /// Gives the page a turn (a zero-millisecond sleep: what follows runs as a task
@@ -529,6 +615,25 @@ impl<T: Transport> Client<T> {
         batch_size: usize,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Rc<CompactRecord>>, Error> {
+        self.read_records_by_id_list(
+            ids,
+            batch_size,
+            &|done, total, _| progress(done, total),
+            true,
+        )
+        .await
+    }
+
+    /// [`Client::get_records_by_id_list`], bypassing the caches without `use_cache`
+    /// (see [`Client::read_records_by_ids`]); `progress(done, total, batch)` also
+    /// receives the ids of the batch that just landed.
+    pub async fn read_records_by_id_list(
+        &self,
+        ids: Vec<Option<Id>>,
+        batch_size: usize,
+        progress: &BatchProgress<'_>,
+        use_cache: bool,
+    ) -> Result<Vec<Rc<CompactRecord>>, Error> {
         if batch_size == 0 || batch_size > 10_000 {
             return Err(Error::invalid("batchSize must be from 1 to 10000"));
         }
@@ -545,12 +650,17 @@ impl<T: Transport> Client<T> {
         // than the request cannot drop early batches before the answer is built
         // (a list, not a map: 4 bytes a record while the store fills).
         let mut got: Vec<Rc<CompactRecord>> = Vec::new();
-        let mut batches: Vec<(usize, Vec<&Id>)> = Vec::new();
+        let mut batches: Vec<(usize, usize, Vec<&Id>)> = Vec::new();
         {
             let mut cache = self.cache.borrow_mut();
+            if !use_cache {
+                for id in ids.iter().flatten() {
+                    cache.drop_record(&id.text());
+                }
+            }
             let mut asked: crate::core::hash::FastMap<&Id, ()> =
                 crate::core::hash::FastMap::with_capacity_and_hasher(ids.len(), Default::default());
-            for chunk in ids.chunks(batch_size) {
+            for (n, chunk) in ids.chunks(batch_size).enumerate() {
                 let mut wanted: Vec<&Id> = Vec::new();
                 for id in chunk.iter().flatten() {
                     if asked.insert(id, ()).is_some() {
@@ -565,7 +675,7 @@ impl<T: Transport> Client<T> {
                         }
                     }
                 }
-                batches.push((chunk.len(), wanted));
+                batches.push((n * batch_size, chunk.len(), wanted));
             }
         }
         let total = ids.len();
@@ -578,25 +688,29 @@ impl<T: Transport> Client<T> {
         let worker = || async {
             while failed.borrow().is_none() {
                 let at = next.get();
-                let Some((size, wanted)) = batches.get(at) else {
+                let Some((start, size, wanted)) = batches.get(at) else {
                     break;
                 };
                 next.set(at + 1);
                 if !wanted.is_empty() {
-                    if let Err(e) = self.fetch_batch(wanted, &got).await {
+                    if let Err(e) = self.fetch_batch(wanted, &got, !use_cache).await {
                         failed.borrow_mut().get_or_insert(e);
                         break;
                     }
                 }
                 done.set(done.get() + size);
-                progress(done.get(), total);
+                progress(
+                    done.get(),
+                    total,
+                    ids.get(*start..start + size).unwrap_or_default(),
+                );
             }
         };
         let workers = (0..self.concurrency.max(1)).map(|_| worker()).collect();
         // The field and activity lists load beside the first batches, not before
         // them: a large project's activity list is megabytes, and the answer waits
         // for whichever comes last.
-        let fetching = batches.iter().any(|(_, wanted)| !wanted.is_empty());
+        let fetching = batches.iter().any(|(_, _, wanted)| !wanted.is_empty());
         // A large load gives the page a turn (a zero-millisecond sleep: a task of its
         // own) between reading its ids and starting its requests, so that neither part
         // makes one long task of the caller's: a dashboard keeps responding.
@@ -643,6 +757,7 @@ impl<T: Transport> Client<T> {
         &self,
         wanted: &[&Id],
         got: &std::cell::RefCell<Vec<Rc<CompactRecord>>>,
+        fresh: bool,
     ) -> Result<(), Error> {
         let mut list = String::with_capacity(wanted.len() * 37);
         for (n, id) in wanted.iter().enumerate() {
@@ -652,9 +767,7 @@ impl<T: Transport> Client<T> {
             id.push_to(&mut list);
         }
         let query = vec![("record_ids".to_string(), list)];
-        let response = self
-            .send(Method::Get, "/records", &query, Body::Empty)
-            .await?;
+        let response = self.read("/records", &query, fresh).await?;
         let records = self
             .decode_in_turns(
                 "/records",
@@ -682,10 +795,23 @@ impl<T: Transport> Client<T> {
         &self,
         pairs: &[(FieldRef, Value)],
     ) -> Result<Rc<CompactRecord>, Error> {
+        self.get_or_create_record_read(pairs, true).await
+    }
+
+    /// [`Client::get_or_create_record`]; without `use_cache` the cached record is
+    /// not reused: the server answers (and the cache takes its answer).
+    pub async fn get_or_create_record_read(
+        &self,
+        pairs: &[(FieldRef, Value)],
+        use_cache: bool,
+    ) -> Result<Rc<CompactRecord>, Error> {
         let resolved = self.resolve_key_values(pairs).await?;
         let key = key_values_key(&resolved);
-        if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
-            return Ok(record);
+        // Only a real hit is reused: after a remembered miss the record is created.
+        if use_cache {
+            if let Some(Some(record)) = self.cache.borrow_mut().record_by_key(&key) {
+                return Ok(record);
+            }
         }
         let map: serde_json::Map<String, Value> = resolved.into_iter().collect();
         let body = json!({ "key_field_to_value": map })
@@ -703,6 +829,7 @@ impl<T: Transport> Client<T> {
 
     /// Record ids matching a search, as the server orders them.
     pub async fn search_records(&self, query: &SearchRecordsQuery) -> Result<Vec<String>, Error> {
+        let query = self.search_query_with_ids(query).await?;
         Ok(self
             .get_optional("/records/search", &query.to_params())
             .await?
@@ -714,11 +841,12 @@ impl<T: Transport> Client<T> {
     /// is then one text in memory, not a string per id plus the text written again.
     pub async fn search_records_json(&self, query: &SearchRecordsQuery) -> Result<String, Error> {
         let path = "/records/search";
+        let query = self.search_query_with_ids(query).await?;
         let response = self
             .send(Method::Get, path, &query.to_params(), Body::Empty)
             .await?;
         let text = super::optional_with(path, response, |bytes| {
-            serde_json::from_slice::<IdTexts>(bytes)?;
+            crate::core::store::from_json::<IdTexts>(bytes)?;
             // serde_json read the whole body as JSON: it is UTF-8.
             Ok(String::from_utf8_lossy(bytes).into_owned())
         })?;
@@ -729,13 +857,15 @@ impl<T: Transport> Client<T> {
     /// server no longer has is a `not_found` error (and is remembered as such).
     pub async fn refetch(&self, record_id: &str) -> Result<Rc<CompactRecord>, Error> {
         self.cache.borrow_mut().expire_record(record_id);
-        self.get_record_by_uuid(record_id).await?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::NotFound,
-                format!("record {record_id:?} no longer exists"),
-            )
-            .on(Method::Get, &format!("/records/{record_id}"))
-        })
+        self.get_record_by_uuid(record_id, true)
+            .await?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NotFound,
+                    format!("record {record_id:?} no longer exists"),
+                )
+                .on(Method::Get, &format!("/records/{record_id}"))
+            })
     }
 
     /// Writes a value to a record's field (optionally in an activity), then refetches the record.
@@ -920,7 +1050,8 @@ impl<T: Transport> Client<T> {
         operation_records: Option<&std::collections::HashSet<String>>,
         answer: impl FnOnce(&crate::core::store::StoreRows<'_>, &[usize]) -> A,
     ) -> Result<A, Error> {
-        let search = crate::core::search::CompiledSearch::new(query, self.now())
+        let query = self.cached_query_with_ids(query)?;
+        let search = crate::core::search::CompiledSearch::new(&query, self.now())
             .map_err(|e| Error::invalid(e.to_string()))?;
         let mut cache = self.cache.borrow_mut();
         cache.sort_order();
@@ -932,6 +1063,18 @@ impl<T: Transport> Client<T> {
     /// Empties the record caches and the record-activities cache.
     pub fn clear_record_caches(&self) {
         self.cache.borrow_mut().clear_records();
+    }
+
+    /// Empties every cache (kalbio 0.7.0's `clear_caches`): the record caches, the
+    /// remembered misses, the key index, the record activities and the field,
+    /// activity and entity type lists.
+    pub fn clear_caches(&self) {
+        let mut cache = self.cache.borrow_mut();
+        cache.clear_records();
+        cache.key_fields = None;
+        cache.data_fields = None;
+        cache.activities = None;
+        cache.entity_types = None;
     }
 
     /// The cache's counters.
@@ -1004,7 +1147,7 @@ impl<T: Transport> Client<T> {
 
     /// A field uuid or name that is not among a record's fields, through the
     /// cached field lists.
-    fn resolve_field_name(&self, text: &str) -> Result<String, Error> {
+    pub(super) fn resolve_field_name(&self, text: &str) -> Result<String, Error> {
         let cache = self.cache.borrow();
         let lists: Vec<&Rc<Vec<EntityField>>> =
             [cache.data_fields.as_ref(), cache.key_fields.as_ref()]
@@ -1016,7 +1159,7 @@ impl<T: Transport> Client<T> {
             if let Some(f) = list
                 .iter()
                 .find(|f| f.id == *text)
-                .or_else(|| list.iter().find(|f| f.field_name == *text))
+                .or_else(|| list.iter().find(|f| f.named(text)))
             {
                 return Ok(f.id.clone());
             }
@@ -1064,7 +1207,7 @@ impl<T: Transport> Client<T> {
             if let Some(a) = list
                 .iter()
                 .find(|a| a.id == activity)
-                .or_else(|| list.iter().find(|a| a.title == activity))
+                .or_else(|| list.iter().find(|a| a.titled(activity)))
             {
                 return Ok(a.id.clone());
             }

@@ -58,7 +58,7 @@ fn a_cache_hit_sends_no_request_and_404_is_remembered() {
                 .unwrap()
                 .unwrap()
                 .identifier(),
-            "CMP-1"
+            Some("CMP-1")
         );
         assert!(c
             .get_record(&RecordRef::Id("r1".into()))
@@ -305,6 +305,7 @@ fn a_token_provider_is_asked_again_near_expiry_and_after_a_401_only_once() {
         ttl_ms: None,
         load_names: false,
         concurrency: crate::core::client::DEFAULT_CONCURRENCY,
+        observer: None,
     };
     let c = Client::new(transport, config).unwrap();
     pollster::block_on(c.get_record(&RecordRef::Id("r1".into()))).unwrap();
@@ -470,6 +471,7 @@ fn an_answer_larger_than_the_cache_bound_is_whole() {
         ttl_ms: None,
         load_names: false,
         concurrency: 2,
+        observer: None,
     };
     let c = Client::new(super::fake::FakeTransport::new(api), config).unwrap();
     let ids: Vec<RecordRef> = (0..20).map(|i| RecordRef::Id(format!("id{i}"))).collect();

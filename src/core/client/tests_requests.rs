@@ -32,6 +32,7 @@ fn bytes(status: u16, body: &[u8]) -> Answer {
         status,
         headers: vec![],
         body: body.to_vec(),
+        attempts: 1,
     })
 }
 

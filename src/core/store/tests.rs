@@ -319,10 +319,9 @@ fn fuzzed_records_round_trip_exactly_and_agree_with_the_wire_decoder() {
 fn bad_records_are_errors_as_before() {
     let mut symbols = Symbols::default();
     for bad in [
-        r#"{"id":"r","created_at":"t","entity_slice_id":"s"}"#,
+        r#"{"created_at":"t","entity_slice_id":"s","record_identifier":"R"}"#,
         r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","record_values":{"f":[{"nope":1}]}}"#,
-        r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","record_values":{"f":[{"id":"v"}]}}"#,
-        r#"{"id":"r","created_at":null,"entity_slice_id":"s","record_identifier":"R"}"#,
+        r#"{"id":"r","created_at":7,"entity_slice_id":"s","record_identifier":"R"}"#,
         r#"{"id":"r","id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R"}"#,
         r#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","identifier_ids":null}"#,
         r#"{"id":1,"created_at":"t","entity_slice_id":"s","record_identifier":"R"}"#,
@@ -339,7 +338,19 @@ fn bad_records_are_errors_as_before() {
         .record(br#"{"id":"r","created_at":"t","entity_slice_id":"s","record_identifier":"R","extra":[1,{}]}"#)
         .unwrap();
     assert_eq!(bare.fields().count(), 0);
-    assert_eq!(bare.created_at(), "t");
+    assert_eq!(bare.created_at().as_deref(), Some("t"));
+    // Only the id is required (kalbio 0.7.0): members left out, or null, read as null.
+    for sparse in [
+        r#"{"id":"r","created_at":"t","entity_slice_id":"s"}"#,
+        r#"{"id":"r","created_at":null,"entity_slice_id":null,"record_identifier":null}"#,
+        r#"{"id":"r","record_values":{"f":[{"id":"v"}]}}"#,
+    ] {
+        let record = Decoder::new(&mut symbols)
+            .record(sparse.as_bytes())
+            .unwrap();
+        assert_eq!(record.identifier(), None, "{sparse}");
+        assert!(serde_json::from_str::<Record>(sparse).is_ok(), "{sparse}");
+    }
 }
 
 #[test]

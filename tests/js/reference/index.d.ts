@@ -1,6 +1,31 @@
 export * from "./kalbio.js";
-export { default, initSync } from "./kalbio.js";
-import type { FilterRuleType as FilterRuleTypeWire } from "./kalbio.js";
+import type { FilterRuleType as FilterRuleTypeWire, InitInput, SyncInitInput } from "./kalbio.js";
+
+/**
+ * The record handle, under a name that does not shadow TypeScript's own
+ * `Record<K, V>`: `import { type KalbioRecord } from "kalbio"`. The same class as `Record`.
+ */
+export { Record as KalbioRecord } from "./kalbio.js";
+
+/** What `init()` resolves to: the wasm module's memory; its other exports are the package's internals. */
+export interface InitOutput {
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * Loads the wasm module; once, before the first client (calling it again is
+ * harmless). Give the wasm's URL, bytes or module when a bundler moves the file;
+ * in Node it is read from the package's files and `init()` is optional.
+ * Rejects with a `KalbioError` whose `code` is `"init_failed"` (the `cause`
+ * kept) when the file is missing or the page's Content-Security-Policy forbids
+ * compiling WebAssembly (`script-src 'wasm-unsafe-eval'` allows it).
+ */
+export default function init(
+  moduleOrPath?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<InitOutput>;
+
+/** `init` for a module or bytes already at hand, without a promise (workers, tests). */
+export declare function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
 
 /** A filter rule's wire string, e.g. `"is_equal"`. */
 export type FilterRuleType = FilterRuleTypeWire;
@@ -96,7 +121,11 @@ export type KalbioErrorCode =
   | "not_found"
   | "auth_error"
   | "write_outcome_unknown"
-  | "not_initialized";
+  | "not_initialized"
+  | "init_failed"
+  | "freed"
+  /** The wasm module trapped (an internal fault): this call and every later one fail; reload the page. */
+  | "trapped";
 
 /** Every failure of a kalbio call. Never holds a secret or a token. */
 export declare class KalbioError extends Error {
@@ -115,4 +144,6 @@ export declare class KalbioError extends Error {
   body: string | null;
   /** The server's `X-Request-Id`. */
   requestId: string | null;
+  /** How many requests the call sent, retries included (`null` when it sent none). */
+  attempts: number | null;
 }

@@ -1,6 +1,25 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/**
+ * The options of the cached reads: `getRecordById`, `getOrCreateRecord`,
+ * `getActivitiesWithRecord`, `Record.getActivities`.
+ */
+export interface ReadOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` skips the cache: the server is asked by a request of its own (never
+     * one already under way), and its answer replaces the cached entry; record
+     * handles JS holds show it. As kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+
+
 /** A record's key values: `{ [key field name or uuid]: value }`. */
 export type KeyValues = { [field: string]: string | number };
 
@@ -16,6 +35,27 @@ export type ActivityIdentifier = Activity | string;
 /** File data to upload. */
 export type FileData = Blob | Uint8Array;
 
+/**
+ * What `onRequest` receives when an attempt of a request ends, and `onRetry`
+ * before the wait for the next one. Never a header, a query string or a token.
+ */
+export interface RequestEvent {
+    /** The request's method. */
+    method: "GET" | "POST" | "PUT" | "DELETE";
+    /** The request's path, without its query string. */
+    path: string;
+    /** Which attempt of the call: 1 for the first. */
+    attempt: number;
+    /** The answer's status, or `null` when none came. */
+    status: number | null;
+    /** `"network_error"`, `"timeout"` or `"aborted"` when no answer came, else `null`. */
+    error: "network_error" | "timeout" | "aborted" | null;
+    /** How long the attempt took, in milliseconds. */
+    durationMs: number;
+    /** For `onRetry`: how long the client waits before the next attempt, in milliseconds. */
+    waitMs?: number;
+}
+
 /** What `client.records.columns()` returns. */
 export interface RecordColumns {
     /** The records returned, in order: a column's `i`-th entry belongs to `ids[i]`. */
@@ -27,6 +67,11 @@ export interface RecordColumns {
      */
     columns: { [field: string]: Float64Array | (string | null)[] };
 }
+
+
+
+/** An entity type (kalbio 0.7.0's `EntityType`): the same object as an `EntitySlice`. */
+export type EntityType = EntitySlice;
 
 
 /**
@@ -43,17 +88,17 @@ export interface EntityField {
      */
     id: string;
     /**
-     * When the field was created (ISO-8601).
+     * When the field was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * True for key fields, false for data fields.
+     * True for key fields, false for data fields, null when the server left it out.
      */
-    is_key: boolean;
+    is_key: boolean | null;
     /**
-     * The field's unique name, e.g. `IC50`.
+     * The field's unique name, e.g. `IC50`, or null.
      */
-    field_name: string;
+    field_name: string | null;
     /**
      * Free text describing the field.
      */
@@ -63,9 +108,9 @@ export interface EntityField {
      */
     field_examples?: string;
     /**
-     * The field's type, e.g. `number`, `text`, `file`.
+     * The field's type, e.g. `number`, `text`, `file`, or null.
      */
-    field_type: string;
+    field_type: string | null;
     /**
      * For record references: the entity slice referred to.
      */
@@ -86,7 +131,7 @@ export interface SearchRecordsQuery {
     record_set_id?: string;
     /**
      * Only records in any of these record sets: ids separated by commas
-     * (kalbio 0.5.0's name).
+     * (the name the Python client kalbio 0.5.0 uses).
      */
     record_set_ids?: string;
     /**
@@ -145,21 +190,21 @@ export interface RecordJSON {
      */
     id: string;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or null when the server left it out.
      */
-    created_at: string;
+    created_at: string | null;
     /**
-     * The entity type (set of key fields) the record belongs to.
+     * The entity type (set of key fields) the record belongs to, or null.
      */
-    entity_slice_id: string;
+    entity_slice_id: string | null;
     /**
      * Ids of the record values that hold its key values.
      */
     identifier_ids?: string[];
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or null.
      */
-    record_identifier: string;
+    record_identifier: string | null;
     /**
      * Field id → every value written to that field.
      */
@@ -183,9 +228,9 @@ export interface Activity {
      */
     id: string;
     /**
-     * When it was created (ISO-8601).
+     * When it was created (ISO-8601), or null.
      */
-    created_at: string;
+    created_at: string | null;
     /**
      * The parent activity, if any.
      */
@@ -203,21 +248,21 @@ export interface Activity {
      */
     program_ids?: string[];
     /**
-     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`.
+     * `task`, `experiment`, `project`, `stage`, `milestone` or `cycle`, or null.
      */
-    activity_type: string;
+    activity_type: string | null;
     /**
-     * The activity's title; also usable as its name.
+     * The activity's title, also usable as its name; or null.
      */
-    title: string;
+    title: string | null;
     /**
      * Free-form description.
      */
     description?: unknown;
     /**
-     * Status, e.g. `in progress`.
+     * Status, e.g. `in progress`, or null.
      */
-    status?: string;
+    status: string | null;
     /**
      * Users assigned to it.
      */
@@ -226,6 +271,10 @@ export interface Activity {
      * Groups assigned to it.
      */
     assigned_group_ids?: string[];
+    /**
+     * Users who get its notifications (kalbio 0.7.0).
+     */
+    subscriber_ids?: string[];
     /**
      * Due date (ISO-8601), if any.
      */
@@ -251,9 +300,9 @@ export interface Activity {
      */
     label_ids?: string[];
     /**
-     * Whether the activity is a draft.
+     * Whether the activity is a draft, or null.
      */
-    is_draft?: boolean;
+    is_draft: boolean | null;
     /**
      * Activity properties.
      */
@@ -270,10 +319,20 @@ export interface Activity {
      * View id → record ids shown in that data table.
      */
     data_table_record_mapping?: { [view_id: string]: string[] };
+    /**
+     * Registration drafts staged on the activity and not yet registered (kalbio 0.7.0).
+     */
+    data_table_draft_record_ids?: string[];
+    /**
+     * The activity's registration staging view, where drafts are uploaded, or null
+     * (kalbio 0.7.0).
+     */
+    registration_staging_record_view_id: string | null;
 }
 
 /**
- * An entity slice: the set of key fields that names one type of record.
+ * An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
+ * one type of record.
  */
 export interface EntitySlice {
     /**
@@ -283,11 +342,11 @@ export interface EntitySlice {
     /**
      * The key fields that make up the slice.
      */
-    key_field_ids: string[];
+    key_field_ids?: string[];
     /**
-     * A readable name, e.g. `Compound`.
+     * A readable name, e.g. `Compound`, or null.
      */
-    slice_name: string;
+    slice_name: string | null;
 }
 
 /**
@@ -325,7 +384,7 @@ export interface FieldFilter {
      */
     filter_type: FilterRuleType;
     /**
-     * What the rule compares against; its shape depends on the rule (see docs/filters.md).
+     * What the rule compares against; its shape depends on the rule (the filter rules are in the package, `kalbio/docs/filters.md`).
      */
     filter_prop?: unknown;
 }
@@ -401,6 +460,14 @@ export interface KaleidoscopeClientOptions {
      * How many batches `getRecordsByIds` fetches at once. Default: 4.
      */
     concurrency?: number | null;
+    /**
+     * Called when each attempt of a request ends (retries included), for logs and metrics.
+     */
+    onRequest?: (event: RequestEvent) => void;
+    /**
+     * Called before each retry's wait, with the failed attempt's event and its `waitMs`.
+     */
+    onRetry?: (event: RequestEvent) => void;
 }
 
 /**
@@ -412,9 +479,9 @@ export interface RecordValue {
      */
     id: string;
     /**
-     * The value itself: any JSON value.
+     * The value itself: any JSON value (null when the server left it out).
      */
-    content: unknown;
+    content?: unknown;
     /**
      * When the value was written (ISO-8601), or null.
      */
@@ -428,7 +495,7 @@ export interface RecordValue {
      */
     operation_id: string | null;
     /**
-     * The record view on the activity the value was written to (kalbio 0.5.0);
+     * The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
      * null, or absent when the server left it out (kept as it came).
      */
     record_view_id?: string | null;
@@ -496,20 +563,6 @@ export interface ColumnsOptions {
 }
 
 /**
- * The options of `getKeyFields`, `getDataFields` and `getActivities`.
- */
-export interface ListOptions {
-    /**
-     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
-     */
-    signal?: AbortSignal;
-    /**
-     * Asks the server even when the list is cached and fresh, and caches what it returns.
-     */
-    refresh?: boolean | null;
-}
-
-/**
  * The options of `getRecordsByIds`.
  */
 export interface BatchOptions {
@@ -518,9 +571,37 @@ export interface BatchOptions {
      */
     signal?: AbortSignal;
     /**
-     * Called once per batch with the records done so far and the records asked for.
+     * Called once per batch as it lands, with the records done so far and the
+     * records asked for; a callback with a third parameter also receives the
+     * batch's records (so a table can fill while a large load runs).
      */
-    onProgress?: (done: number, total: number) => void;
+    onProgress?: (done: number, total: number, records?: Record[]) => void;
+    /**
+     * `false` fetches every record anew (cached ones too) and drops the cached
+     * entries of the ids asked first, so one the server no longer has is left
+     * out; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+}
+
+/**
+ * The options of the list getters (`getKeyFields`, `getDataFields`,
+ * `getActivities`, `entityTypes.getTypes` …).
+ */
+export interface ListOptions {
+    /**
+     * Cancels the call: the request in flight and any backoff wait. It then rejects with code "aborted".
+     */
+    signal?: AbortSignal;
+    /**
+     * `false` asks the server even when the list is cached and fresh (by a request
+     * of its own), and caches what it returns; as kalbio 0.7.0's `use_cache=False`.
+     */
+    useCache?: boolean | null;
+    /**
+     * `true` is `useCache: false` (its older name).
+     */
+    refresh?: boolean | null;
 }
 
 /**
@@ -570,6 +651,10 @@ export interface NewActivity {
      * Planned duration in days.
      */
     duration?: number | null;
+    /**
+     * Users who get the activity's notifications (sent as `[]` when not given).
+     */
+    subscriber_ids?: string[];
 }
 
 /**
@@ -601,17 +686,17 @@ export interface FileContent {
 export class ActivitiesService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Creates an activity. Resolves to the new activity.
      */
     createActivity(activity: NewActivity, options?: CallOptions | null): Promise<Activity>;
     /**
-     * Resolves to the activities that contain a record (kept for 10 seconds).
+     * Resolves to the activities that contain a record (kept for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivitiesWithRecord(recordId: RecordIdentifier, options?: CallOptions | null): Promise<Activity[]>;
+    getActivitiesWithRecord(recordId: RecordIdentifier, options?: ReadOptions | null): Promise<Activity[]>;
     /**
-     * Resolves to every activity, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every activity, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getActivities(options?: ListOptions | null): Promise<Activity[]>;
     /**
@@ -626,13 +711,12 @@ export class ActivitiesService {
 export class EntityFieldsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Resolves to every data field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every data field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getDataFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
-     * Resolves to every key field, cached for `cache.ttlMs`; `{ refresh: true }` asks the server anew.
+     * Resolves to every key field, cached for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
      */
     getKeyFields(options?: ListOptions | null): Promise<EntityField[]>;
     /**
@@ -646,15 +730,53 @@ export class EntityFieldsService {
 }
 
 /**
+ * `client.entityTypes`.
+ */
+export class EntityTypesService {
+    private constructor();
+    free(): void;
+    /**
+     * Resolves to the ids of an entity type's records, as the server orders them
+     * (kalbio 0.7.0's `EntityType.get_record_ids`: `searchRecords({ entity_slice_id })`).
+     */
+    getRecordIds(entityType: EntityType | string, options?: CallOptions | null): Promise<string[]>;
+    /**
+     * Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
+     * or to `null`.
+     */
+    getTypeByName(name: string, options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * Resolves to the entity type whose key fields are exactly `keyFieldIds` (in any
+     * order), or to `null`.
+     */
+    getTypeExactKeys(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType | null>;
+    /**
+     * Resolves to the entity types whose key fields include every one of
+     * `keyFieldIds`; to none when the list is empty.
+     */
+    getTypesWithKeyFields(keyFieldIds: string[], options?: CallOptions | null): Promise<EntityType[]>;
+    /**
+     * Resolves to every entity type (`GET /entity_slices`), cached like the field
+     * lists for `cache.ttlMs`; `{ useCache: false }` asks the server anew.
+     */
+    getTypes(options?: ListOptions | null): Promise<EntityType[]>;
+}
+
+/**
  * A client for the Kaleidoscope API, with its own caches. `await init()` first.
  */
 export class KaleidoscopeClient {
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Returns the cache's counters: hits, misses, evictions and records held.
      */
     cacheStats(): CacheStats;
+    /**
+     * Empties every cache (kalbio 0.7.0's `clear_caches()`): records, remembered
+     * misses, the key index, record activities, and the field, activity and
+     * entity type lists. Record handles you hold keep their data.
+     */
+    clearCaches(): void;
     /**
      * Downloads a file value's bytes by its `file_id`; resolves to `null` when there is none.
      */
@@ -672,6 +794,11 @@ export class KaleidoscopeClient {
      */
     readonly entityFields: EntityFieldsService;
     /**
+     * The entity types service (kalbio 0.7.0's `client.entity_types`): the sets of
+     * key fields that name each type of record, e.g. every compound.
+     */
+    readonly entityTypes: EntityTypesService;
+    /**
      * The records service: get, search, create, upload.
      */
     readonly records: RecordsService;
@@ -683,15 +810,16 @@ export class KaleidoscopeClient {
 export class Record {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Writes a value to a field (in an activity, if given), then refetches the record.
+     * Writes a value to a field (in an activity, if given), then refetches the
+     * record; resolves to the value written (as kalbio 0.7.0's `add_value`).
      */
-    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<void>;
+    addValue(fieldId: FieldIdentifier, content: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Resolves to the activities that contain this record (kept for 10 seconds).
+     * Resolves to the activities that contain this record (kept for 10 seconds;
+     * `{ useCache: false }` asks the server anew).
      */
-    getActivities(options?: CallOptions | null): Promise<Activity[]>;
+    getActivities(options?: ReadOptions | null): Promise<Activity[]>;
     /**
      * Returns `{ field_id: content }` of every field with a value in the activity (key values included).
      */
@@ -699,7 +827,8 @@ export class Record {
     /**
      * Returns the content of the field's newest value (by `created_at`), or `null`. With an
      * activity: only values written in it (and key values). Sub-record values
-     * count only with `includeSubRecordValues`; `subRecordId` keeps one sub-record's.
+     * count only with `includeSubRecordValues`; `subRecordId` alone selects that
+     * sub-record's values (as kalbio 0.7.0 does; 0.5.0 returned `null` there).
      * Field names and activity titles resolve through the cached lists.
      */
     getValueContent(fieldId: FieldIdentifier, activityId?: ActivityIdentifier | null, includeSubRecordValues?: boolean | null, subRecordId?: Record | string | null, recordViewId?: string | null): unknown;
@@ -724,13 +853,13 @@ export class Record {
      */
     updateField(fieldId: FieldIdentifier, value: unknown, activityId?: ActivityIdentifier | null, recordViewId?: string | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * When the record was created (ISO-8601).
+     * When the record was created (ISO-8601), or `null` when the server left it out.
      */
-    readonly created_at: string;
+    readonly created_at: string | null;
     /**
-     * The entity slice (type) the record belongs to.
+     * The entity slice (type) the record belongs to, or `null` when the server left it out.
      */
-    readonly entity_slice_id: string;
+    readonly entity_slice_id: string | null;
     /**
      * The record's uuid.
      */
@@ -744,9 +873,9 @@ export class Record {
      */
     readonly initial_operation_id: string | null;
     /**
-     * Human-readable name, e.g. `CMP-0042`.
+     * Human-readable name, e.g. `CMP-0042`, or `null` when the server left it out.
      */
-    readonly record_identifier: string;
+    readonly record_identifier: string | null;
     /**
      * Field id → every value written to it. Makes a new plain object on each read.
      */
@@ -763,9 +892,9 @@ export class Record {
 export class RecordsService {
     private constructor();
     free(): void;
-    [Symbol.dispose](): void;
     /**
-     * Empties the record caches and the record-activities cache.
+     * Empties the record caches and the record-activities cache (the field and
+     * activity lists stay: `client.clearCaches()` empties those too).
      */
     clearRecordCaches(): void;
     /**
@@ -782,17 +911,19 @@ export class RecordsService {
      */
     createRecordValueFile(recordId: RecordIdentifier, fieldId: FieldIdentifier, fileName: string, fileData: FileData, fileType: string, activityId?: ActivityIdentifier | null, options?: CallOptions | null): Promise<RecordValue>;
     /**
-     * Resolves to the record with these key values, created when none exists.
+     * Resolves to the record with these key values, created when none exists; a
+     * cached one is reused unless `{ useCache: false }`.
      */
-    getOrCreateRecord(keyValues: KeyValues, options?: CallOptions | null): Promise<Record>;
+    getOrCreateRecord(keyValues: KeyValues, options?: ReadOptions | null): Promise<Record>;
     /**
      * Fetches a record by uuid or key values; resolves to `null` when none exists.
-     * Cached: a second call sends nothing.
+     * Cached: a second call sends nothing; `{ useCache: false }` fetches it anew
+     * and refreshes the cache.
      */
-    getRecordById(id: RecordIdentifier, options?: CallOptions | null): Promise<Record | null>;
+    getRecordById(id: RecordIdentifier, options?: ReadOptions | null): Promise<Record | null>;
     /**
      * Fetches records in batches; resolves to them in the order asked (duplicates
-     * kept, unknown ids left out).
+     * kept, unknown ids left out). `{ useCache: false }` fetches the cached ones too.
      */
     getRecordsByIds(ids: RecordIdentifier[], batchSize?: number | null, options?: BatchOptions | null): Promise<Record[]>;
     /**
@@ -806,17 +937,13 @@ export class RecordsService {
     searchRecords(query?: SearchRecordsQuery | null, options?: CallOptions | null): Promise<string[]>;
 }
 
-/**
- * Runs on load: an internal error then prints its cause to the console.
- */
-export function start(): void;
-
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_activitiesservice_free: (a: number, b: number) => void;
     readonly __wbg_entityfieldsservice_free: (a: number, b: number) => void;
+    readonly __wbg_entitytypesservice_free: (a: number, b: number) => void;
     readonly __wbg_kaleidoscopeclient_free: (a: number, b: number) => void;
     readonly __wbg_record_free: (a: number, b: number) => void;
     readonly __wbg_recordsservice_free: (a: number, b: number) => void;
@@ -828,15 +955,22 @@ export interface InitOutput {
     readonly entityfieldsservice_getKeyFields: (a: number, b: number) => any;
     readonly entityfieldsservice_getOrCreateDataField: (a: number, b: any, c: any, d: number) => any;
     readonly entityfieldsservice_getOrCreateKeyField: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getRecordIds: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeByName: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypeExactKeys: (a: number, b: any, c: number) => any;
+    readonly entitytypesservice_getTypes: (a: number, b: number) => any;
+    readonly entitytypesservice_getTypesWithKeyFields: (a: number, b: any, c: number) => any;
     readonly kaleidoscopeclient_activities: (a: number) => any;
     readonly kaleidoscopeclient_cacheStats: (a: number) => [number, number, number];
+    readonly kaleidoscopeclient_clearCaches: (a: number) => void;
     readonly kaleidoscopeclient_downloadFile: (a: number, b: any, c: number, d: number) => any;
     readonly kaleidoscopeclient_entityFields: (a: number) => any;
+    readonly kaleidoscopeclient_entityTypes: (a: number) => any;
     readonly kaleidoscopeclient_new: (a: any) => [number, number, number];
     readonly kaleidoscopeclient_records: (a: number) => any;
     readonly record_addValue: (a: number, b: any, c: any, d: number, e: number, f: number) => any;
-    readonly record_created_at: (a: number) => [number, number];
-    readonly record_entity_slice_id: (a: number) => [number, number];
+    readonly record_created_at: (a: number) => any;
+    readonly record_entity_slice_id: (a: number) => any;
     readonly record_getActivities: (a: number, b: number) => any;
     readonly record_getActivityData: (a: number, b: any) => [number, number, number];
     readonly record_getValueContent: (a: number, b: any, c: number, d: number, e: number, f: number) => [number, number, number];
@@ -844,7 +978,7 @@ export interface InitOutput {
     readonly record_id: (a: number) => [number, number];
     readonly record_identifier_ids: (a: number) => [number, number];
     readonly record_initial_operation_id: (a: number) => any;
-    readonly record_record_identifier: (a: number) => [number, number];
+    readonly record_record_identifier: (a: number) => any;
     readonly record_record_values: (a: number) => [number, number, number];
     readonly record_refetch: (a: number, b: number) => any;
     readonly record_sub_record_ids: (a: number) => [number, number];
@@ -859,10 +993,9 @@ export interface InitOutput {
     readonly recordsservice_getRecordsByIds: (a: number, b: any, c: number, d: number) => any;
     readonly recordsservice_queryCached: (a: number, b: number) => [number, number, number];
     readonly recordsservice_searchRecords: (a: number, b: number, c: number) => any;
-    readonly start: () => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h1142e73b32e67b3a: (a: number, b: number) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined___js_sys_fbd9ca7001a0b51c___Function_fn_wasm_bindgen_a283fd348162c721___JsValue_____wasm_bindgen_a283fd348162c721___sys__Undefined_______true_: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke___wasm_bindgen_a283fd348162c721___JsValue__core_27cd0353e63fa9bc___result__Result_____wasm_bindgen_a283fd348162c721___JsError___true_: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen_a283fd348162c721___convert__closures_____invoke_______true_: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
