@@ -438,7 +438,13 @@ impl Writer {
         self.byte(*created_style);
         self.sym(*slice);
         self.sym(*initial_operation);
-        self.text(identifier);
+        match identifier {
+            None => self.byte(0),
+            Some(text) => {
+                self.byte(1);
+                self.text(text);
+            }
+        }
         self.uint(groups.len() as u64);
         for group in groups.iter() {
             let Group {
@@ -790,7 +796,11 @@ impl<'b> Reader<'b> {
         let created_style = self.byte()?;
         let slice = self.sym()?;
         let initial_operation = self.sym()?;
-        let identifier = self.text()?.into();
+        let identifier = match self.byte()? {
+            0 => None,
+            1 => Some(self.text()?.into()),
+            _ => return corrupt("a record identifier's presence"),
+        };
         let count = self.count(4)?;
         let mut groups = Vec::with_capacity(count);
         for _ in 0..count {
@@ -879,12 +889,8 @@ fn validate(record: &CompactRecord) -> Result<(), Discarded> {
     if u64::from(record.identifier_count) + u64::from(record.sub_count) > ids {
         return corrupt("a record's id counts");
     }
-    if record.slice == NO_SYM {
-        return corrupt("a record without an entity slice");
-    }
-    if !stamp_ok(record, record.created_micros, record.created_style)
-        || record.created_style == STYLE_NONE
-    {
+    // The slice, the creation stamp and the identifier may be absent (kalbio 0.7.0).
+    if !stamp_ok(record, record.created_micros, record.created_style) {
         return corrupt("a record's creation stamp");
     }
     for g in record.groups.iter() {
