@@ -383,7 +383,7 @@ impl<T: Transport> Client<T> {
         }
         let response = self.read(&path, &[], !use_cache).await?;
         let list: Rc<Vec<Activity>> = Rc::new(
-            super::optional_with(&path, response, |bytes| serde_json::from_slice(bytes))?
+            super::optional_with(&path, response, crate::core::store::from_json)?
                 .unwrap_or_default(),
         );
         self.cache
