@@ -10,6 +10,7 @@ use tsify::Tsify;
 
 /// One value written to a record's field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct RecordValue {
     /// The value's uuid.
@@ -82,6 +83,7 @@ pub struct Record {
 
 /// A key field or a data field; `is_key` tells which.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct EntityField {
     /// The field's uuid.
@@ -120,6 +122,7 @@ impl EntityField {
 
 /// An activity (also called an operation): an experiment, a task…
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct Activity {
     /// The activity's uuid.
@@ -253,6 +256,7 @@ impl NewActivity {
 /// An entity slice (kalbio 0.7.0: an entity type): the set of key fields that names
 /// one type of record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[cfg_attr(target_arch = "wasm32", derive(Tsify))]
 pub struct EntitySlice {
     /// The slice's uuid.
@@ -301,4 +305,77 @@ pub struct FileContent {
     pub mime_type: String,
     /// Size in bytes.
     pub size: u64,
+}
+
+/// The serde impls of a wire type derived with `#[serde(remote = "Self")]`: as
+/// derived, except that the type is read from an object only ([`ObjectOnly`]).
+macro_rules! object_only {
+    ($($t:ident),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $t::serialize(self, s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $t::deserialize(ObjectOnly(d))
+            }
+        }
+    )*};
+}
+
+object_only!(RecordValue, EntityField, Activity, EntitySlice);
+
+/// A deserializer that reads a struct only from an object (`deserialize_map`):
+/// derived code reads a struct from a list of its members too, which no answer
+/// of the API is, and which the wasm would otherwise hold once per type.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(v)
+    }
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+        identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_types_read_from_objects_only() {
+        let slice: EntitySlice =
+            serde_json::from_str(r#"{"id": "s", "key_field_ids": ["k"], "slice_name": null}"#)
+                .unwrap();
+        assert_eq!(slice.key_field_ids, ["k"]);
+        assert_eq!(slice.slice_name, None);
+        let value: RecordValue = serde_json::from_value(serde_json::json!({"id": "v"})).unwrap();
+        assert_eq!((value.id.as_str(), value.record_view_id), ("v", None));
+        let error = serde_json::from_str::<EntitySlice>(r#"["s", ["k"], null]"#).unwrap_err();
+        assert!(
+            error.to_string().contains("expected struct EntitySlice"),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<Activity>(r#"["a"]"#).is_err());
+        // What is written is as derived.
+        let text = serde_json::to_string(&slice).unwrap();
+        assert_eq!(
+            text,
+            r#"{"id":"s","key_field_ids":["k"],"slice_name":null}"#
+        );
+    }
 }

@@ -6,7 +6,7 @@ use super::convert::{
 };
 use super::state::Inner;
 use crate::core::client::entity_types::{type_by_name, type_exact_keys, types_with_key_fields};
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorCode};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,6 +25,7 @@ pub struct EntityTypesService {
 
 /// What a lookup picks from the list of entity types.
 enum Pick {
+    All,
     ByName(String),
     WithKeyFields(Vec<String>),
     ExactKeys(Vec<String>),
@@ -35,21 +36,24 @@ impl EntityTypesService {
         EntityTypesService { inner }
     }
 
-    /// Every lookup: the (cached) list, then what `pick` picks from it. One async
-    /// body for all of them keeps the wasm small.
+    /// Every lookup but `getTypes`, over the cached list.
     fn lookup(&self, pick: Result<Pick, Error>, options: Option<CallOptionsArg>) -> Promise {
-        let inner = self.inner.clone();
-        promise(options, async move {
-            let pick = pick?;
-            let types = inner.entity_types(false).await?;
-            let answer: Answer = match &pick {
-                Pick::ByName(name) => to_js_text(&type_by_name(&types, name)),
-                Pick::WithKeyFields(ids) => to_js_text(&types_with_key_fields(&types, ids)),
-                Pick::ExactKeys(ids) => to_js_text(&type_exact_keys(&types, ids)),
-            };
-            answer
-        })
+        promise(options, answer(self.inner.clone(), pick, false))
     }
+}
+
+/// Every answer of the service: the list (cached, unless `refresh`), then what
+/// `pick` picks from it. One async body for all of them keeps the wasm small.
+async fn answer(inner: Inner, pick: Result<Pick, Error>, refresh: bool) -> Answer {
+    let pick = pick?;
+    let types = inner.entity_types(refresh).await?;
+    let one = match &pick {
+        Pick::All => return to_js_text(&types.iter().collect::<Vec<_>>()),
+        Pick::WithKeyFields(ids) => return to_js_text(&types_with_key_fields(&types, ids)),
+        Pick::ByName(name) => type_by_name(&types, name),
+        Pick::ExactKeys(ids) => type_exact_keys(&types, ids),
+    };
+    to_js_text(&one)
 }
 
 /// A list of key field ids, as strings.
@@ -78,9 +82,7 @@ impl EntityTypesService {
     #[wasm_bindgen(js_name = getTypes, unchecked_return_type = "Promise<EntityType[]>")]
     pub fn get_types(&self, options: Option<ListOptionsArg>) -> Promise {
         let inner = self.inner.clone();
-        list_promise(options, |refresh| async move {
-            to_js_text(&*inner.entity_types(refresh).await?)
-        })
+        list_promise(options, |refresh| answer(inner, Ok(Pick::All), refresh))
     }
 
     /// Resolves to the entity type named `name` (its `slice_name`, e.g. `"Compound"`),
@@ -132,7 +134,9 @@ impl EntityTypesService {
         let inner = self.inner.clone();
         promise(options, async move {
             let id = type_id(&entity_type)?;
-            to_js_text(&inner.entity_type_record_ids(&id).await?)
+            let ids = inner.entity_type_record_ids(&id).await?;
+            js_sys::JSON::parse(&ids)
+                .map_err(|_| Error::new(ErrorCode::Decode, "could not hand the ids to JavaScript"))
         })
     }
 }

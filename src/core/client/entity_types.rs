@@ -18,13 +18,14 @@ impl<T: Transport> Client<T> {
             .0)
     }
 
-    /// The ids of an entity type's records: `search_records` by its `entity_slice_id`.
-    pub async fn entity_type_record_ids(&self, entity_type_id: &str) -> Result<Vec<String>, Error> {
+    /// The ids of an entity type's records, as JSON text: `search_records_json` by
+    /// its `entity_slice_id`.
+    pub async fn entity_type_record_ids(&self, entity_type_id: &str) -> Result<String, Error> {
         let query = SearchRecordsQuery {
             entity_slice_id: Some(entity_type_id.to_string()),
             ..Default::default()
         };
-        self.search_records(&query).await
+        self.search_records_json(&query).await
     }
 }
 

@@ -26,6 +26,9 @@ const YIELD_FROM_IDS: usize = 1000;
 /// Decoding a batch gives the page a turn after this many milliseconds.
 const DECODE_TURN_MS: i64 = 20;
 
+/// What reads a list answer's parts: an item (`false`) or the whole list (`true`).
+type ReadParts<'a> = dyn FnMut(&[u8], bool) -> Result<(), serde_json::Error> + 'a;
+
 impl<T: Transport> Client<T> {
     // ----- fields -----
 
@@ -47,8 +50,16 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
-        let response = self.read(path, &[], refresh).await?;
-        let list: Rc<Vec<I>> = Rc::new(self.decode_list_in_turns(path, response).await?);
+        let mut items: Vec<I> = Vec::new();
+        self.fetch_list(path, refresh, &mut |bytes, whole| {
+            match whole {
+                true => items = crate::core::store::from_json(bytes)?,
+                false => items.push(crate::core::store::from_json(bytes)?),
+            }
+            Ok(())
+        })
+        .await?;
+        let list = Rc::new(items);
         let fetched_at = self.now();
         *slot(&mut self.cache.borrow_mut()) = Some(Listed {
             fetched_at,
@@ -57,54 +68,53 @@ impl<T: Transport> Client<T> {
         Ok((list, true))
     }
 
-    /// A list answer decoded an item at a time, as record batches are: a large
-    /// project's activity list is megabytes, and read whole it was one long task.
-    async fn decode_list_in_turns<I: serde::de::DeserializeOwned>(
+    /// Fetches a list answer and decodes it an item at a time, as record batches
+    /// are: a large project's activity list is megabytes, and read whole it was one
+    /// long task. Not generic, so that the wasm holds this future once, not once
+    /// per type of list.
+    async fn fetch_list(
         &self,
         path: &str,
-        response: crate::core::http::HttpResponse,
-    ) -> Result<Vec<I>, Error> {
-        self.decode_in_turns(
-            path,
-            response,
-            |bytes| crate::core::store::from_json(bytes).ok(),
-            crate::core::store::from_json,
-        )
-        .await
+        fresh: bool,
+        read: &mut ReadParts<'_>,
+    ) -> Result<(), Error> {
+        let response = self.read(path, &[], fresh).await?;
+        self.decode_in_turns(path, response, read).await
     }
 
-    /// A JSON array answer decoded an element at a time by `one`, the page given
-    /// a turn whenever decoding has held it for DECODE_TURN_MS: an answer read by
-    /// code the browser has not optimized yet would otherwise be one long task.
-    /// When an element does not decode (or the answer is no array), the whole
-    /// answer is read by `all`, and refused with the error it has always had.
-    async fn decode_in_turns<R>(
+    /// A JSON array answer handed to `read` an element at a time (`read(element,
+    /// false)` keeps it), the page given a turn whenever decoding has held it for
+    /// DECODE_TURN_MS: an answer read by code the browser has not optimized yet
+    /// would otherwise be one long task. When an element does not decode (or the
+    /// answer is no array), the whole answer is read (`read(body, true)` replaces
+    /// what was kept), and refused with the error it has always had.
+    async fn decode_in_turns(
         &self,
         path: &str,
         response: crate::core::http::HttpResponse,
-        mut one: impl FnMut(&[u8]) -> Option<R>,
-        all: impl FnOnce(&[u8]) -> Result<Vec<R>, serde_json::Error>,
-    ) -> Result<Vec<R>, Error> {
+        read: &mut ReadParts<'_>,
+    ) -> Result<(), Error> {
         let parts = match (200..300).contains(&response.status) {
             true => crate::core::store::array_elements(&response.body).unwrap_or_default(),
             false => Vec::new(),
         };
-        let mut items = Vec::with_capacity(parts.len());
+        let mut whole = parts.is_empty();
         let mut turn_started = self.now();
         for (n, &(from, to)) in parts.iter().enumerate() {
-            let Some(item) = response.body.get(from..to).and_then(&mut one) else {
+            let item = response.body.get(from..to);
+            if item.is_none_or(|bytes| read(bytes, false).is_err()) {
+                whole = true;
                 break;
-            };
-            items.push(item);
+            }
             if n % 8 == 7 && self.now() - turn_started >= DECODE_TURN_MS {
                 self.turn_during(path).await?;
                 turn_started = self.now();
             }
         }
-        if items.len() == parts.len() && !parts.is_empty() {
-            return Ok(items);
+        if !whole {
+            return Ok(());
         }
-        super::decode_with(Method::Get, path, response, all)
+        super::decode_with(Method::Get, path, response, |bytes| read(bytes, true))
     }
 
     /// What `find` finds in a list; when the cached list lacks it (and was not just
@@ -387,7 +397,7 @@ impl<T: Transport> Client<T> {
         }
         let response = self.read(&path, &[], !use_cache).await?;
         let list: Rc<Vec<Activity>> = Rc::new(
-            super::optional_with(&path, response, |bytes| serde_json::from_slice(bytes))?
+            super::optional_with(&path, response, crate::core::store::from_json)?
                 .unwrap_or_default(),
         );
         self.cache
@@ -768,18 +778,17 @@ impl<T: Transport> Client<T> {
         }
         let query = vec![("record_ids".to_string(), list)];
         let response = self.read("/records", &query, fresh).await?;
-        let records = self
-            .decode_in_turns(
-                "/records",
-                response,
-                |bytes| {
-                    Decoder::new(&mut self.cache.borrow_mut().symbols)
-                        .record(bytes)
-                        .ok()
-                },
-                |bytes| Decoder::new(&mut self.cache.borrow_mut().symbols).records(bytes),
-            )
-            .await?;
+        let mut records = Vec::new();
+        self.decode_in_turns("/records", response, &mut |bytes, whole| {
+            let mut cache = self.cache.borrow_mut();
+            let mut decoder = Decoder::new(&mut cache.symbols);
+            match whole {
+                true => records = decoder.records(bytes)?,
+                false => records.push(decoder.record(bytes)?),
+            }
+            Ok(())
+        })
+        .await?;
         // Stored in one go, in the order received: a batch's records take
         // neighbouring slots, which queries read in creation order.
         let mut cache = self.cache.borrow_mut();

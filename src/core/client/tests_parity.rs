@@ -265,7 +265,9 @@ fn entity_types_are_listed_once_and_looked_up() {
     assert_eq!(c.transport().api_calls(), ["GET /entity_slices"]);
     run(c.entity_types(true)).unwrap();
     assert_eq!(c.transport().api_calls().len(), 2);
-    assert_eq!(run(c.entity_type_record_ids("s1")).unwrap(), ["a", "c"]);
+    let ids: Vec<String> =
+        serde_json::from_str(&run(c.entity_type_record_ids("s1")).unwrap()).unwrap();
+    assert_eq!(ids, ["a", "c"]);
     let last = c.transport().api_calls().pop().unwrap();
     assert_eq!(last, "GET /records/search?entity_slice_id=s1");
 }
