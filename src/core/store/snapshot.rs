@@ -529,8 +529,9 @@ pub fn read(bytes: &[u8], symbols: &mut Symbols) -> Result<Restored, Discarded> 
     let key_fields = r.list::<EntityField>()?;
     let data_fields = r.list::<EntityField>()?;
     let activities = r.list::<Activity>()?;
-    // A record takes at least 15 bytes (its fetch time, an id and twelve members).
-    let count = r.count(15)?;
+    // A record takes at least 14 bytes: its fetch time, an id (a kind and a
+    // length at least) and eleven members of at least one byte each.
+    let count = r.count(14)?;
     let mut records = Vec::with_capacity(count);
     for _ in 0..count {
         let fetched_at = r.int()?;

@@ -499,3 +499,13 @@ fn the_checksum_is_crc32c() {
         assert_eq!(crc32c(&bytes[..len]), !one_at_a_time, "{len} bytes");
     }
 }
+
+#[test]
+fn the_smallest_record_comes_back() {
+    // An empty text id and every other member absent: 14 bytes (found by the fuzz target).
+    let mut symbols = Symbols::default();
+    let record = decode(&mut symbols, &json!({ "id": "" }));
+    let encoded = write(0, &symbols, [(0, &record)], ListsRef::default());
+    let restored = read(encoded.bytes(), &mut Symbols::default()).unwrap();
+    assert_eq!(restored.records, [(0, record)]);
+}
