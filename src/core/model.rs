@@ -25,7 +25,7 @@ pub struct RecordValue {
     pub record_id: Option<String>,
     /// The activity (operation) the value was written in, or null.
     pub operation_id: Option<String>,
-    /// The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
+    /// The record view on the activity the value was written to (as in the Python client);
     /// null, or absent when the server left it out (kept as it came).
     #[serde(
         default,

@@ -95,7 +95,7 @@ search_records_query! {
     /// Only records of this record set.
     record_set_id: String,
     /// Only records in any of these record sets: ids separated by commas
-    /// (the name the Python client kalbio 0.5.0 uses).
+    /// (the name the Python client uses).
     record_set_ids: String,
     /// Only records of this program.
     program_id: String,

@@ -14,7 +14,7 @@ pub struct ValueScope<'a> {
     pub include_sub_record_values: bool,
     /// Keep only values written on this sub-record.
     pub sub_record_id: Option<&'a str>,
-    /// Keep only values written to this record view (as in the Python client kalbio 0.5.0): key values,
+    /// Keep only values written to this record view (as in the Python client): key values,
     /// and values written to no view, are left out.
     pub record_view_id: Option<&'a str>,
 }

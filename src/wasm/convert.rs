@@ -701,7 +701,7 @@ impl Upload {
     }
 }
 
-/// An optional `recordViewId` argument: a record view's uuid (as in the Python client kalbio 0.5.0).
+/// An optional `recordViewId` argument: a record view's uuid (as in the Python client).
 pub fn record_view_arg(value: &JsValue) -> Result<Option<String>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);

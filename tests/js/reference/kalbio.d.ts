@@ -131,7 +131,7 @@ export interface SearchRecordsQuery {
     record_set_id?: string;
     /**
      * Only records in any of these record sets: ids separated by commas
-     * (the name the Python client kalbio 0.5.0 uses).
+     * (the name the Python client uses).
      */
     record_set_ids?: string;
     /**
@@ -495,7 +495,7 @@ export interface RecordValue {
      */
     operation_id: string | null;
     /**
-     * The record view on the activity the value was written to (as in the Python client kalbio 0.5.0);
+     * The record view on the activity the value was written to (as in the Python client);
      * null, or absent when the server left it out (kept as it came).
      */
     record_view_id?: string | null;
