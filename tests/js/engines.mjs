@@ -72,7 +72,7 @@ async function launchFirefox() {
 }
 
 /** A free TCP port on the loopback interface. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -8,9 +8,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { JS_DIR, startSandbox, packedTarball, launchChromium } from "./helpers.mjs";
+import { freePort } from "./engines.mjs";
 
 const APP = join(JS_DIR, "next-app");
 const NEXT = join(APP, "node_modules/next/dist/bin/next");
@@ -28,17 +28,6 @@ before(async () => {
 after(async () => {
   await sandbox?.stop();
 });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const env = () => ({
   ...process.env,
